@@ -1,0 +1,60 @@
+/**
+ * Deadlines and cancellation for connector calls, in one place: every connector turns its
+ * `CallOptions` into one `AbortSignal` here, so a timeout always surfaces as a
+ * `DeadlineExceededError` that says what was being waited for.
+ * @module
+ */
+import { DeadlineExceededError } from '../errors.js';
+import type { CallOptions } from './protocol.js';
+
+/**
+ * One signal that aborts when the caller's signal does or when `timeoutMs` passes. A timeout
+ * aborts with a `DeadlineExceededError` whose message starts with `what`.
+ * Returns `undefined` when there is nothing to abort on.
+ */
+export function callSignal(options: CallOptions | undefined, what: string): AbortSignal | undefined {
+  const signals: AbortSignal[] = [];
+  if (options?.signal) signals.push(options.signal);
+  if (options?.timeoutMs !== undefined) {
+    const ms = options.timeoutMs;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DeadlineExceededError(`${what} did not finish within ${ms} ms. Raise timeoutMs or check that the value is being produced.`)),
+      ms,
+    );
+    timer.unref();
+    signals.push(controller.signal);
+  }
+  if (signals.length === 0) return undefined;
+  return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+}
+
+/** Throws the signal's reason if it has already fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortReason(signal);
+}
+
+/** The reason a signal fired, as an Error. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/**
+ * Settles with `promise`, or rejects with the signal's reason as soon as it fires. The promise
+ * keeps running; use this only where the work itself cannot be cancelled.
+ */
+export async function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  throwIfAborted(signal);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}

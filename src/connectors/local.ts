@@ -1,0 +1,134 @@
+/**
+ * `LocalConnector`: objects in this process's memory. Connectors built from the same config in
+ * one process share one memory space, as ProxyStore's do, so proxies resolve anywhere in the
+ * process; another process gets an empty space of its own.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
+import { callSignal, throwIfAborted } from './call-options.js';
+import { ObjectTable } from './object-table.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
+
+/** A LocalConnector key. */
+export interface LocalKey {
+  readonly [field: string]: string;
+  /** The object id. */
+  readonly id: string;
+}
+
+/** Options of `new LocalConnector()`. */
+export interface LocalConnectorOptions {
+  /** Name of the memory space; connectors with the same space share objects. Default: a new one. */
+  readonly space?: string;
+}
+
+const spaces = new Map<string, { table: ObjectTable; users: number }>();
+
+function checkKey(key: LocalKey): string {
+  if (typeof key !== 'object' || key === null || typeof key.id !== 'string' || key.id === '') {
+    throw new InvalidArgumentError(`Not a LocalConnector key: ${JSON.stringify(key)}. Expected {"id": "..."} as returned by put() or newKey().`);
+  }
+  return key.id;
+}
+
+/** In-process, deferrable, awaitable connector. */
+export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableConnector<LocalKey> {
+  readonly kind = 'local';
+  readonly #space: string;
+  readonly #table: ObjectTable;
+  #closed = false;
+
+  constructor(options: LocalConnectorOptions = {}) {
+    this.#space = options.space ?? randomUUID();
+    let entry = spaces.get(this.#space);
+    if (!entry) {
+      const space = this.#space;
+      entry = { table: new ObjectTable((id) => `key ${id} of local space ${space}`), users: 0 };
+      spaces.set(this.#space, entry);
+    }
+    entry.users += 1;
+    this.#table = entry.table;
+  }
+
+  /** Rebuilds a connector on the same memory space (in this process). */
+  static fromConfig(config: ConnectorConfig): LocalConnector {
+    const space = config['space'];
+    if (typeof space !== 'string') throw new InvalidArgumentError(`A local connector config needs a string "space": got ${JSON.stringify(config)}.`);
+    return new LocalConnector({ space });
+  }
+
+  config(): ConnectorConfig {
+    return { kind: this.kind, space: this.#space };
+  }
+
+  // Async so that bad keys and refused sets reject rather than throw.
+  async put(payload: Payload): Promise<LocalKey> {
+    return { id: this.#table.put(payload) };
+  }
+
+  async putBatch(payloads: readonly Payload[]): Promise<LocalKey[]> {
+    return payloads.map((p) => ({ id: this.#table.put(p) }));
+  }
+
+  async get(key: LocalKey): Promise<Payload | undefined> {
+    return this.#table.get(checkKey(key));
+  }
+
+  async getBatch(keys: readonly LocalKey[]): Promise<(Payload | undefined)[]> {
+    return keys.map((k) => this.#table.get(checkKey(k)));
+  }
+
+  async exists(key: LocalKey): Promise<boolean> {
+    return this.#table.exists(checkKey(key));
+  }
+
+  async evict(key: LocalKey): Promise<void> {
+    this.#table.evict(checkKey(key));
+  }
+
+  async newKey(): Promise<LocalKey> {
+    return { id: this.#table.newKey() };
+  }
+
+  async set(key: LocalKey, payload: Payload): Promise<void> {
+    this.#table.set(checkKey(key), payload);
+  }
+
+  async awaitKey(key: LocalKey, options?: CallOptions): Promise<Payload> {
+    const id = checkKey(key);
+    const signal = callSignal(options, `Waiting for key ${id} of local space ${this.#space}`);
+    throwIfAborted(signal);
+    return this.#table.wait(id, signal);
+  }
+
+  /**
+   * Synchronous read for callers that cannot wait (a proxy's first synchronous use):
+   * the payload, or `undefined` while the key is missing or pending.
+   */
+  getSync(key: LocalKey): Payload | undefined {
+    return this.#table.get(checkKey(key));
+  }
+
+  /** Whether the key is a deferred key nobody has set yet. */
+  isPending(key: LocalKey): boolean {
+    return this.#table.isPending(checkKey(key));
+  }
+
+  /** Releases this connector's hold on the space; the last one to close frees it. */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    const entry = spaces.get(this.#space);
+    if (entry && --entry.users === 0) {
+      spaces.delete(this.#space);
+      entry.table.close((id) => new KeyNotFoundError(`Key ${id} of local space ${this.#space} can no longer be set: the space was closed.`));
+      entry.table.clear();
+    }
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

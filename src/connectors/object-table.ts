@@ -1,0 +1,144 @@
+/**
+ * An in-memory table of objects and deferred keys with write-once `set` and push-based waiting:
+ * the storage behind `LocalConnector` and behind every mesh peer.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { ClosedError, KeyExistsError, KeyNotFoundError } from '../errors.js';
+import type { Payload } from './protocol.js';
+import { WaiterTable } from './waiters.js';
+
+/** The table's counters. */
+export interface TableStats {
+  /** Objects stored (set deferred keys included). */
+  readonly objects: number;
+  /** Payload bytes stored. */
+  readonly bytes: number;
+  /** Deferred keys registered and not yet set. */
+  readonly pendingKeys: number;
+  /** Waits in progress. */
+  readonly waiters: number;
+}
+
+/** How the table names a key in its errors, so messages can say which peer or store it is. */
+export type Describe = (id: string) => string;
+
+/** A fresh random object id: 32 lowercase hex digits. */
+export function newObjectId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+const PENDING = Symbol('pending');
+
+/** Objects by id; a pending deferred key holds `PENDING` until it is set. */
+export class ObjectTable {
+  readonly #entries = new Map<string, Payload | typeof PENDING>();
+  readonly #waiters = new WaiterTable<Payload>();
+  #bytes = 0;
+  #pending = 0;
+  #closed: ((id: string) => Error) | undefined;
+
+  /** @param describe turns an id into the words error messages use for it. */
+  constructor(private readonly describe: Describe = (id) => `key ${id}`) {}
+
+  /** Stores a payload under a new id. */
+  put(payload: Payload): string {
+    this.#open();
+    const id = newObjectId();
+    this.#entries.set(id, payload);
+    this.#bytes += payload.data.byteLength;
+    return id;
+  }
+
+  /** The payload, or `undefined` when missing or not yet set. */
+  get(id: string): Payload | undefined {
+    const entry = this.#entries.get(id);
+    return entry === PENDING ? undefined : entry;
+  }
+
+  /** Whether the id holds a payload. */
+  exists(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** Whether the id is a deferred key that has not been set. */
+  isPending(id: string): boolean {
+    return this.#entries.get(id) === PENDING;
+  }
+
+  /** Removes an object or a pending key; waiters on it fail. Returns whether anything was there. */
+  evict(id: string): boolean {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return false;
+    this.#entries.delete(id);
+    if (entry === PENDING) this.#pending -= 1;
+    else this.#bytes -= entry.data.byteLength;
+    this.#waiters.fail(id, () => new KeyNotFoundError(`${this.describe(id)} was evicted before it was set, so it will never have a value.`));
+    return true;
+  }
+
+  /** Registers a deferred key and returns its id. */
+  newKey(): string {
+    this.#open();
+    const id = newObjectId();
+    this.#entries.set(id, PENDING);
+    this.#pending += 1;
+    return id;
+  }
+
+  /**
+   * Fulfils a deferred key and wakes its waiters.
+   * @throws KeyNotFoundError when the id was never registered or was evicted.
+   * @throws KeyExistsError when it was set before (the first value stays).
+   */
+  set(id: string, payload: Payload): void {
+    this.#open();
+    const entry = this.#entries.get(id);
+    if (entry === undefined) {
+      throw new KeyNotFoundError(`Cannot set ${this.describe(id)}: it was never created with newKey() or has been evicted. Create a new future.`);
+    }
+    if (entry !== PENDING) {
+      throw new KeyExistsError(`Cannot set ${this.describe(id)}: it was already set, and keys are write-once (the first value stays).`);
+    }
+    this.#entries.set(id, payload);
+    this.#pending -= 1;
+    this.#bytes += payload.data.byteLength;
+    this.#waiters.wake(id, payload);
+  }
+
+  /**
+   * The payload as soon as the id holds one.
+   * @throws KeyNotFoundError for an unknown id, or when it is evicted first.
+   */
+  async wait(id: string, signal?: AbortSignal): Promise<Payload> {
+    const entry = this.#entries.get(id);
+    if (entry === undefined) {
+      throw new KeyNotFoundError(`Cannot wait for ${this.describe(id)}: it does not exist (never created, or evicted).`);
+    }
+    if (entry !== PENDING) return entry;
+    if (this.#closed) throw this.#closed(id);
+    return this.#waiters.wait(id, signal);
+  }
+
+  /** The table's counters. */
+  stats(): TableStats {
+    return { objects: this.#entries.size - this.#pending, bytes: this.#bytes, pendingKeys: this.#pending, waiters: this.#waiters.size };
+  }
+
+  /** Ends every wait with `error(id)` and refuses new writes; stored objects stay readable. */
+  close(error: (id: string) => Error): void {
+    this.#closed ??= error;
+    this.#waiters.failAll(error);
+  }
+
+  /** Drops every object and pending key (after `close`). */
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+    this.#pending = 0;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new ClosedError('This store is closed: it takes no new objects or keys. Open a new one.');
+  }
+}

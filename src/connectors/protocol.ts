@@ -1,0 +1,101 @@
+/**
+ * The connector protocols: the byte-level storage interface a Store is built on, ProxyStore's
+ * `Connector` and `DeferrableConnector` in TypeScript idiom (async, `AbortSignal`).
+ * @module
+ */
+
+/** A JSON value: what keys and configs are made of, so they travel between processes as text. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Bytes plus the tag of the codec that wrote them. The tag travels with the bytes through every
+ * connector, so a reader (in any language) knows how to decode them.
+ */
+export interface Payload {
+  /** Codec tag, e.g. `bytes`, `utf8`, `json`, `v8`; at most 64 characters. */
+  readonly codec: string;
+  /** The encoded object. Connectors never modify it; callers must not modify it after `put`. */
+  readonly data: Uint8Array;
+}
+
+/** Options every connector call takes. */
+export interface CallOptions {
+  /** Aborts the call; it then rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** Deadline for this call in milliseconds; past it the call rejects with `DeadlineExceededError`. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** What `config()` returns: enough to rebuild the connector in another process. */
+export interface ConnectorConfig {
+  /** The connector kind, the key of the connector registry (`local`, `file`, `redis`, `mesh`). */
+  readonly kind: string;
+  readonly [option: string]: JsonValue;
+}
+
+/**
+ * A byte-level object store. `K` is the connector's key type: a plain JSON value, so that
+ * `JSON.parse(JSON.stringify(key))` is a usable key in any process.
+ */
+export interface Connector<K extends JsonValue = JsonValue> {
+  /** The kind recorded in `config()`. */
+  readonly kind: string;
+  /** Stores a payload and returns its new key. */
+  put(payload: Payload, options?: CallOptions): Promise<K>;
+  /** Stores payloads and returns their keys in the same order. */
+  putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<K[]>;
+  /** Reads a payload; `undefined` when the key is missing (or deferred and not yet set). */
+  get(key: K, options?: CallOptions): Promise<Payload | undefined>;
+  /** Reads payloads in the order of `keys`, `undefined` for each missing one. */
+  getBatch(keys: readonly K[], options?: CallOptions): Promise<(Payload | undefined)[]>;
+  /** Whether the key holds a readable payload. */
+  exists(key: K, options?: CallOptions): Promise<boolean>;
+  /** Removes a key; evicting a missing key is not an error. */
+  evict(key: K, options?: CallOptions): Promise<void>;
+  /** The options to rebuild this connector elsewhere with its kind's `fromConfig`. */
+  config(): ConnectorConfig;
+  /** Releases resources. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * A connector that can hand out a key before its value exists ("write once, read many"):
+ * what `Store.future()` needs.
+ */
+export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Connector<K> {
+  /** Makes a key whose value will be set later; it does not exist until then. */
+  newKey(options?: CallOptions): Promise<K>;
+  /**
+   * Sets the value of a key made by `newKey`, exactly once.
+   * @throws KeyExistsError when the key was already set (the first value stays).
+   * @throws KeyNotFoundError when the key is unknown or was evicted.
+   */
+  set(key: K, payload: Payload, options?: CallOptions): Promise<void>;
+}
+
+/** A connector that can wake waiters when a key is set, without polling. */
+export interface AwaitableConnector<K extends JsonValue = JsonValue> {
+  /**
+   * Resolves with the payload as soon as the key holds one (at once if it already does).
+   * @throws KeyNotFoundError when the key is unknown or is evicted before it is set.
+   * @throws DeadlineExceededError when `timeoutMs` passes first.
+   */
+  awaitKey(key: K, options?: CallOptions): Promise<Payload>;
+}
+
+/** How a connector kind is rebuilt from its config; every connector class has this static. */
+export interface ConnectorClass {
+  fromConfig(config: ConnectorConfig): Connector | Promise<Connector>;
+}
+
+/** Whether a connector can defer keys (`newKey` and `set`). */
+export function isDeferrable<K extends JsonValue>(c: Connector<K>): c is DeferrableConnector<K> {
+  const d = c as Partial<DeferrableConnector<K>>;
+  return typeof d.newKey === 'function' && typeof d.set === 'function';
+}
+
+/** Whether a connector can push a value to waiters (`awaitKey`). */
+export function isAwaitable<K extends JsonValue>(c: Connector<K>): c is Connector<K> & AwaitableConnector<K> {
+  return typeof (c as Partial<AwaitableConnector<K>>).awaitKey === 'function';
+}

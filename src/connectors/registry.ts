@@ -1,0 +1,44 @@
+/**
+ * The connector kind registry: maps `config().kind` to a connector class so that a store can be
+ * rebuilt from its config in any process. Built-in kinds load lazily, so importing the package
+ * does no work and pulls in no client library the program does not use.
+ * @module
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { Connector, ConnectorClass, ConnectorConfig } from './protocol.js';
+
+type Loader = () => Promise<ConnectorClass>;
+
+const builtins: Record<string, Loader> = {
+  local: async () => (await import('./local.js')).LocalConnector,
+  file: async () => (await import('./file.js')).FileConnector,
+  redis: async () => (await import('./redis.js')).RedisConnector,
+  mesh: async () => (await import('./mesh.js')).MeshConnector,
+};
+
+const registered = new Map<string, ConnectorClass>();
+
+/**
+ * Registers a connector class under a kind, so `connectorFromConfig` can rebuild it.
+ * Built-in kinds are known already; registering one of them replaces it.
+ */
+export function registerConnectorKind(kind: string, cls: ConnectorClass): void {
+  registered.set(kind, cls);
+}
+
+/**
+ * Rebuilds a connector from the config another process's `connector.config()` returned.
+ * @throws InvalidArgumentError when the kind is unknown.
+ */
+export async function connectorFromConfig(config: ConnectorConfig): Promise<Connector> {
+  const kind = config.kind;
+  const cls = registered.get(kind) ?? (await builtins[kind]?.());
+  if (cls === undefined) {
+    const known = [...new Set([...Object.keys(builtins), ...registered.keys()])].join(', ');
+    throw new InvalidArgumentError(
+      `Unknown connector kind ${JSON.stringify(kind)}: known kinds are ${known}. ` +
+        'Register custom connectors with registerConnectorKind() in every process that rebuilds them.',
+    );
+  }
+  return cls.fromConfig(config);
+}

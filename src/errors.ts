@@ -1,0 +1,95 @@
+/**
+ * The named errors proxymesh throws. Check them with `instanceof` or by `.name`; every message
+ * is a sentence that names the key, the peer and what to do.
+ *
+ * The mapping between these classes and gRPC status codes lives in `src/mesh/status.ts` only.
+ * @module
+ */
+
+/** Base class of every error proxymesh throws on purpose. */
+export class ProxyMeshError extends Error {
+  override name = 'ProxyMeshError';
+}
+
+/** A key, address or configuration value is malformed; the message names the bad input. */
+export class InvalidArgumentError extends ProxyMeshError {
+  override name = 'InvalidArgumentError';
+}
+
+/** A key that must exist does not (it was never registered, or was evicted). */
+export class KeyNotFoundError extends ProxyMeshError {
+  override name = 'KeyNotFoundError';
+}
+
+/** A deferred key was set before: keys are write-once and the first value stays. */
+export class KeyExistsError extends ProxyMeshError {
+  override name = 'KeyExistsError';
+}
+
+/** The key belongs to an earlier incarnation of its owner: the owner restarted and lost it. */
+export class KeyLostError extends ProxyMeshError {
+  override name = 'KeyLostError';
+}
+
+/** The owner of a key cannot be reached, or shut down while a call was in flight. */
+export class PeerUnavailableError extends ProxyMeshError {
+  override name = 'PeerUnavailableError';
+}
+
+/** A call or wait did not finish before its deadline (`timeoutMs`). */
+export class DeadlineExceededError extends ProxyMeshError {
+  override name = 'DeadlineExceededError';
+}
+
+/** A configured limit (object size, bytes held, waiters) refused the request; nothing changed. */
+export class LimitExceededError extends ProxyMeshError {
+  override name = 'LimitExceededError';
+}
+
+/** The peer refused the call: a missing or wrong token or capability. */
+export class PermissionDeniedError extends ProxyMeshError {
+  override name = 'PermissionDeniedError';
+}
+
+/** Bytes in transit did not match what was sent (size or checksum): never a wrong object. */
+export class DataCorruptedError extends ProxyMeshError {
+  override name = 'DataCorruptedError';
+}
+
+/** The operation was used on something that has been closed. */
+export class ClosedError extends ProxyMeshError {
+  override name = 'ClosedError';
+}
+
+/** An object could not be serialised or deserialised; the message names the codec and key. */
+export class SerializationError extends ProxyMeshError {
+  override name = 'SerializationError';
+}
+
+/** The operation needs a capability this connector or store does not have. */
+export class NotImplementedError extends ProxyMeshError {
+  override name = 'NotImplementedError';
+}
+
+/** A store with this name is already registered in this process. */
+export class StoreExistsError extends ProxyMeshError {
+  override name = 'StoreExistsError';
+}
+
+/** A proxy could not resolve its target; `cause` holds the underlying error. */
+export class ProxyResolveError extends ProxyMeshError {
+  override name = 'ProxyResolveError';
+}
+
+/** A proxy's key is missing from its store: most likely it was evicted while proxies remained. */
+export class ProxyResolveMissingKeyError extends ProxyResolveError {
+  override name = 'ProxyResolveMissingKeyError';
+}
+
+/**
+ * Blocking here could never end: for example a synchronous use of a proxy whose value only this
+ * thread could produce. Use `await resolve(proxy)` or set the value from another process.
+ */
+export class WouldDeadlockError extends ProxyMeshError {
+  override name = 'WouldDeadlockError';
+}

@@ -1,0 +1,22 @@
+/**
+ * proxymesh: ProxyStore's model (Store, transparent lazy proxies, futures, pluggable
+ * connectors) in TypeScript, over a gRPC peer-to-peer data mesh.
+ *
+ * This file is the package's one public door: everything exported here is the API.
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export type {
+  AwaitableConnector,
+  CallOptions,
+  Connector,
+  ConnectorClass,
+  ConnectorConfig,
+  DeferrableConnector,
+  JsonValue,
+  Payload,
+} from './connectors/protocol.js';
+export { isAwaitable, isDeferrable } from './connectors/protocol.js';
+export { connectorFromConfig, registerConnectorKind } from './connectors/registry.js';
+export { LocalConnector } from './connectors/local.js';
+export type { LocalConnectorOptions, LocalKey } from './connectors/local.js';

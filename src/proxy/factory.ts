@@ -1,0 +1,49 @@
+/**
+ * What a proxy resolves through. A proxy holds a factory and nothing else until first use; the
+ * factory knows how to get the target (asynchronously, or blocking the thread) and how to
+ * describe itself as a small JSON reference that can travel to another process.
+ * @module
+ */
+import type { ConnectorConfig, JsonValue } from '../connectors/protocol.js';
+
+/** The shape of a proxy's target, which picks the placeholder `typeof`/`Array.isArray` see. */
+export type TargetShape = 'object' | 'array' | 'function';
+
+/** The JSON a store config becomes; enough to rebuild the store in another process. */
+export interface StoreConfig {
+  readonly name: string;
+  readonly connector: ConnectorConfig;
+  readonly [option: string]: JsonValue;
+}
+
+/**
+ * The JSON form of a proxy (or future): the key and the store's config, never the data.
+ * `JSON.stringify(proxy)` gives it; the exported `reviver` turns it back into a live proxy.
+ */
+export interface ProxyReference {
+  /** Marks the object as a reference, and says which. */
+  readonly $proxymesh: 'proxy' | 'future';
+  /** The connector key of the target. */
+  readonly key: JsonValue;
+  /** The config of the store that holds it. */
+  readonly store: StoreConfig;
+  /** Whether resolving evicts the key (a one-shot proxy). */
+  readonly evict: boolean;
+  /** The target's shape, when known, so the rebuilt proxy answers `typeof` correctly. */
+  readonly shape: TargetShape;
+  /** Only in future references: the capability that authorises `setResult`, where enforced. */
+  readonly capability?: string;
+}
+
+/** Resolves a proxy's target. */
+export interface Factory<T = unknown> {
+  /** Fetches the target, waiting for it if it is a future's value not yet set. */
+  resolve(): Promise<T>;
+  /**
+   * Fetches the target synchronously, blocking this thread until it exists.
+   * @throws WouldDeadlockError when blocking could never end.
+   */
+  resolveSync(): T;
+  /** The JSON reference a proxy on this factory serialises to. */
+  reference(): ProxyReference;
+}
