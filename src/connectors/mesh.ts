@@ -1,0 +1,198 @@
+/**
+ * `MeshConnector`: the gRPC peer-to-peer mesh as a connector. Every operation goes straight to
+ * the key's owner; a key owned by a peer in this very process is served from memory.
+ *
+ * Two modes:
+ * - **embedded** (default): this connector owns what it puts, through a peer it starts on first
+ *   need (`listen`, default `127.0.0.1:0`). A process that only reads or sets never starts one.
+ * - **attached** (`peer: "host:port"`): what it puts is owned by a running peer, for instance a
+ *   `proxymesh peer` daemon.
+ * @module
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { ClosedError, InvalidArgumentError } from '../errors.js';
+import { parseAddress } from '../mesh/address.js';
+import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunks.js';
+import { ClientPool } from '../mesh/client-pool.js';
+import { toMeshKey, type MeshKey } from '../mesh/key.js';
+import { findLocalPeer, type LocalPeer } from '../mesh/local-peers.js';
+import { Peer } from '../mesh/peer.js';
+import type { PeerClient } from '../mesh/peer-client.js';
+import { callSignal, throwIfAborted } from './call-options.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, JsonValue, Payload } from './protocol.js';
+
+/** Options of `new MeshConnector()`. All are optional: no options is an embedded peer on loopback. */
+export interface MeshConnectorOptions {
+  /** Attached mode: the address of the running peer that will own what this connector puts. */
+  readonly peer?: string | undefined;
+  /** Embedded mode: where the embedded peer listens. Default `127.0.0.1:0` (a free port). */
+  readonly listen?: string | undefined;
+  /** Embedded mode: the address written into keys, "host" or "host:port" (see `PeerOptions`). */
+  readonly advertise?: string | undefined;
+  /** Size of the data pieces sent. Default 1 MiB, at most 4 MiB. */
+  readonly chunkBytes?: number | undefined;
+  /** Largest object accepted, in bytes. */
+  readonly maxObjectBytes?: number | undefined;
+  /** Deadline of calls that move no object, when a call gives none. Default 30 s. */
+  readonly timeoutMs?: number | undefined;
+  /** Deadline of put/get/set transfers, when a call gives none. Default 10 min. */
+  readonly transferTimeoutMs?: number | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TRANSFER_TIMEOUT_MS = 600_000;
+
+function positive(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0 || value > max) {
+    throw new InvalidArgumentError(`MeshConnector option ${name} must be a positive integer of at most ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+/** Where a key lives: in a peer of this process, or behind a client. */
+type Route = { key: MeshKey; local: LocalPeer; remote?: undefined } | { key: MeshKey; local?: undefined; remote: PeerClient };
+
+/** The mesh connector: deferrable, awaitable by push (`Await`), owner-addressed. */
+export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableConnector<MeshKey> {
+  readonly kind = 'mesh';
+  readonly #options: MeshConnectorOptions;
+  readonly #pool: ClientPool;
+  #peer: Promise<Peer> | undefined;
+  #closed = false;
+
+  /** @throws InvalidArgumentError for a malformed address or option. */
+  constructor(options: MeshConnectorOptions = {}) {
+    if (options.peer !== undefined && (options.listen !== undefined || options.advertise !== undefined)) {
+      throw new InvalidArgumentError('MeshConnector takes either peer (attached mode) or listen/advertise (embedded mode), not both.');
+    }
+    if (options.peer !== undefined) parseAddress(options.peer, 'peer address');
+    if (options.listen !== undefined) parseAddress(options.listen, 'listen address');
+    this.#options = options;
+    this.#pool = new ClientPool({
+      chunkBytes: positive('chunkBytes', options.chunkBytes, DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES),
+      maxObjectBytes: positive('maxObjectBytes', options.maxObjectBytes, bufferConstants.MAX_LENGTH),
+      timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
+      transferTimeoutMs: positive('transferTimeoutMs', options.transferTimeoutMs, DEFAULT_TRANSFER_TIMEOUT_MS),
+    });
+  }
+
+  /** Rebuilds a connector from `config()`, in any process. */
+  static fromConfig(config: ConnectorConfig): MeshConnector {
+    const pick = (name: string, type: 'string' | 'number'): never | undefined => {
+      const value: JsonValue | undefined = config[name];
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== type) throw new InvalidArgumentError(`Mesh connector config option ${name} must be a ${type}, got ${JSON.stringify(value)}.`);
+      return value as never;
+    };
+    return new MeshConnector({
+      peer: pick('peer', 'string'),
+      listen: pick('listen', 'string'),
+      advertise: pick('advertise', 'string'),
+      chunkBytes: pick('chunkBytes', 'number'),
+      maxObjectBytes: pick('maxObjectBytes', 'number'),
+      timeoutMs: pick('timeoutMs', 'number'),
+      transferTimeoutMs: pick('transferTimeoutMs', 'number'),
+    });
+  }
+
+  /** The options, as JSON: another process rebuilds an equivalent connector from them. */
+  config(): ConnectorConfig {
+    const config: Record<string, JsonValue> = { kind: this.kind };
+    for (const [name, value] of Object.entries(this.#options)) {
+      if (value !== undefined) config[name] = value as JsonValue;
+    }
+    return config as ConnectorConfig;
+  }
+
+  /** Whether this connector is attached to a running peer rather than embedding one. */
+  get attached(): boolean {
+    return this.#options.peer !== undefined;
+  }
+
+  /** The address of the peer that owns what this connector puts (starting the embedded one). */
+  async ownerAddress(): Promise<string> {
+    return this.#options.peer ?? (await this.#embedded()).address;
+  }
+
+  /** The embedded peer, started on first need. */
+  #embedded(): Promise<Peer> {
+    this.#open();
+    this.#peer ??= Peer.start({ listen: this.#options.listen, advertise: this.#options.advertise, maxObjectBytes: this.#options.maxObjectBytes, chunkBytes: this.#options.chunkBytes });
+    return this.#peer;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new ClosedError('This MeshConnector is closed. Create a new one.');
+  }
+
+  #route(key: MeshKey): Route {
+    this.#open();
+    const k = toMeshKey(key);
+    const local = findLocalPeer(k.incarnation);
+    return local ? { key: k, local } : { key: k, remote: this.#pool.client(k.peer) };
+  }
+
+  async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
+    if (this.#options.peer !== undefined) return this.#pool.client(this.#options.peer).put(payload, options);
+    const peer = await this.#embedded();
+    return peer.state.keyFor(peer.state.table.put(payload));
+  }
+
+  async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<MeshKey[]> {
+    return Promise.all(payloads.map((p) => this.put(p, options)));
+  }
+
+  async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
+    const r = this.#route(key);
+    return r.local ? r.local.table.get(r.key.id) : r.remote.get(r.key, options);
+  }
+
+  async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
+    return Promise.all(keys.map((k) => this.get(k, options)));
+  }
+
+  async exists(key: MeshKey, options?: CallOptions): Promise<boolean> {
+    const r = this.#route(key);
+    return r.local ? r.local.table.exists(r.key.id) : r.remote.exists(r.key, options);
+  }
+
+  async evict(key: MeshKey, options?: CallOptions): Promise<void> {
+    const r = this.#route(key);
+    if (r.local) r.local.table.evict(r.key.id);
+    else await r.remote.evict(r.key, options);
+  }
+
+  async newKey(options?: CallOptions): Promise<MeshKey> {
+    if (this.#options.peer !== undefined) return (await this.#pool.client(this.#options.peer).newKey(options)).key;
+    const peer = await this.#embedded();
+    return peer.state.keyFor(peer.state.table.newKey());
+  }
+
+  async set(key: MeshKey, payload: Payload, options?: CallOptions): Promise<void> {
+    const r = this.#route(key);
+    if (r.local) r.local.table.set(r.key.id, payload);
+    else await r.remote.set(r.key, payload, options);
+  }
+
+  async awaitKey(key: MeshKey, options?: CallOptions): Promise<Payload> {
+    const r = this.#route(key);
+    if (r.remote) return r.remote.await(r.key, options);
+    const signal = callSignal(options, `Waiting for key ${r.key.peer}/${r.key.id}`);
+    throwIfAborted(signal);
+    return r.local.table.wait(r.key.id, signal);
+  }
+
+  /** Closes channels and stops the embedded peer (its objects are dropped). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pool.close();
+    const peer = await this.#peer?.catch(() => undefined);
+    await peer?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Peer addresses, "host:port", with IPv6 hosts in brackets ("[::1]:7001"): the one form used
+ * in keys, configs and on the command line.
+ * @module
+ */
+import { isIP } from 'node:net';
+import { InvalidArgumentError } from '../errors.js';
+
+/** A parsed address. `host` is bare (no brackets), `port` 0–65535. */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+// A DNS name or IPv4 literal: letters, digits, dots, hyphens, underscores.
+const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$/;
+
+/**
+ * Parses "host:port" ("[v6]:port" for IPv6).
+ * @throws InvalidArgumentError naming the input when it is not an address.
+ */
+export function parseAddress(text: string, what = 'address'): Address {
+  const bad = (why: string): InvalidArgumentError =>
+    new InvalidArgumentError(`Invalid ${what} ${JSON.stringify(text)}: ${why}. Use host:port, for example 127.0.0.1:7001 or [::1]:7001.`);
+  if (typeof text !== 'string') throw bad('not a string');
+  let host: string;
+  let portText: string;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0 || text[close + 1] !== ':') throw bad('an IPv6 host needs brackets and a port, as in [::1]:7001');
+    host = text.slice(1, close);
+    portText = text.slice(close + 2);
+    if (isIP(host) !== 6) throw bad(`${JSON.stringify(host)} is not an IPv6 address`);
+  } else {
+    const colon = text.lastIndexOf(':');
+    if (colon < 0) throw bad('the port is missing');
+    host = text.slice(0, colon);
+    portText = text.slice(colon + 1);
+    if (host.includes(':')) throw bad('IPv6 hosts must be in brackets');
+    if (!HOSTNAME.test(host)) throw bad(`${JSON.stringify(host)} is not a host name`);
+  }
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw bad(`${JSON.stringify(portText)} is not a port (0-65535)`);
+  return { host, port: Number(portText) };
+}
+
+/** Formats an address in the canonical form, bracketing IPv6 hosts. */
+export function formatAddress({ host, port }: Address): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Whether the host is a loopback address or name. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

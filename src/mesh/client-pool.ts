@@ -1,0 +1,32 @@
+/**
+ * One channel per peer address, reused by every call to that peer: HTTP/2 multiplexes the
+ * calls, so a connector never pays a new connection per operation.
+ * @module
+ */
+import { ChannelCredentials, createChannel, type Channel } from 'nice-grpc';
+import { CLIENT_CHANNEL_OPTIONS } from './channel-options.js';
+import { PeerClient, type ClientSettings } from './peer-client.js';
+
+/** Clients by peer address; `close()` closes every channel. */
+export class ClientPool {
+  readonly #clients = new Map<string, { client: PeerClient; channel: Channel }>();
+
+  constructor(private readonly settings: ClientSettings) {}
+
+  /** The client of the peer at `address`, creating its channel on first use. */
+  client(address: string): PeerClient {
+    let entry = this.#clients.get(address);
+    if (!entry) {
+      const channel = createChannel(address, ChannelCredentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+      entry = { client: new PeerClient(address, channel, this.settings), channel };
+      this.#clients.set(address, entry);
+    }
+    return entry.client;
+  }
+
+  /** Closes every channel; calls in flight on them fail. */
+  close(): void {
+    for (const { channel } of this.#clients.values()) channel.close();
+    this.#clients.clear();
+  }
+}

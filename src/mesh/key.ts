@@ -1,0 +1,75 @@
+/**
+ * Mesh keys: a key names its owner (advertised address and incarnation) and the object, so any
+ * holder of a key reaches the owner directly. A key is a plain JSON object, and has one
+ * canonical string form, `pm://<peer>/<incarnation>/<id>`.
+ * @module
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { formatAddress, parseAddress } from './address.js';
+
+/** A key of the mesh: the same three fields as the wire message `proxymesh.v1.Key`. */
+export interface MeshKey {
+  readonly [field: string]: string;
+  /** The owner's advertised address, "host:port" ("[v6]:port" for IPv6). */
+  readonly peer: string;
+  /** The owner's incarnation: 16 lowercase hex digits, new at every start of the peer. */
+  readonly incarnation: string;
+  /** The object id: 32 lowercase hex digits. */
+  readonly id: string;
+}
+
+const INCARNATION = /^[0-9a-f]{16}$/;
+const OBJECT_ID = /^[0-9a-f]{32}$/;
+const SCHEME = 'pm://';
+
+function invalid(input: unknown, why: string): InvalidArgumentError {
+  const shown = typeof input === 'string' ? JSON.stringify(input) : safeJson(input);
+  return new InvalidArgumentError(`Invalid mesh key ${shown}: ${why}. A key looks like pm://127.0.0.1:7001/<16 hex>/<32 hex>, as returned by put() or newKey().`);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Checks that a value (for instance one revived from JSON) is a well-formed mesh key and
+ * returns it as a fresh, frozen key with exactly the three fields.
+ * @throws InvalidArgumentError naming the input.
+ */
+export function toMeshKey(value: unknown): MeshKey {
+  if (typeof value === 'string') return parseKey(value);
+  if (typeof value !== 'object' || value === null) throw invalid(value, 'expected an object with peer, incarnation and id');
+  const { peer, incarnation, id } = value as Record<string, unknown>;
+  if (typeof peer !== 'string') throw invalid(value, 'peer must be a "host:port" string');
+  if (typeof incarnation !== 'string' || !INCARNATION.test(incarnation)) throw invalid(value, 'incarnation must be 16 lowercase hex digits');
+  if (typeof id !== 'string' || !OBJECT_ID.test(id)) throw invalid(value, 'id must be 32 lowercase hex digits');
+  let address;
+  try {
+    address = parseAddress(peer, 'peer address');
+  } catch (error) {
+    throw invalid(value, (error as Error).message);
+  }
+  return Object.freeze({ peer: formatAddress(address), incarnation, id });
+}
+
+/** The canonical string form of a key: `pm://<peer>/<incarnation>/<id>`. */
+export function formatKey(key: MeshKey): string {
+  return `${SCHEME}${key.peer}/${key.incarnation}/${key.id}`;
+}
+
+/**
+ * Parses the canonical string form of a key.
+ * @throws InvalidArgumentError naming the input when it is malformed.
+ */
+export function parseKey(text: string): MeshKey {
+  if (typeof text !== 'string') throw invalid(text, 'expected a string');
+  if (!text.startsWith(SCHEME)) throw invalid(text, `it must start with ${SCHEME}`);
+  const parts = text.slice(SCHEME.length).split('/');
+  if (parts.length !== 3) throw invalid(text, 'expected pm://<peer>/<incarnation>/<id>');
+  const [peer, incarnation, id] = parts as [string, string, string];
+  return toMeshKey({ peer, incarnation, id });
+}

@@ -1,0 +1,59 @@
+/**
+ * What a peer is, apart from its transport: its identity (advertised address, incarnation), its
+ * object table and limits, and the checks that turn a key from the wire into a table id.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { ObjectTable } from '../connectors/object-table.js';
+import { InvalidArgumentError, KeyLostError } from '../errors.js';
+import { formatKey, toMeshKey, type MeshKey } from './key.js';
+
+/** Limits a peer enforces. */
+export interface PeerLimits {
+  /** Largest object accepted, in bytes. Default: the largest Buffer Node can allocate. */
+  readonly maxObjectBytes: number;
+  /** Size of the data pieces this peer sends. */
+  readonly chunkBytes: number;
+}
+
+/** A fresh incarnation id: 16 lowercase hex digits. */
+export function newIncarnation(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** A peer's identity, objects and limits. */
+export class PeerState {
+  readonly table: ObjectTable;
+  /** The advertised address; known only once the server is bound, so `Peer.start` sets it. */
+  address = '';
+
+  constructor(
+    readonly incarnation: string,
+    readonly limits: PeerLimits,
+  ) {
+    this.table = new ObjectTable((id) => `key ${formatKey(this.keyFor(id))}`);
+  }
+
+  /** The key of an object id on this peer. */
+  keyFor(id: string): MeshKey {
+    return { peer: this.address, incarnation: this.incarnation, id };
+  }
+
+  /**
+   * The table id of a key sent to this peer.
+   * @throws InvalidArgumentError for a missing or malformed key.
+   * @throws KeyLostError when the key names an earlier incarnation of this peer.
+   */
+  idOf(key: unknown): string {
+    if (key === undefined || key === null) {
+      throw new InvalidArgumentError(`The request to peer ${this.address} carries no key. Send the key returned by Put or NewKey.`);
+    }
+    const k = toMeshKey(key);
+    if (k.incarnation !== this.incarnation) {
+      throw new KeyLostError(
+        `Key ${formatKey(k)} is lost: the owner restarted. It was made by incarnation ${k.incarnation}, but peer ${this.address} is now incarnation ${this.incarnation}, and objects do not survive a restart. Produce the object again.`,
+      );
+    }
+    return k.id;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A running peer: a gRPC server for the PeerService (plus the standard health service) over a
+ * `PeerState`. A peer binds to loopback unless told otherwise, and can listen on one address
+ * while advertising another (`listen 0.0.0.0:7001`, `advertise node12.cluster:7001`).
+ * @module
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { hostname } from 'node:os';
+import { createServer, type Server } from 'nice-grpc';
+import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import { PeerServiceDefinition } from '../../gen/proxymesh/v1/peer.js';
+import { PeerUnavailableError } from '../errors.js';
+import type { TableStats } from '../connectors/object-table.js';
+import { formatAddress, parseAddress } from './address.js';
+import { DEFAULT_CHUNK_BYTES } from './chunks.js';
+import { SERVER_OPTIONS } from './channel-options.js';
+import { formatKey } from './key.js';
+import { addLocalPeer, removeLocalPeer } from './local-peers.js';
+import { PeerState, newIncarnation } from './peer-state.js';
+import { errorStatusMiddleware, peerService } from './peer-service.js';
+
+/** Options of `Peer.start`. */
+export interface PeerOptions {
+  /** Address to listen on, "host:port"; port 0 picks a free port. Default `127.0.0.1:0`. */
+  readonly listen?: string | undefined;
+  /**
+   * Address other processes use to reach this peer, written into every key it makes: "host"
+   * (the bound port is appended) or "host:port". Default: the listen host, or this machine's
+   * host name when listening on a wildcard address (0.0.0.0 or ::).
+   */
+  readonly advertise?: string | undefined;
+  /** Largest object accepted, in bytes. Default: the largest Buffer Node can allocate. */
+  readonly maxObjectBytes?: number | undefined;
+  /** Size of the data pieces this peer sends. Default 1 MiB. */
+  readonly chunkBytes?: number | undefined;
+}
+
+/** How long `close()` lets in-flight calls finish before cancelling them. */
+const GRACE_MS = 2_000;
+
+function advertisedAddress(listenHost: string, port: number, advertise: string | undefined): string {
+  if (advertise === undefined) {
+    const wildcard = listenHost === '0.0.0.0' || listenHost === '::';
+    return formatAddress({ host: wildcard ? hostname() : listenHost, port });
+  }
+  // "host" alone takes the bound port; "host:port" and "[v6]:port" are used as given.
+  const hasPort = advertise.startsWith('[') || /^[^:]+:\d+$/.test(advertise);
+  return formatAddress(hasPort ? parseAddress(advertise, 'advertise address') : parseAddress(`${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`, 'advertise address'));
+}
+
+/** A peer serving its objects over gRPC. */
+export class Peer {
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly state: PeerState,
+    private readonly server: Server,
+    private readonly health: HealthState,
+  ) {}
+
+  /**
+   * Starts a peer and resolves once it accepts connections.
+   * @throws InvalidArgumentError for a malformed address; the bind error when the port is taken.
+   */
+  static async start(options: PeerOptions = {}): Promise<Peer> {
+    const listen = parseAddress(options.listen ?? '127.0.0.1:0', 'listen address');
+    const server = createServer(SERVER_OPTIONS).use(errorStatusMiddleware);
+    const health = HealthState();
+    const state = new PeerState(newIncarnation(), {
+      maxObjectBytes: options.maxObjectBytes ?? bufferConstants.MAX_LENGTH,
+      chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    });
+    server.add(PeerServiceDefinition, peerService(state));
+    server.add(HealthDefinition, HealthServiceImpl(health));
+    const port = await server.listen(formatAddress(listen));
+    state.address = advertisedAddress(listen.host, port, options.advertise);
+    health.setStatus('healthy');
+    const peer = new Peer(state, server, health);
+    addLocalPeer(state);
+    return peer;
+  }
+
+  /** The advertised address, written into keys. */
+  get address(): string {
+    return this.state.address;
+  }
+
+  /** This start's incarnation id. */
+  get incarnation(): string {
+    return this.state.incarnation;
+  }
+
+  /** What the peer holds now. */
+  stats(): TableStats {
+    return this.state.table.stats();
+  }
+
+  /**
+   * Stops the peer: pending waits end at once with `UNAVAILABLE`, in-flight transfers get a
+   * short grace period, then the server stops and every object is dropped. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    removeLocalPeer(this.state);
+    this.health.setStatus('unhealthy');
+    this.state.table.close(
+      (id) => new PeerUnavailableError(`Peer ${this.address} shut down while waiting for key ${formatKey(this.state.keyFor(id))}; the key will never be set.`),
+    );
+    const timer = setTimeout(() => this.server.forceShutdown(), GRACE_MS);
+    try {
+      await this.server.shutdown();
+    } finally {
+      clearTimeout(timer);
+      this.state.table.clear();
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

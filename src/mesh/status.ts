@@ -1,0 +1,94 @@
+/**
+ * The one place where proxymesh errors and gRPC status codes meet, in both directions.
+ * Servers throw named errors and `toServerError` gives each its status; clients turn the status
+ * back into the named error with `fromClientError`, adding which peer and key were involved.
+ * @module
+ */
+import { ClientError, ServerError, Status } from 'nice-grpc';
+import { isAbortError } from 'abort-controller-x';
+import {
+  ClosedError,
+  DataCorruptedError,
+  DeadlineExceededError,
+  InvalidArgumentError,
+  KeyExistsError,
+  KeyLostError,
+  KeyNotFoundError,
+  LimitExceededError,
+  PeerUnavailableError,
+  PermissionDeniedError,
+  ProxyMeshError,
+} from '../errors.js';
+
+type ErrorClass = new (message: string, options?: ErrorOptions) => ProxyMeshError;
+
+// Order matters for subclasses; these classes have none among themselves.
+const toStatus: [ErrorClass, Status][] = [
+  [InvalidArgumentError, Status.INVALID_ARGUMENT],
+  [KeyNotFoundError, Status.NOT_FOUND],
+  [KeyExistsError, Status.ALREADY_EXISTS],
+  [KeyLostError, Status.DATA_LOSS],
+  [DataCorruptedError, Status.INVALID_ARGUMENT],
+  [LimitExceededError, Status.RESOURCE_EXHAUSTED],
+  [PermissionDeniedError, Status.PERMISSION_DENIED],
+  [PeerUnavailableError, Status.UNAVAILABLE],
+  [ClosedError, Status.UNAVAILABLE],
+  [DeadlineExceededError, Status.DEADLINE_EXCEEDED],
+];
+
+const fromStatus = new Map<Status, ErrorClass>([
+  [Status.INVALID_ARGUMENT, InvalidArgumentError],
+  [Status.NOT_FOUND, KeyNotFoundError],
+  [Status.ALREADY_EXISTS, KeyExistsError],
+  [Status.DATA_LOSS, KeyLostError],
+  [Status.RESOURCE_EXHAUSTED, LimitExceededError],
+  [Status.PERMISSION_DENIED, PermissionDeniedError],
+  [Status.UNAUTHENTICATED, PermissionDeniedError],
+  [Status.UNAVAILABLE, PeerUnavailableError],
+  [Status.DEADLINE_EXCEEDED, DeadlineExceededError],
+]);
+
+/** The status a server answers with for an error thrown by a handler. */
+export function toServerError(error: unknown): unknown {
+  if (error instanceof ServerError || isAbortError(error)) return error;
+  for (const [cls, status] of toStatus) {
+    if (error instanceof cls) return new ServerError(status, error.message);
+  }
+  // Anything else is a bug on our side: say so without leaking internals beyond the message.
+  const message = error instanceof Error ? error.message : String(error);
+  return new ServerError(Status.INTERNAL, `The peer failed unexpectedly: ${message}`);
+}
+
+/** Where a failed call went, for error messages. */
+export interface CallSite {
+  /** The peer's address. */
+  readonly peer: string;
+  /** The key involved, in canonical form, when there is one. */
+  readonly key?: string | undefined;
+  /** What was being done, e.g. "get". */
+  readonly operation: string;
+}
+
+/**
+ * The named error for a failed client call. Aborts caused by the caller's signal surface as the
+ * signal's reason; gRPC statuses become the classes above.
+ */
+export function fromClientError(error: unknown, site: CallSite, signal?: AbortSignal): Error {
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof Error) return reason;
+  }
+  if (!(error instanceof ClientError)) return error instanceof Error ? error : new ProxyMeshError(String(error));
+  const cls = fromStatus.get(error.code) ?? ProxyMeshError;
+  const subject = site.key ? `${site.operation} of key ${site.key}` : site.operation;
+  if (error.code === Status.UNAVAILABLE) {
+    return new cls(
+      `The ${subject} failed: peer ${site.peer} is unavailable (${error.details}). Check that the peer is running and reachable from here; a peer that shut down has lost its objects.`,
+      { cause: error },
+    );
+  }
+  if (error.code === Status.DEADLINE_EXCEEDED) {
+    return new cls(`The ${subject} on peer ${site.peer} did not finish before its deadline. Raise timeoutMs or check the peer's load.`, { cause: error });
+  }
+  return new cls(`${error.details} (${subject} on peer ${site.peer})`, { cause: error });
+}
