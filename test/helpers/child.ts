@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { defer } from './defer.js';
 
 export interface Reply {
   id?: number;
@@ -61,15 +62,13 @@ export class ChildNode {
 export function spawnNode(fixture: string, args: string[] = []): ChildNode {
   const path = fileURLToPath(new URL(`../fixtures/${fixture}.ts`, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let node: ChildNode | undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${fixture} exited (${code}) before it was ready: ${node?.stderr ?? ''}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const reply = JSON.parse(line) as Reply;
-      if (reply.ready) resolve();
-      else node?.deliver(reply);
-    });
+  const { promise: ready, resolve, reject } = defer();
+  const node = new ChildNode(child, ready);
+  child.once('exit', (code) => reject(new Error(`${fixture} exited (${code}) before it was ready: ${node.stderr}`)));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const reply = JSON.parse(line) as Reply;
+    if (reply.ready) resolve();
+    else node.deliver(reply);
   });
-  node = new ChildNode(child, ready);
   return node;
 }
