@@ -15,8 +15,9 @@ import { parseAddress } from '../mesh/address.js';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunks.js';
 import { ClientPool } from '../mesh/client-pool.js';
 import { toMeshKey, type MeshKey } from '../mesh/key.js';
-import { findLocalPeer, type LocalPeer } from '../mesh/local-peers.js';
-import { Peer } from '../mesh/peer.js';
+import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
+import { Peer, type PeerOptions } from '../mesh/peer.js';
+import { PeerThread } from '../mesh/peer-thread.js';
 import type { PeerClient } from '../mesh/peer-client.js';
 import { callSignal, throwIfAborted } from './call-options.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, JsonValue, Payload } from './protocol.js';
@@ -29,6 +30,12 @@ export interface MeshConnectorOptions {
   readonly listen?: string | undefined;
   /** Embedded mode: the address written into keys, "host" or "host:port" (see `PeerOptions`). */
   readonly advertise?: string | undefined;
+  /**
+   * Embedded mode: where the peer runs. `worker` (default) puts its gRPC server on a worker
+   * thread, so it keeps serving other processes while this thread blocks on a proxy's first
+   * synchronous use; `main` runs it on this thread (less memory, for processes that never block).
+   */
+  readonly thread?: 'worker' | 'main' | undefined;
   /** Size of the data pieces sent. Default 1 MiB, at most 4 MiB. */
   readonly chunkBytes?: number | undefined;
   /** Largest object accepted, in bytes. */
@@ -50,6 +57,15 @@ function positive(name: string, value: number | undefined, fallback: number, max
   return value;
 }
 
+/** The embedded peer, on its worker thread or on this one. */
+type Embedded = LocalPeer & { close(): Promise<void> };
+
+async function startEmbedded(options: PeerOptions, thread: 'worker' | 'main'): Promise<Embedded> {
+  if (thread === 'worker') return PeerThread.start(options);
+  const peer = await Peer.start(options);
+  return Object.assign(tablePeer(peer.state, peer.state.table), { close: () => peer.close() });
+}
+
 /** Where a key lives: in a peer of this process, or behind a client. */
 type Route = { key: MeshKey; local: LocalPeer; remote?: undefined } | { key: MeshKey; local?: undefined; remote: PeerClient };
 
@@ -58,7 +74,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   readonly kind = 'mesh';
   readonly #options: MeshConnectorOptions;
   readonly #pool: ClientPool;
-  #peer: Promise<Peer> | undefined;
+  #peer: Promise<Embedded> | undefined;
   #closed = false;
 
   /** @throws InvalidArgumentError for a malformed address or option. */
@@ -68,6 +84,9 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     }
     if (options.peer !== undefined) parseAddress(options.peer, 'peer address');
     if (options.listen !== undefined) parseAddress(options.listen, 'listen address');
+    if (options.thread !== undefined && options.thread !== 'worker' && options.thread !== 'main') {
+      throw new InvalidArgumentError(`MeshConnector option thread must be "worker" or "main", got ${JSON.stringify(options.thread)}.`);
+    }
     this.#options = options;
     this.#pool = new ClientPool({
       chunkBytes: positive('chunkBytes', options.chunkBytes, DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES),
@@ -89,6 +108,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       peer: pick('peer', 'string'),
       listen: pick('listen', 'string'),
       advertise: pick('advertise', 'string'),
+      thread: pick('thread', 'string'),
       chunkBytes: pick('chunkBytes', 'number'),
       maxObjectBytes: pick('maxObjectBytes', 'number'),
       timeoutMs: pick('timeoutMs', 'number'),
@@ -116,9 +136,10 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   }
 
   /** The embedded peer, started on first need. */
-  #embedded(): Promise<Peer> {
+  #embedded(): Promise<Embedded> {
     this.#open();
-    this.#peer ??= Peer.start({ listen: this.#options.listen, advertise: this.#options.advertise, maxObjectBytes: this.#options.maxObjectBytes, chunkBytes: this.#options.chunkBytes });
+    const o = this.#options;
+    this.#peer ??= startEmbedded({ listen: o.listen, advertise: o.advertise, maxObjectBytes: o.maxObjectBytes, chunkBytes: o.chunkBytes }, o.thread ?? 'worker');
     return this.#peer;
   }
 
@@ -136,7 +157,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
     if (this.#options.peer !== undefined) return this.#pool.client(this.#options.peer).put(payload, options);
     const peer = await this.#embedded();
-    return peer.state.keyFor(peer.state.table.put(payload));
+    return { peer: peer.address, incarnation: peer.incarnation, id: await peer.put(payload) };
   }
 
   async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<MeshKey[]> {
@@ -145,7 +166,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     const r = this.#route(key);
-    return r.local ? r.local.table.get(r.key.id) : r.remote.get(r.key, options);
+    return r.local ? r.local.get(r.key.id) : r.remote.get(r.key, options);
   }
 
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
@@ -154,24 +175,24 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async exists(key: MeshKey, options?: CallOptions): Promise<boolean> {
     const r = this.#route(key);
-    return r.local ? r.local.table.exists(r.key.id) : r.remote.exists(r.key, options);
+    return r.local ? r.local.exists(r.key.id) : r.remote.exists(r.key, options);
   }
 
   async evict(key: MeshKey, options?: CallOptions): Promise<void> {
     const r = this.#route(key);
-    if (r.local) r.local.table.evict(r.key.id);
+    if (r.local) await r.local.evict(r.key.id);
     else await r.remote.evict(r.key, options);
   }
 
   async newKey(options?: CallOptions): Promise<MeshKey> {
     if (this.#options.peer !== undefined) return (await this.#pool.client(this.#options.peer).newKey(options)).key;
     const peer = await this.#embedded();
-    return peer.state.keyFor(peer.state.table.newKey());
+    return { peer: peer.address, incarnation: peer.incarnation, id: await peer.newKey() };
   }
 
   async set(key: MeshKey, payload: Payload, options?: CallOptions): Promise<void> {
     const r = this.#route(key);
-    if (r.local) r.local.table.set(r.key.id, payload);
+    if (r.local) await r.local.set(r.key.id, payload);
     else await r.remote.set(r.key, payload, options);
   }
 
@@ -180,7 +201,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     if (r.remote) return r.remote.await(r.key, options);
     const signal = callSignal(options, `Waiting for key ${r.key.peer}/${r.key.id}`);
     throwIfAborted(signal);
-    return r.local.table.wait(r.key.id, signal);
+    return r.local.wait(r.key.id, signal);
   }
 
   /** Closes channels and stops the embedded peer (its objects are dropped). Idempotent. */

@@ -15,13 +15,23 @@ export interface Address {
 // A DNS name or IPv4 literal: letters, digits, dots, hyphens, underscores.
 const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$/;
 
+// How an input is quoted in errors. Callers from JavaScript or JSON configs may pass anything,
+// and JSON.stringify throws on a bigint or a cycle: the error must still name the input.
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value === 'bigint' ? `${value}n` : Object.prototype.toString.call(value);
+  }
+}
+
 /**
  * Parses "host:port" ("[v6]:port" for IPv6).
  * @throws InvalidArgumentError naming the input when it is not an address.
  */
 export function parseAddress(text: string, what = 'address'): Address {
   const bad = (why: string): InvalidArgumentError =>
-    new InvalidArgumentError(`Invalid ${what} ${JSON.stringify(text)}: ${why}. Use host:port, for example 127.0.0.1:7001 or [::1]:7001.`);
+    new InvalidArgumentError(`Invalid ${what} ${shown(text)}: ${why}. Use host:port, for example 127.0.0.1:7001 or [::1]:7001.`);
   if (typeof text !== 'string') throw bad('not a string');
   let host: string;
   let portText: string;

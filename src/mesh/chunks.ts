@@ -20,7 +20,7 @@ export type ObjectPart =
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** Largest data piece a peer accepts from others. */
 export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
-/** Longest codec tag accepted. */
+/** Longest codec tag accepted, in UTF-8 bytes (the contract's limit). */
 export const MAX_CODEC_LENGTH = 64;
 
 /** The header of a payload. */
@@ -58,8 +58,10 @@ export interface ReceiveOptions {
  */
 export function startObject(header: ObjectHeader, options: ReceiveOptions): { codec: string; data: Buffer } {
   const { codec } = header;
-  if (codec.length === 0 || codec.length > MAX_CODEC_LENGTH) {
-    throw new InvalidArgumentError(`The codec tag of ${options.what} must be 1 to ${MAX_CODEC_LENGTH} characters, got ${codec.length}.`);
+  // The contract's limit is in bytes (what a peer in another language sees), not UTF-16 units.
+  const codecBytes = Buffer.byteLength(codec, 'utf8');
+  if (codecBytes === 0 || codecBytes > MAX_CODEC_LENGTH) {
+    throw new InvalidArgumentError(`The codec tag of ${options.what} must be 1 to ${MAX_CODEC_LENGTH} bytes of UTF-8, got ${codecBytes}.`);
   }
   if (header.size > BigInt(options.maxBytes)) {
     throw new LimitExceededError(`${options.what} is ${header.size} bytes, over the limit of ${options.maxBytes} bytes (maximum object size). Split the object or raise the limit.`);

@@ -43,7 +43,12 @@ function safeJson(value: unknown): string {
 export function toMeshKey(value: unknown): MeshKey {
   if (typeof value === 'string') return parseKey(value);
   if (typeof value !== 'object' || value === null) throw invalid(value, 'expected an object with peer, incarnation and id');
-  const { peer, incarnation, id } = value as Record<string, unknown>;
+  return checked(value as Record<string, unknown>, value);
+}
+
+// Validates the three fields; errors quote `value`, what the caller passed (object or string),
+// so a malformed "pm://…" string is named as written, not as the fields split from it.
+function checked({ peer, incarnation, id }: Record<string, unknown>, value: unknown): MeshKey {
   if (typeof peer !== 'string') throw invalid(value, 'peer must be a "host:port" string');
   if (typeof incarnation !== 'string' || !INCARNATION.test(incarnation)) throw invalid(value, 'incarnation must be 16 lowercase hex digits');
   if (typeof id !== 'string' || !OBJECT_ID.test(id)) throw invalid(value, 'id must be 32 lowercase hex digits');
@@ -71,5 +76,5 @@ export function parseKey(text: string): MeshKey {
   const parts = text.slice(SCHEME.length).split('/');
   if (parts.length !== 3) throw invalid(text, 'expected pm://<peer>/<incarnation>/<id>');
   const [peer, incarnation, id] = parts as [string, string, string];
-  return toMeshKey({ peer, incarnation, id });
+  return checked({ peer, incarnation, id }, text);
 }

@@ -1,15 +1,42 @@
 /**
- * The peers running in this process, by incarnation: a key owned by one of them is served
- * from memory, without gRPC, by any connector in the process.
+ * The peers this process owns, by incarnation: a key owned by one of them is served without
+ * gRPC by any connector in the process, directly from the table of a peer on this thread or
+ * through the message port of a peer on its own thread.
  * @module
  */
-import type { ObjectTable } from '../connectors/object-table.js';
+import type { Payload } from '../connectors/protocol.js';
+import type { ObjectTable, TableStats } from '../connectors/object-table.js';
 
-/** What a connector needs of a peer in its own process. */
+/** A peer of this process, as a connector sees it: its table's operations, by object id. */
 export interface LocalPeer {
   readonly address: string;
   readonly incarnation: string;
-  readonly table: ObjectTable;
+  put(payload: Payload): Promise<string>;
+  get(id: string): Promise<Payload | undefined>;
+  exists(id: string): Promise<boolean>;
+  evict(id: string): Promise<boolean>;
+  newKey(): Promise<string>;
+  set(id: string, payload: Payload): Promise<void>;
+  wait(id: string, signal?: AbortSignal): Promise<Payload>;
+  stats(): Promise<TableStats>;
+}
+
+/** A peer on this thread: its table, wrapped in the async interface. */
+export function tablePeer(identity: { readonly address: string; readonly incarnation: string }, table: ObjectTable): LocalPeer {
+  return {
+    get address() {
+      return identity.address;
+    },
+    incarnation: identity.incarnation,
+    put: async (payload) => table.put(payload),
+    get: async (id) => table.get(id),
+    exists: async (id) => table.exists(id),
+    evict: async (id) => table.evict(id),
+    newKey: async () => table.newKey(),
+    set: async (id, payload) => table.set(id, payload),
+    wait: (id, signal) => table.wait(id, signal),
+    stats: async () => table.stats(),
+  };
 }
 
 const peers = new Map<string, LocalPeer>();
@@ -20,8 +47,8 @@ export function addLocalPeer(peer: LocalPeer): void {
 }
 
 /** Forgets a peer that has stopped. */
-export function removeLocalPeer(peer: LocalPeer): void {
-  if (peers.get(peer.incarnation) === peer) peers.delete(peer.incarnation);
+export function removeLocalPeer(incarnation: string): void {
+  peers.delete(incarnation);
 }
 
 /** The peer of this process with this incarnation, if any. */

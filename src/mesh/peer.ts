@@ -15,7 +15,7 @@ import { formatAddress, parseAddress } from './address.js';
 import { DEFAULT_CHUNK_BYTES } from './chunks.js';
 import { SERVER_OPTIONS } from './channel-options.js';
 import { formatKey } from './key.js';
-import { addLocalPeer, removeLocalPeer } from './local-peers.js';
+import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
 import { errorStatusMiddleware, peerService } from './peer-service.js';
 
@@ -76,7 +76,7 @@ export class Peer {
     state.address = advertisedAddress(listen.host, port, options.advertise);
     health.setStatus('healthy');
     const peer = new Peer(state, server, health);
-    addLocalPeer(state);
+    addLocalPeer(tablePeer(state, state.table));
     return peer;
   }
 
@@ -105,7 +105,7 @@ export class Peer {
   }
 
   async #close(): Promise<void> {
-    removeLocalPeer(this.state);
+    removeLocalPeer(this.state.incarnation);
     this.health.setStatus('unhealthy');
     this.state.table.close(
       (id) => new PeerUnavailableError(`Peer ${this.address} shut down while waiting for key ${formatKey(this.state.keyFor(id))}; the key will never be set.`),

@@ -1,0 +1,32 @@
+/**
+ * Messages between a `PeerThread` (the main side) and its worker. Payload bytes travel as
+ * fresh ArrayBuffers that are transferred, never cloned: one copy per crossing, and never a
+ * copy of a larger buffer a payload happens to be a view of.
+ * @module
+ */
+import type { TableStats } from '../connectors/object-table.js';
+import type { WireError } from '../util/error-wire.js';
+
+/** A payload crossing the thread boundary. */
+export interface WirePayload {
+  readonly codec: string;
+  readonly data: Uint8Array;
+}
+
+/** A request from the main thread; `id` pairs it with its reply. */
+export type PeerThreadRequest =
+  | { readonly id: number; readonly op: 'put'; readonly payload: WirePayload }
+  | { readonly id: number; readonly op: 'get' | 'exists' | 'evict' | 'wait'; readonly objectId: string }
+  | { readonly id: number; readonly op: 'set'; readonly objectId: string; readonly payload: WirePayload }
+  | { readonly id: number; readonly op: 'newKey' | 'stats' | 'close' }
+  | { readonly id: number; readonly op: 'cancel'; readonly target: number };
+
+/** Values replies carry. */
+export type PeerThreadValue = string | boolean | WirePayload | TableStats | null;
+
+/** A reply from the worker, or its first message once the peer is listening (or failed to). */
+export type PeerThreadReply =
+  | { readonly id: number; readonly ok: true; readonly value: PeerThreadValue }
+  | { readonly id: number; readonly ok: false; readonly error: WireError }
+  | { readonly started: { readonly address: string; readonly incarnation: string } }
+  | { readonly failed: WireError };

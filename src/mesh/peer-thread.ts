@@ -1,0 +1,138 @@
+/**
+ * An embedded peer on its own worker thread, seen from the main thread as a `LocalPeer`:
+ * the main thread reaches its objects through a message port (no gRPC), other processes reach
+ * them through gRPC, and a blocked main thread stops neither.
+ * @module
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Payload } from '../connectors/protocol.js';
+import type { TableStats } from '../connectors/object-table.js';
+import { abortReason } from '../connectors/call-options.js';
+import { PeerUnavailableError } from '../errors.js';
+import { detachedCopy } from '../util/transfer.js';
+import { fromWireError } from '../util/error-wire.js';
+import { startWorker } from '../util/start-worker.js';
+import { addLocalPeer, removeLocalPeer, type LocalPeer } from './local-peers.js';
+import type { PeerOptions } from './peer.js';
+import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue } from './peer-thread-protocol.js';
+
+type Pending = { resolve(value: PeerThreadValue): void; reject(error: Error): void };
+type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** A peer running in a worker thread of this process. */
+export class PeerThread implements LocalPeer {
+  readonly #pending = new Map<number, Pending>();
+  #next = 1;
+  #exited: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly address: string,
+    readonly incarnation: string,
+  ) {
+    worker.on('message', (reply: PeerThreadReply) => this.#deliver(reply));
+    worker.on('exit', () => this.#fail(new PeerUnavailableError(`The embedded peer ${address} has stopped; its objects are gone.`)));
+    worker.on('error', (error) => this.#fail(new PeerUnavailableError(`The embedded peer ${address} failed: ${error.message}`, { cause: error })));
+    // An idle peer thread does not keep the process alive; a pending request does (see #call).
+    worker.unref();
+  }
+
+  /**
+   * Starts the worker and its peer; resolves once the peer listens.
+   * @throws the peer's start error (a bad or taken address).
+   */
+  static async start(options: PeerOptions): Promise<PeerThread> {
+    const worker = startWorker(import.meta.url, 'peer-thread-worker', { workerData: { ...options } });
+    const started = await new Promise<{ address: string; incarnation: string }>((resolve, reject) => {
+      worker.once('message', (reply: PeerThreadReply) => {
+        if ('started' in reply) resolve(reply.started);
+        else if ('failed' in reply) reject(fromWireError(reply.failed));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new PeerUnavailableError(`The embedded peer thread exited with code ${code} before it started.`)));
+    });
+    const thread = new PeerThread(worker, started.address, started.incarnation);
+    addLocalPeer(thread);
+    return thread;
+  }
+
+  #deliver(reply: PeerThreadReply): void {
+    if (!('id' in reply)) return;
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.worker.unref();
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(fromWireError(reply.error));
+  }
+
+  #fail(error: Error): void {
+    this.#exited ??= error;
+    removeLocalPeer(this.incarnation);
+    for (const p of this.#pending.values()) p.reject(error);
+    this.#pending.clear();
+  }
+
+  #call(request: Distribute<PeerThreadRequest>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<PeerThreadValue> {
+    if (this.#exited) return Promise.reject(this.#exited);
+    const id = this.#next++;
+    return new Promise<PeerThreadValue>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.worker.postMessage({ id: this.#next++, op: 'cancel', target: id } satisfies PeerThreadRequest);
+        this.#pending.delete(id);
+        reject(abortReason(signal!));
+      };
+      if (signal?.aborted) return reject(abortReason(signal));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      this.#pending.set(id, {
+        resolve: (v) => (done(), resolve(v)),
+        reject: (e) => (done(), reject(e)),
+      });
+      this.worker.ref();
+      this.worker.postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  async put(payload: Payload): Promise<string> {
+    const { payload: copy, transfer } = detachedCopy(payload);
+    return (await this.#call({ op: 'put', payload: copy }, transfer)) as string;
+  }
+
+  async get(id: string): Promise<Payload | undefined> {
+    return ((await this.#call({ op: 'get', objectId: id })) as Payload | null) ?? undefined;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.#call({ op: 'exists', objectId: id })) as boolean;
+  }
+
+  async evict(id: string): Promise<boolean> {
+    return (await this.#call({ op: 'evict', objectId: id })) as boolean;
+  }
+
+  async newKey(): Promise<string> {
+    return (await this.#call({ op: 'newKey' })) as string;
+  }
+
+  async set(id: string, payload: Payload): Promise<void> {
+    const { payload: copy, transfer } = detachedCopy(payload);
+    await this.#call({ op: 'set', objectId: id, payload: copy }, transfer);
+  }
+
+  async wait(id: string, signal?: AbortSignal): Promise<Payload> {
+    return (await this.#call({ op: 'wait', objectId: id }, [], signal)) as Payload;
+  }
+
+  async stats(): Promise<TableStats> {
+    return (await this.#call({ op: 'stats' })) as TableStats;
+  }
+
+  /** Stops the peer (pending waits end with UNAVAILABLE) and the thread. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#exited) return;
+    removeLocalPeer(this.incarnation);
+    await this.#call({ op: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Messages between the blocking bridge (main side) and its worker: one request at a time,
+ * answered through a port the main thread reads synchronously after `Atomics.wait`.
+ * @module
+ */
+import type { ConnectorConfig, JsonValue } from '../connectors/protocol.js';
+import type { WireError } from '../util/error-wire.js';
+
+/** What to fetch. */
+export interface BlockingRequest {
+  /** The config of the connector that holds the key; the worker rebuilds it once and reuses it. */
+  readonly connector: ConnectorConfig;
+  /** The key. */
+  readonly key: JsonValue;
+  /** Wait for the key to be set (a future's value) rather than answer "missing" at once. */
+  readonly wait: boolean;
+  /** Give up after this long; no limit when absent. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** The worker's answer; `data` is a transferred buffer of exactly the payload's bytes. */
+export type BlockingReply =
+  | { readonly ok: true; readonly payload: { readonly codec: string; readonly data: Uint8Array } | null }
+  | { readonly ok: false; readonly error: WireError };
+
+/** Slot 0 of the shared flag: 0 while the worker works, 1 once it has posted the reply. */
+export const FLAG_DONE = 1;

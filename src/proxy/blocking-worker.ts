@@ -1,0 +1,45 @@
+/**
+ * The blocking bridge's worker: it does the asynchronous I/O a blocked main thread cannot do,
+ * posts the answer, and wakes the main thread through a shared flag.
+ * @module
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { connectorFromConfig } from '../connectors/registry.js';
+import { isAwaitable, type Connector, type Payload } from '../connectors/protocol.js';
+import { detachedCopy } from '../util/transfer.js';
+import { toWireError } from '../util/error-wire.js';
+import { markInternalThread } from '../util/internal-thread.js';
+import { FLAG_DONE, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
+import { pollForKey } from './poll-for-key.js';
+
+markInternalThread();
+
+const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
+const connectors = new Map<string, Promise<Connector>>();
+
+async function fetch(request: BlockingRequest): Promise<Payload | undefined> {
+  const id = JSON.stringify(request.connector);
+  let connector = connectors.get(id);
+  if (!connector) connectors.set(id, (connector = connectorFromConfig(request.connector)));
+  const c = await connector;
+  const options = { timeoutMs: request.timeoutMs };
+  if (!request.wait) return c.get(request.key, options);
+  return isAwaitable(c) ? c.awaitKey(request.key, options) : pollForKey(c, request.key, options);
+}
+
+function answer(reply: BlockingReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(reply, transfer);
+  Atomics.store(flag, 0, FLAG_DONE);
+  Atomics.notify(flag, 0);
+}
+
+port.on('message', (request: BlockingRequest) => {
+  fetch(request).then(
+    (payload) => {
+      if (payload === undefined) return answer({ ok: true, payload: null });
+      const { payload: copy, transfer } = detachedCopy(payload);
+      answer({ ok: true, payload: copy }, transfer);
+    },
+    (error: unknown) => answer({ ok: false, error: toWireError(error) }),
+  );
+});
