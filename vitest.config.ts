@@ -9,5 +9,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     globalSetup: ['test/setup/global-setup.ts'],
+    reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });
