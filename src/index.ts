@@ -28,3 +28,7 @@ export { formatKey, parseKey, toMeshKey } from './mesh/key.js';
 export type { MeshKey } from './mesh/key.js';
 export { formatAddress, parseAddress } from './mesh/address.js';
 export type { Address } from './mesh/address.js';
+export { createProxy } from './proxy/create.js';
+export type { CreateProxyOptions } from './proxy/create.js';
+export { extract, getFactory, getKey, getReference, isProxy, isResolved, resolve, resolveAsync } from './proxy/control.js';
+export type { Factory, ProxyReference, StoreConfig, TargetShape } from './proxy/factory.js';
