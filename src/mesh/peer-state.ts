@@ -48,7 +48,13 @@ export class PeerState {
     if (key === undefined || key === null) {
       throw new InvalidArgumentError(`The request to peer ${this.address} carries no key. Send the key returned by Put or NewKey.`);
     }
-    const k = toMeshKey(key);
+    let k: MeshKey;
+    try {
+      k = toMeshKey(key);
+    } catch (error) {
+      // The contract's messages name the peer too: a foreign client may talk to several.
+      throw new InvalidArgumentError(`${(error as Error).message} (sent to peer ${this.address})`, { cause: error });
+    }
     if (k.incarnation !== this.incarnation) {
       throw new KeyLostError(
         `Key ${formatKey(k)} is lost: the owner restarted. It was made by incarnation ${k.incarnation}, but peer ${this.address} is now incarnation ${this.incarnation}, and objects do not survive a restart. Produce the object again.`,

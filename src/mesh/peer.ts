@@ -110,9 +110,17 @@ export class Peer {
     this.state.table.close(
       (id) => new PeerUnavailableError(`Peer ${this.address} shut down while waiting for key ${formatKey(this.state.keyFor(id))}; the key will never be set.`),
     );
-    const timer = setTimeout(() => this.server.forceShutdown(), GRACE_MS);
+    // Graceful first; after the grace period, cancel what is left and stop waiting for it
+    // (a call a client aborted before grpc-js started it can otherwise linger until keepalive).
+    let timer: NodeJS.Timeout | undefined;
+    const forced = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, GRACE_MS);
+    });
     try {
-      await this.server.shutdown();
+      await Promise.race([this.server.shutdown(), forced]);
     } finally {
       clearTimeout(timer);
       this.state.table.clear();

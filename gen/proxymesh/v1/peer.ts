@@ -25,9 +25,10 @@ export const protobufFileName = "proxymesh/v1/peer.proto";
  *
  * Errors are gRPC status codes; each RPC lists the ones it returns, and the status message is
  * an English sentence naming the key and the peer. Common to every RPC:
- *   INVALID_ARGUMENT   a malformed key or message (missing header, data before header, ...);
+ *   INVALID_ARGUMENT   a malformed key or message (missing header, data before header, ...),
+ *                      or a payload that does not match its header's size or its checksum;
  *   DATA_LOSS          the key names an earlier incarnation of this peer: the peer restarted
- *                      and the object is lost; or the payload did not match its header;
+ *                      and the object is lost;
  *   RESOURCE_EXHAUSTED a configured limit of the peer (object size, bytes held, waiters);
  *   UNAUTHENTICATED    the peer requires a token and the call carried none or a wrong one
  *                      (metadata "authorization: Bearer <token>");
@@ -66,7 +67,8 @@ export interface ObjectHeader {
 export interface ObjectTrailer {
   /**
    * CRC-32C (Castagnoli) of the whole payload. Zero means "not computed"; a receiver that gets
-   * a non-zero value must verify it and treat a mismatch as DATA_LOSS.
+   * a non-zero value must verify it and reject a mismatch (a peer answers INVALID_ARGUMENT; a
+   * client discards the object and reports it corrupted).
    */
   crc32c: number;
 }
