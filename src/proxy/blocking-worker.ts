@@ -5,12 +5,13 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { connectorFromConfig } from '../connectors/registry.js';
-import { isAwaitable, type Connector, type Payload } from '../connectors/protocol.js';
+import { callSignal } from '../connectors/call-options.js';
+import type { Connector, Payload } from '../connectors/protocol.js';
+import { waitForPayload } from '../store/wait-for-key.js';
 import { detachedCopy } from '../util/transfer.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { FLAG_DONE, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
-import { pollForKey } from './poll-for-key.js';
 
 markInternalThread();
 
@@ -22,9 +23,9 @@ async function fetch(request: BlockingRequest): Promise<Payload | undefined> {
   let connector = connectors.get(id);
   if (!connector) connectors.set(id, (connector = connectorFromConfig(request.connector)));
   const c = await connector;
-  const options = { timeoutMs: request.timeoutMs };
-  if (!request.wait) return c.get(request.key, options);
-  return isAwaitable(c) ? c.awaitKey(request.key, options) : pollForKey(c, request.key, options);
+  if (!request.wait) return c.get(request.key, { timeoutMs: request.timeoutMs });
+  const signal = callSignal({ timeoutMs: request.timeoutMs }, `Waiting for key ${JSON.stringify(request.key)}`);
+  return waitForPayload(c, request.key, { signal });
 }
 
 function answer(reply: BlockingReply, transfer: ArrayBuffer[] = []): void {

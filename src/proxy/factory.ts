@@ -29,6 +29,11 @@ export interface ProxyReference {
   readonly store: StoreConfig;
   /** Whether resolving evicts the key (a one-shot proxy). */
   readonly evict: boolean;
+  /**
+   * In proxy references: resolving waits until the key is set (the proxy of a future's value)
+   * instead of failing on a missing key.
+   */
+  readonly wait?: boolean;
   /** The target's shape, when known, so the rebuilt proxy answers `typeof` correctly. */
   readonly shape: TargetShape;
   /** Only in future references: the capability that authorises `setResult`, where enforced. */

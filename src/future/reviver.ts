@@ -1,0 +1,61 @@
+/**
+ * The JSON reviver: `JSON.parse(text, reviver)` turns the references `JSON.stringify` made of
+ * proxies and futures back into live ones, in any process. Stores are found by name or rebuilt
+ * from the reference's config lazily, on first use, because a reviver must return at once.
+ * @module
+ */
+import type { JsonValue } from '../connectors/protocol.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { ProxyReference, TargetShape } from '../proxy/factory.js';
+import { configSource } from '../store/get-or-create.js';
+import { parseStoreConfig } from '../store/store-config.js';
+import { makeProxy } from '../store/store-proxy.js';
+import { Future } from './future.js';
+
+const SHAPES: readonly unknown[] = ['object', 'array', 'function'] satisfies TargetShape[];
+
+/**
+ * Checks a parsed `{"$proxymesh": …}` object.
+ * @param value - the object.
+ * @returns it, as a reference.
+ * @throws InvalidArgumentError naming the bad field.
+ */
+export function parseReference(value: Record<string, unknown>): ProxyReference {
+  const bad = (what: string): InvalidArgumentError =>
+    new InvalidArgumentError(`Malformed proxymesh reference (${what}): ${JSON.stringify(value)}. Send what JSON.stringify(proxy) or JSON.stringify(future) produced.`);
+  const { $proxymesh: kind, key, store, evict, shape, capability, wait } = value;
+  if (kind !== 'proxy' && kind !== 'future') throw bad('"$proxymesh" must be "proxy" or "future"');
+  if (key === undefined) throw bad('"key" is missing');
+  if (typeof evict !== 'boolean') throw bad('"evict" must be a boolean');
+  if (!SHAPES.includes(shape)) throw bad('"shape" must be "object", "array" or "function"');
+  if (capability !== undefined && typeof capability !== 'string') throw bad('"capability" must be a string');
+  if (wait !== undefined && typeof wait !== 'boolean') throw bad('"wait" must be a boolean');
+  if (kind === 'proxy' && capability !== undefined) throw bad('a proxy reference never carries a capability');
+  parseStoreConfig(store);
+  const reference = { $proxymesh: kind, key: key as JsonValue, store, evict, shape, ...(wait === true ? { wait } : {}) } as ProxyReference;
+  return capability === undefined ? reference : { ...reference, capability };
+}
+
+/**
+ * A `JSON.parse` reviver that turns proxy references into proxies and future references into
+ * `Future`s. Other values pass through unchanged.
+ * @param _key - the property being revived (unused).
+ * @param value - its parsed value.
+ * @returns a proxy, a Future, or `value`.
+ * @throws InvalidArgumentError when an object with a `$proxymesh` field is not a valid reference.
+ * @example
+ * ```ts
+ * const text = JSON.stringify({ input: proxy, output: future });
+ * const { input, output } = JSON.parse(text, reviver); // in another process
+ * await output.setResult(work(input));
+ * ```
+ */
+export function reviver(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, '$proxymesh')) return value;
+  const reference = parseReference(value as Record<string, unknown>);
+  const source = configSource(reference.store);
+  if (reference.$proxymesh === 'future') {
+    return new Future(source, reference.key, { evict: reference.evict, shape: reference.shape, capability: reference.capability });
+  }
+  return makeProxy(source, { wait: reference.wait === true, key: reference.key, evict: reference.evict, shape: reference.shape });
+}

@@ -1,0 +1,43 @@
+/**
+ * The hook a proxy's synchronous first use goes through when its value is not in this thread:
+ * blocking needs another thread to do the I/O, which the bridge in `src/proxy/blocking.ts`
+ * does. `setBlockingResolver` can replace it.
+ * @module
+ */
+import type { Payload } from '../connectors/protocol.js';
+import type { ProxyReference } from '../proxy/factory.js';
+import { blockingFetch } from '../proxy/blocking.js';
+
+/**
+ * Fetches a reference's payload, blocking the calling thread: waiting until it is set for a
+ * future's reference (`$proxymesh: 'future'`), at once for a proxy's. It does not evict and
+ * does not deserialise; the factory does both.
+ * @returns the payload, or `undefined` when the key is missing.
+ * @throws WouldDeadlockError when blocking could never end.
+ */
+export type BlockingResolver = (reference: ProxyReference) => Payload | undefined;
+
+const bridge: BlockingResolver = (reference) =>
+  blockingFetch({ connector: reference.store.connector, key: reference.key, wait: reference.wait === true });
+
+let current: BlockingResolver = bridge;
+
+/**
+ * Replaces the function that blocks for a payload (for instance to refuse blocking in a
+ * program that must never block).
+ * @param resolver - the blocking resolver, or `undefined` to restore the default, the worker
+ * thread bridge of `src/proxy/blocking.ts`.
+ */
+export function setBlockingResolver(resolver: BlockingResolver | undefined): void {
+  current = resolver ?? bridge;
+}
+
+/**
+ * Blocks for a reference's payload with the installed resolver.
+ * @param reference - the proxy's or future's reference.
+ * @returns the payload, or `undefined` when the key is missing.
+ * @throws WouldDeadlockError when blocking could never end.
+ */
+export function blockingGet(reference: ProxyReference): Payload | undefined {
+  return current(reference);
+}

@@ -1,0 +1,292 @@
+/**
+ * `ObjectStore`: the half of ProxyStore's Store that stores objects: it serialises them into a
+ * connector, caches what it reads, waits for deferred keys, and measures itself when asked.
+ * `Store` (in `store.ts`) adds proxies, futures and the registry on top.
+ * @module
+ */
+import { callSignal } from '../connectors/call-options.js';
+import { isDeferrable, type CallOptions, type Connector, type JsonValue, type Payload } from '../connectors/protocol.js';
+import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
+import type { StoreConfig } from '../proxy/factory.js';
+import type { Deserializer, Serializer } from '../serialize/custom.js';
+import { describeKey } from '../serialize/describe.js';
+import { ObjectCache, type Cached } from './cache.js';
+import { keyId } from './key-id.js';
+import { Meter, meterCodec, meterConnector, meterOperations } from './metered.js';
+import { StoreMetrics } from './metrics.js';
+import type { GetOptions, PutOptions, StoreOptions, WaitOptions } from './options.js';
+import { makeStoreConfig } from './store-config.js';
+import { storeCodec, type StoreCodec } from './store-codec.js';
+import { operationKeys } from './store-operations.js';
+import { readSync } from './sync-read.js';
+import { waitForPayload } from './wait-for-key.js';
+
+// A connector gets only the call options, never the store's own (serializer, default…).
+const callOptions = (o: CallOptions): CallOptions => ({ signal: o.signal, timeoutMs: o.timeoutMs });
+
+/**
+ * A named store of objects over a connector; use its subclass `Store`, which adds proxies,
+ * futures and registration.
+ * @typeParam K - the connector's key type.
+ */
+export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDisposable {
+  /** The name: its identity in this process's registry and in every proxy's reference. */
+  readonly name: string;
+  /** The connector the bytes go to. */
+  readonly connector: Connector<K>;
+  /** The store's serializer, when custom. */
+  readonly serializer: Serializer | undefined;
+  /** The store's deserializer, when custom. */
+  readonly deserializer: Deserializer | undefined;
+  /** Objects kept in the cache; 0 when disabled. */
+  readonly cacheSize: number;
+  /** Whether proxies made here start resolved. */
+  readonly populateTarget: boolean;
+  /** Timings, cache hits and sizes, when the store was built with `metrics: true`. */
+  readonly metrics: StoreMetrics | undefined;
+
+  // Connector and codec as the store uses them: measured views when metrics are on.
+  readonly #io: Connector<K>;
+  readonly #codec: StoreCodec;
+  readonly #cache: ObjectCache;
+  #config: StoreConfig | undefined;
+  #closed = false;
+
+  /**
+   * @param name - the store's name, unique among registered stores in this process.
+   * @param connector - where the bytes go; the store closes it on `close()`.
+   * @param options - serializers, cache size, metrics, `populateTarget`, `register`.
+   * @throws InvalidArgumentError when the name is empty or `cacheSize` is negative.
+   */
+  constructor(name: string, connector: Connector<K>, options: StoreOptions = {}) {
+    if (typeof name !== 'string' || name === '') throw new InvalidArgumentError(`A store needs a non-empty name: got ${JSON.stringify(name)}.`);
+    this.name = name;
+    this.connector = connector;
+    this.serializer = options.serializer;
+    this.deserializer = options.deserializer;
+    this.cacheSize = options.cacheSize ?? 16;
+    this.populateTarget = options.populateTarget ?? true;
+    const codec = storeCodec(options.serializer, options.deserializer);
+    if (options.metrics === true) {
+      const meter = new Meter((this.metrics = new StoreMetrics()));
+      this.#io = meterConnector(connector, meter);
+      this.#codec = meterCodec(codec, meter);
+      this.#cache = new ObjectCache(this.cacheSize, meter.cacheObserver());
+      meterOperations(this, operationKeys, meter);
+    } else {
+      this.metrics = undefined;
+      this.#io = connector;
+      this.#codec = codec;
+      this.#cache = new ObjectCache(this.cacheSize);
+    }
+  }
+
+  /**
+   * What rebuilds this store elsewhere: name, connector config and the JSON store options.
+   * @returns the config.
+   */
+  config(): StoreConfig {
+    this.#config ??= makeStoreConfig(this.name, this.connector.config(), {
+      cacheSize: this.cacheSize,
+      metrics: this.metrics !== undefined,
+      populateTarget: this.populateTarget,
+    });
+    return this.#config;
+  }
+
+  /**
+   * Serialises an object and stores it.
+   * @param obj - the object.
+   * @param options - a per-call serializer, signal and deadline.
+   * @returns its new key.
+   * @throws TypeError when a custom serializer returns something other than bytes.
+   * @throws SerializationError when the object cannot be serialised.
+   */
+  async put(obj: unknown, options: PutOptions = {}): Promise<K> {
+    this.assertOpen();
+    return this.#io.put(this.#codec.encode(obj, options.serializer), callOptions(options));
+  }
+
+  /**
+   * Serialises and stores several objects.
+   * @param objs - the objects.
+   * @param options - a per-call serializer, signal and deadline.
+   * @returns their keys, in order.
+   * @throws TypeError / SerializationError as `put`.
+   */
+  async putBatch(objs: readonly unknown[], options: PutOptions = {}): Promise<K[]> {
+    this.assertOpen();
+    return this.#io.putBatch(
+      objs.map((o) => this.#codec.encode(o, options.serializer)),
+      callOptions(options),
+    );
+  }
+
+  /**
+   * Reads an object: from the cache, else from the connector.
+   * @param key - its key.
+   * @param options - the value for a missing key (`default`), a per-call deserializer, signal and deadline.
+   * @returns the object, or `options.default` (`undefined` if not given) when the key is missing.
+   * @throws SerializationError when the payload cannot be deserialised; the message names the key.
+   */
+  async get<T = unknown, D = undefined>(key: K, options: GetOptions<D> = {}): Promise<T | D> {
+    this.assertOpen();
+    const id = keyId(key);
+    const cached = this.#cache.get(id);
+    if (cached !== undefined) return cached.value as T;
+    const payload = await this.#io.get(key, callOptions(options));
+    if (payload === undefined) return options.default as D;
+    return this.#accept<T>(key, payload, options.deserializer);
+  }
+
+  /**
+   * Reads several objects, fetching the ones not cached in one connector call.
+   * @param keys - their keys.
+   * @param options - a per-call deserializer, signal and deadline.
+   * @returns the objects in order, `undefined` for each missing key.
+   * @throws SerializationError as `get`.
+   */
+  async getBatch<T = unknown>(keys: readonly K[], options: GetOptions = {}): Promise<(T | undefined)[]> {
+    this.assertOpen();
+    const cached = keys.map((k) => this.#cache.get(keyId(k)));
+    const missed = keys.filter((_k, i) => cached[i] === undefined);
+    const payloads = missed.length > 0 ? await this.#io.getBatch(missed, callOptions(options)) : [];
+    let next = 0;
+    return keys.map((key, i) => {
+      const hit = cached[i];
+      if (hit !== undefined) return hit.value as T;
+      const payload = payloads[next++];
+      return payload === undefined ? undefined : this.#accept<T>(key, payload, options.deserializer);
+    });
+  }
+
+  /**
+   * Reads an object, waiting until its key is set: pushed by connectors with `awaitKey`,
+   * polled with backoff otherwise. What a future's `result()` and proxies use.
+   * @param key - a key, typically a future's.
+   * @param options - deadline (`timeoutMs`), signal, deserializer, polling.
+   * @returns the object.
+   * @throws DeadlineExceededError naming the key and store when `timeoutMs` passes first.
+   * @throws KeyNotFoundError from a pushing connector when the key is unknown or evicted.
+   */
+  async waitFor<T = unknown>(key: K, options: WaitOptions = {}): Promise<T> {
+    this.assertOpen();
+    const cached = this.#cache.get(keyId(key));
+    if (cached !== undefined) return cached.value as T;
+    const signal = callSignal(options, `Waiting for key ${describeKey(key)} of store "${this.name}"`);
+    const payload = await waitForPayload(this.#io, key, { signal, polling: options.polling });
+    return this.#accept<T>(key, payload, options.deserializer);
+  }
+
+  /**
+   * Reads an object only if that needs no waiting: from the cache, or from a connector that
+   * reads synchronously (in-process memory). Never blocks and never throws for a missing key.
+   * @param key - its key.
+   * @returns the boxed object, or `undefined` when it cannot be had at once.
+   * @throws SerializationError when a payload read here cannot be deserialised.
+   */
+  peek<T = unknown>(key: K): Cached<T> | undefined {
+    this.assertOpen();
+    const cached = this.#cache.get(keyId(key));
+    if (cached !== undefined) return cached as Cached<T>;
+    const payload = readSync(this.connector, key);
+    return payload === undefined ? undefined : { value: this.#accept<T>(key, payload, undefined) };
+  }
+
+  /**
+   * Whether the key's object is in the cache (not counted as a cache lookup).
+   * @param key - its key.
+   * @returns true when cached.
+   */
+  isCached(key: K): boolean {
+    return this.#cache.has(keyId(key));
+  }
+
+  /**
+   * Whether the key holds an object (asks the connector, not the cache).
+   * @param key - its key.
+   * @param options - signal and deadline.
+   * @returns true when it does.
+   */
+  async exists(key: K, options: CallOptions = {}): Promise<boolean> {
+    this.assertOpen();
+    return this.#io.exists(key, callOptions(options));
+  }
+
+  /**
+   * Removes an object from the connector and the cache; a missing key is fine.
+   * @param key - its key.
+   * @param options - signal and deadline.
+   */
+  async evict(key: K, options: CallOptions = {}): Promise<void> {
+    this.assertOpen();
+    this.#cache.delete(keyId(key));
+    await this.#io.evict(key, callOptions(options));
+  }
+
+  /**
+   * Sets the value of a deferred key, once (what `Future.setResult` does), and drops the key
+   * from the cache so the next `get` reads the new value.
+   * @param key - a key from the connector's `newKey`.
+   * @param obj - the value.
+   * @param options - a per-call serializer, signal and deadline.
+   * @throws NotImplementedError when the connector is not deferrable.
+   * @throws KeyExistsError when the key was set before (the first value stays).
+   * @throws KeyNotFoundError when the key is unknown or evicted.
+   */
+  async set(key: K, obj: unknown, options: PutOptions = {}): Promise<void> {
+    this.assertOpen();
+    if (!isDeferrable(this.#io)) throw this.#notDeferrable('set keys');
+    const payload = this.#codec.encode(obj, options.serializer);
+    await this.#io.set(key, payload, callOptions(options));
+    this.#cache.delete(keyId(key));
+  }
+
+  #accept<T>(key: K, payload: Payload, deserializer: Deserializer | undefined): T {
+    const value = this.#codec.decode(payload, key, deserializer);
+    this.#cache.set(keyId(key), value);
+    return value as T; // the caller names the type it stored
+  }
+
+  /**
+   * Makes a deferred key: it exists once `set`. What `Store.future()` builds on.
+   * @param options - signal and deadline.
+   * @returns the key.
+   * @throws NotImplementedError when the connector is not a `DeferrableConnector`.
+   */
+  async newKey(options: CallOptions = {}): Promise<K> {
+    this.assertOpen();
+    if (!isDeferrable(this.#io)) throw this.#notDeferrable('make futures');
+    return this.#io.newKey(callOptions(options));
+  }
+
+  /**
+   * Closes the connector. Idempotent; the store is unusable after.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cache.clear();
+    await this.connector.close();
+  }
+
+  /** Closes the store (`await using store = …`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #notDeferrable(what: string): NotImplementedError {
+    return new NotImplementedError(
+      `Store "${this.name}" cannot ${what}: its ${this.connector.kind} connector does not implement DeferrableConnector (newKey and set). Use a deferrable connector such as LocalConnector, FileConnector, RedisConnector or MeshConnector.`,
+    );
+  }
+
+  /**
+   * Throws when the store is closed; every operation starts with it.
+   * @throws ClosedError naming the store.
+   */
+  protected assertOpen(): void {
+    if (this.#closed) throw new ClosedError(`Store "${this.name}" is closed. Build a new store (or getOrCreateStore(config)) to keep using its objects.`);
+  }
+}
+

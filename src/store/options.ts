@@ -1,0 +1,74 @@
+/**
+ * The options of the Store's constructor and methods.
+ * @module
+ */
+import type { CallOptions } from '../connectors/protocol.js';
+import type { TargetShape } from '../proxy/factory.js';
+import type { Deserializer, Serializer } from '../serialize/custom.js';
+import type { PollingOptions } from './polling.js';
+
+/** Options of `new Store(name, connector, options)`. */
+export interface StoreOptions {
+  /** Writes every object; default: the codec registry (`serialize`). Not part of `config()`. */
+  readonly serializer?: Serializer | undefined;
+  /** Reads every payload; default: the codec registry (`deserialize`). Not part of `config()`. */
+  readonly deserializer?: Deserializer | undefined;
+  /** Deserialised objects kept (least recently used first out); 0 disables. Default 16. */
+  readonly cacheSize?: number | undefined;
+  /** Record timings, cache hits and sizes in `store.metrics`. Default false. */
+  readonly metrics?: boolean | undefined;
+  /** Proxies made here start resolved to the object they stand for. Default true. */
+  readonly populateTarget?: boolean | undefined;
+  /** Register the store in this process's registry under its name. Default false. */
+  readonly register?: boolean | undefined;
+}
+
+/** Options of `put` and `putBatch`. */
+export interface PutOptions extends CallOptions {
+  /** Overrides the store's serializer for this call. */
+  readonly serializer?: Serializer | undefined;
+}
+
+/** Options of `get`, `getBatch` and `waitFor`. */
+export interface GetOptions<D = undefined> extends CallOptions {
+  /** Returned by `get` when the key is missing. Default `undefined`. */
+  readonly default?: D;
+  /** Overrides the store's deserializer for this call. */
+  readonly deserializer?: Deserializer | undefined;
+}
+
+/** Options of `waitFor`. */
+export interface WaitOptions extends CallOptions {
+  /** Overrides the store's deserializer for this call. */
+  readonly deserializer?: Deserializer | undefined;
+  /** How to poll a connector that cannot push (see `PollingOptions`). */
+  readonly polling?: PollingOptions | undefined;
+}
+
+/** Options of `proxy` and `proxyBatch`. */
+export interface ProxyOptions extends PutOptions {
+  /** Make a one-shot proxy: resolving it evicts the object. Default false. */
+  readonly evict?: boolean | undefined;
+  /** Overrides the store's `populateTarget` for this call. */
+  readonly populateTarget?: boolean | undefined;
+  /** Return values a proxy cannot stand for (falsy values, booleans) as they are. Default false. */
+  readonly skipNonproxiable?: boolean | undefined;
+}
+
+/** Options of `proxyFromKey`. */
+export interface ProxyFromKeyOptions {
+  /** Make a one-shot proxy: resolving it evicts the object. Default false. */
+  readonly evict?: boolean | undefined;
+  /** The target's shape, so `typeof` and `Array.isArray` answer right before resolving. Default `object`. */
+  readonly shape?: TargetShape | undefined;
+}
+
+/** Options of `future`. */
+export interface FutureOptions extends CallOptions {
+  /** Resolving the future's value (by `result()` or a proxy) evicts it. Default false. */
+  readonly evict?: boolean | undefined;
+  /** The value's shape, for the future's proxies. Default `object`. */
+  readonly shape?: TargetShape | undefined;
+  /** How to poll for the value when the connector cannot push it. */
+  readonly polling?: PollingOptions | undefined;
+}

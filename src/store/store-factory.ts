@@ -1,0 +1,135 @@
+/**
+ * The store-backed proxy factory: what a proxy made by `Store.proxy`, `Future.proxy` or the
+ * reviver resolves through. It finds its store, fetches (or, for a future, waits for) the
+ * object, evicts it for a one-shot proxy, and explains every failure as a `ProxyResolveError`.
+ * @module
+ */
+import createDebug from 'debug';
+import { LocalConnector, type LocalKey } from '../connectors/local.js';
+import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../errors.js';
+import type { Factory, ProxyReference } from '../proxy/factory.js';
+import { deserializeWith } from '../serialize/custom.js';
+import { describeKey, errorSentence } from '../serialize/describe.js';
+import { blockingGet } from './blocking-resolver.js';
+import type { PollingOptions } from './polling.js';
+import type { Store } from './store.js';
+import type { StoreSource } from './store-source.js';
+
+const log = createDebug('proxymesh:store-factory');
+const MISSING = Symbol('missing');
+
+/** Resolves a proxy through a store. */
+export class StoreFactory<T = unknown> implements Factory<T> {
+  readonly #reference: ProxyReference;
+  readonly #source: StoreSource;
+  readonly #polling: PollingOptions | undefined;
+
+  /**
+   * @param reference - the key, the store config, `evict`, the shape; `$proxymesh: 'future'`
+   * makes resolution wait until the key is set.
+   * @param source - where the store comes from.
+   * @param polling - how to poll for a future's value when the connector cannot push it.
+   */
+  constructor(reference: ProxyReference, source: StoreSource, polling?: PollingOptions) {
+    this.#reference = reference;
+    this.#source = source;
+    this.#polling = polling;
+  }
+
+  /**
+   * Fetches the target (waiting for a future's), then evicts it if the proxy is one-shot.
+   * @returns the target.
+   * @throws ProxyResolveMissingKeyError when the key is missing (probably evicted).
+   * @throws ProxyResolveError for any other failure, with the error as `cause`.
+   */
+  async resolve(): Promise<T> {
+    const { key, evict } = this.#reference;
+    try {
+      const store = await this.#source.open();
+      const value = this.#reference.wait === true ? await store.waitFor<T>(key, { polling: this.#polling }) : await this.#get(store);
+      if (evict) await store.evict(key);
+      return value;
+    } catch (error) {
+      throw this.#wrap(error);
+    }
+  }
+
+  /**
+   * Fetches the target without yielding: from the store's cache, from this process's memory,
+   * or through the installed blocking resolver. A one-shot proxy's object is evicted in the
+   * background.
+   * @returns the target.
+   * @throws WouldDeadlockError when the value could only be set by this (blocked) thread, or no
+   * blocking resolver is installed.
+   * @throws ProxyResolveMissingKeyError when the key is missing.
+   * @throws ProxyResolveError for any other failure, with the error as `cause`.
+   */
+  resolveSync(): T {
+    const { key } = this.#reference;
+    try {
+      const store = this.#source.peek();
+      const hit = store?.peek<T>(key);
+      if (hit !== undefined) {
+        this.#evictInBackground(store);
+        return hit.value;
+      }
+      // In-process memory: no other thread or process can ever set or hold this key, so the
+      // answer is final and handing it to a blocking resolver could only wait forever.
+      if (store?.connector instanceof LocalConnector) {
+        if (store.connector.isPending(key as LocalKey)) throw this.#deadlock();
+        throw this.#missing();
+      }
+      const payload = blockingGet(this.#reference);
+      if (payload === undefined) throw this.#missing();
+      const value = deserializeWith(payload, key, store?.deserializer) as T;
+      this.#evictInBackground(store);
+      return value;
+    } catch (error) {
+      throw this.#wrap(error);
+    }
+  }
+
+  /**
+   * The reference a proxy on this factory serialises to.
+   * @returns the reference.
+   */
+  reference(): ProxyReference {
+    return this.#reference;
+  }
+
+  async #get(store: Store): Promise<T> {
+    const value = await store.get<T, typeof MISSING>(this.#reference.key, { default: MISSING });
+    if (value === MISSING) throw this.#missing();
+    return value;
+  }
+
+  // A synchronous resolve cannot wait for the eviction; a failure only leaves the object stored.
+  #evictInBackground(store: Store | undefined): void {
+    if (!this.#reference.evict) return;
+    const { key } = this.#reference;
+    const evicted = store !== undefined ? store.evict(key) : this.#source.open().then((s) => s.evict(key));
+    evicted.catch((error: unknown) => log('could not evict one-shot key %s after a synchronous resolve: %O', describeKey(key), error));
+  }
+
+  #what(): string {
+    const { key, store } = this.#reference;
+    return `the proxy of key ${describeKey(key)} from store "${store.name}" (${store.connector.kind} connector)`;
+  }
+
+  #missing(): ProxyResolveMissingKeyError {
+    return new ProxyResolveMissingKeyError(
+      `Cannot resolve ${this.#what()}: the key is missing. The object was probably evicted while proxies to it still existed (for example by a one-shot proxy with evict: true resolved first); keep the object until every proxy has resolved.`,
+    );
+  }
+
+  #deadlock(): WouldDeadlockError {
+    return new WouldDeadlockError(
+      `Cannot use ${this.#what()} synchronously: it is a future's key in this process's memory that nobody has set yet, and only this thread could set it, so blocking would never end. Call setResult() first, or use \`await resolve(proxy)\` to wait without blocking.`,
+    );
+  }
+
+  #wrap(error: unknown): Error {
+    if (error instanceof ProxyResolveError || error instanceof WouldDeadlockError) return error;
+    return new ProxyResolveError(`Cannot resolve ${this.#what()}: ${errorSentence(error)}`, { cause: error });
+  }
+}

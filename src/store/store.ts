@@ -1,0 +1,136 @@
+/**
+ * `Store`: ProxyStore's Store in TypeScript. On top of storing objects (`ObjectStore`) it makes
+ * proxies and futures, which carry only a key and the store's config, and it can register
+ * itself under its name so proxies arriving from other processes find it.
+ * @module
+ */
+import type { Connector, JsonValue } from '../connectors/protocol.js';
+import { connectorFromConfig } from '../connectors/registry.js';
+import { Future } from '../future/future.js';
+import type { StoreConfig } from '../proxy/factory.js';
+import { ObjectStore } from './object-store.js';
+import type { FutureOptions, ProxyFromKeyOptions, ProxyOptions, StoreOptions } from './options.js';
+import { isProxiable, nonProxiableError, shapeOf } from './proxiable.js';
+import { registerStore, unregisterStore } from './registry.js';
+import { parseStoreConfig } from './store-config.js';
+import { makeProxy } from './store-proxy.js';
+import { fixedSource, type StoreSource } from './store-source.js';
+
+/**
+ * A named store of objects over a connector, with proxies and futures.
+ * @typeParam K - the connector's key type.
+ * @example
+ * ```ts
+ * await using store = new Store('data', new LocalConnector());
+ * const key = await store.put(new Map([[1, 'one']]));
+ * const map = await store.get<Map<number, string>>(key);
+ * const p = await store.proxy({ rows: [1, 2, 3] }); // travels as {key, store config}
+ * ```
+ */
+export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
+  #source: StoreSource | undefined;
+
+  /**
+   * @param name - the store's name, unique among registered stores in this process.
+   * @param connector - where the bytes go; the store closes it on `close()`.
+   * @param options - serializers, cache size, metrics, `populateTarget`, `register`.
+   * @throws InvalidArgumentError when the name is empty or `cacheSize` is negative or fractional.
+   * @throws StoreExistsError when `register` is set and another store has the name.
+   */
+  constructor(name: string, connector: Connector<K>, options: StoreOptions = {}) {
+    super(name, connector, options);
+    if (options.register === true) registerStore(this);
+  }
+
+  /**
+   * Rebuilds a store from the config another process's `store.config()` returned. Custom
+   * serializers do not travel; the store uses the codec registry.
+   * @param config - the config.
+   * @returns a new, unregistered store.
+   * @throws InvalidArgumentError when the config is malformed or names an unknown connector kind.
+   */
+  static async fromConfig(config: StoreConfig): Promise<Store> {
+    const { name, connector, options } = parseStoreConfig(config);
+    return new Store(name, await connectorFromConfig(connector), options);
+  }
+
+  /**
+   * Stores an object and returns a proxy of it: a stand-in that carries only the key and this
+   * store's config, and resolves on first use wherever it is.
+   * @param obj - the object.
+   * @param options - `evict` for a one-shot proxy, `populateTarget`, `skipNonproxiable`, serializer.
+   * @returns the proxy, typed as the object (or `obj` itself when skipped as non-proxiable).
+   * @throws TypeError when the value cannot be proxied (booleans, falsy values) and
+   * `skipNonproxiable` is not set, or a custom serializer returns something other than bytes.
+   * @throws SerializationError when the object cannot be serialised.
+   */
+  async proxy<T>(obj: T, options: ProxyOptions = {}): Promise<T> {
+    if (!isProxiable(obj)) {
+      if (options.skipNonproxiable === true) return obj;
+      throw nonProxiableError(obj);
+    }
+    const key = await this.put(obj, options);
+    return this.#proxyOf(key, obj, options);
+  }
+
+  /**
+   * Stores several objects in one batch and returns a proxy of each.
+   * @param objs - the objects.
+   * @param options - as `proxy`, for all of them.
+   * @returns the proxies, in order (non-proxiable values as they are, when skipped).
+   * @throws TypeError / SerializationError as `proxy`.
+   */
+  async proxyBatch<T>(objs: readonly T[], options: ProxyOptions = {}): Promise<T[]> {
+    const proxiable = objs.filter((o) => isProxiable(o));
+    if (proxiable.length < objs.length && options.skipNonproxiable !== true) throw nonProxiableError(objs.find((o) => !isProxiable(o)));
+    const keys = await this.putBatch(proxiable, options);
+    let next = 0;
+    return objs.map((obj) => (isProxiable(obj) ? this.#proxyOf(keys[next++] as K, obj, options) : obj));
+  }
+
+  /**
+   * A proxy of an object already stored under `key`. (For a future's key use `future.proxy()`,
+   * whose proxy waits for the value; this one reports a missing key.)
+   * @param key - its key.
+   * @param options - `evict` for a one-shot proxy, the target's `shape`.
+   * @returns the proxy; it resolves on first use.
+   * @throws ClosedError when the store is closed.
+   */
+  proxyFromKey<T = unknown>(key: K, options: ProxyFromKeyOptions = {}): T {
+    this.assertOpen();
+    return makeProxy<T>(this.#self(), { wait: false, key, evict: options.evict ?? false, shape: options.shape ?? 'object' });
+  }
+
+  /**
+   * A future: a key whose value will be set later, by any process that holds the future.
+   * @param options - `evict`, the value's `shape`, polling, signal and deadline for `newKey`.
+   * @returns the future.
+   * @throws NotImplementedError when the connector is not a `DeferrableConnector`.
+   */
+  async future<T = unknown>(options: FutureOptions = {}): Promise<Future<T>> {
+    const key = await this.newKey(options);
+    const { evict, shape, polling } = options;
+    return new Future<T>(this.#self(), key, { evict, shape, polling });
+  }
+
+  /**
+   * Leaves the registry (if registered) and closes the connector. Idempotent; the store is
+   * unusable after.
+   */
+  override async close(): Promise<void> {
+    unregisterStore(this);
+    await super.close();
+  }
+
+  #proxyOf<T>(key: K, obj: T, options: ProxyOptions): T {
+    const populate = options.populateTarget ?? this.populateTarget;
+    const reference = { wait: false, key, evict: options.evict ?? false, shape: shapeOf(obj) } as const;
+    return makeProxy<T>(this.#self(), populate ? { ...reference, target: obj } : reference);
+  }
+
+  // Proxies made here resolve through this very store, not one looked up by name.
+  #self(): StoreSource {
+    this.#source ??= fixedSource(this as Store);
+    return this.#source;
+  }
+}
