@@ -51,3 +51,7 @@ export { serialize, deserialize } from './serialize/serialize.js';
 export { registerCodec, unregisterCodec, getCodec, CUSTOM_CODEC_TAG } from './serialize/registry.js';
 export type { Codec } from './serialize/codec.js';
 export type { Serializer, Deserializer } from './serialize/custom.js';
+export { FileConnector } from './connectors/file.js';
+export type { FileConnectorOptions, FileConnectorStats, FileKey } from './connectors/file.js';
+export { RedisConnector } from './connectors/redis.js';
+export type { RedisConnectorOptions, RedisConnectorStats, RedisKey } from './connectors/redis.js';

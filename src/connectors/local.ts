@@ -7,15 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import { callSignal, throwIfAborted } from './call-options.js';
+import { checkObjectIdKey, checkPayload, type ObjectIdKey } from './connector-input.js';
 import { ObjectTable } from './object-table.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
 
-/** A LocalConnector key. */
-export interface LocalKey {
-  readonly [field: string]: string;
-  /** The object id. */
-  readonly id: string;
-}
+/** A LocalConnector key: `{"id": "<32 lowercase hex digits>"}`. */
+export type LocalKey = ObjectIdKey;
 
 /** Options of `new LocalConnector()`. */
 export interface LocalConnectorOptions {
@@ -25,12 +22,7 @@ export interface LocalConnectorOptions {
 
 const spaces = new Map<string, { table: ObjectTable; users: number }>();
 
-function checkKey(key: LocalKey): string {
-  if (typeof key !== 'object' || key === null || typeof key.id !== 'string' || key.id === '') {
-    throw new InvalidArgumentError(`Not a LocalConnector key: ${JSON.stringify(key)}. Expected {"id": "..."} as returned by put() or newKey().`);
-  }
-  return key.id;
-}
+const checkKey = (key: LocalKey): string => checkObjectIdKey(key, 'LocalConnector');
 
 /** In-process, deferrable, awaitable connector. */
 export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableConnector<LocalKey> {
@@ -64,10 +56,12 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
 
   // Async so that bad keys and refused sets reject rather than throw.
   async put(payload: Payload): Promise<LocalKey> {
+    checkPayload(payload, 'LocalConnector');
     return { id: this.#table.put(payload) };
   }
 
   async putBatch(payloads: readonly Payload[]): Promise<LocalKey[]> {
+    for (const p of payloads) checkPayload(p, 'LocalConnector');
     return payloads.map((p) => ({ id: this.#table.put(p) }));
   }
 
@@ -92,6 +86,7 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
   }
 
   async set(key: LocalKey, payload: Payload): Promise<void> {
+    checkPayload(payload, 'LocalConnector');
     this.#table.set(checkKey(key), payload);
   }
 

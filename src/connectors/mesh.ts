@@ -20,6 +20,7 @@ import { Peer, type PeerOptions } from '../mesh/peer.js';
 import { PeerThread } from '../mesh/peer-thread.js';
 import type { PeerClient } from '../mesh/peer-client.js';
 import { callSignal, throwIfAborted } from './call-options.js';
+import { checkPayload } from './connector-input.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, JsonValue, Payload } from './protocol.js';
 
 /** Options of `new MeshConnector()`. All are optional: no options is an embedded peer on loopback. */
@@ -155,12 +156,14 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   }
 
   async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
+    checkPayload(payload, 'MeshConnector');
     if (this.#options.peer !== undefined) return this.#pool.client(this.#options.peer).put(payload, options);
     const peer = await this.#embedded();
     return { peer: peer.address, incarnation: peer.incarnation, id: await peer.put(payload) };
   }
 
   async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<MeshKey[]> {
+    for (const p of payloads) checkPayload(p, 'MeshConnector');
     return Promise.all(payloads.map((p) => this.put(p, options)));
   }
 
@@ -191,6 +194,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   }
 
   async set(key: MeshKey, payload: Payload, options?: CallOptions): Promise<void> {
+    checkPayload(payload, 'MeshConnector');
     const r = this.#route(key);
     if (r.local) await r.local.set(r.key.id, payload);
     else await r.remote.set(r.key, payload, options);

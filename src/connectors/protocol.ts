@@ -12,7 +12,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * connector, so a reader (in any language) knows how to decode them.
  */
 export interface Payload {
-  /** Codec tag, e.g. `bytes`, `utf8`, `json`, `v8`; at most 64 characters. */
+  /** Codec tag, e.g. `bytes`, `utf8`, `json`, `v8`; at most 64 bytes of UTF-8. */
   readonly codec: string;
   /** The encoded object. Connectors never modify it; callers must not modify it after `put`. */
   readonly data: Uint8Array;

@@ -7,6 +7,7 @@
  */
 import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
+import { MAX_CODEC_BYTES } from '../connectors/connector-input.js';
 import type { ObjectHeader, ObjectTrailer } from '../../gen/proxymesh/v1/peer.js';
 import { crc32c } from './crc32c.js';
 
@@ -20,8 +21,6 @@ export type ObjectPart =
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** Largest data piece a peer accepts from others. */
 export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
-/** Longest codec tag accepted, in UTF-8 bytes (the contract's limit). */
-export const MAX_CODEC_LENGTH = 64;
 
 /** The header of a payload. */
 export function headerOf(payload: Payload): ObjectHeader {
@@ -60,8 +59,8 @@ export function startObject(header: ObjectHeader, options: ReceiveOptions): { co
   const { codec } = header;
   // The contract's limit is in bytes (what a peer in another language sees), not UTF-16 units.
   const codecBytes = Buffer.byteLength(codec, 'utf8');
-  if (codecBytes === 0 || codecBytes > MAX_CODEC_LENGTH) {
-    throw new InvalidArgumentError(`The codec tag of ${options.what} must be 1 to ${MAX_CODEC_LENGTH} bytes of UTF-8, got ${codecBytes}.`);
+  if (codecBytes === 0 || codecBytes > MAX_CODEC_BYTES) {
+    throw new InvalidArgumentError(`The codec tag of ${options.what} must be 1 to ${MAX_CODEC_BYTES} bytes of UTF-8, got ${codecBytes}.`);
   }
   if (header.size > BigInt(options.maxBytes)) {
     throw new LimitExceededError(`${options.what} is ${header.size} bytes, over the limit of ${options.maxBytes} bytes (maximum object size). Split the object or raise the limit.`);

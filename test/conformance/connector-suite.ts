@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DeadlineExceededError,
+  InvalidArgumentError,
   KeyExistsError,
   KeyNotFoundError,
   connectorFromConfig,
@@ -34,7 +35,8 @@ export function connectorConformance(name: string, target: ConformanceTarget): v
       full = connector as Full;
     });
     afterEach(async () => {
-      await connector.close();
+      // create() may have failed (a missing server); that failure is the one to report.
+      await (connector as Connector | undefined)?.close();
     });
 
     it('puts, gets, tests and evicts one object; a second evict is fine', async () => {
@@ -87,6 +89,19 @@ export function connectorConformance(name: string, target: ConformanceTarget): v
       } finally {
         await other.close();
       }
+    });
+
+    it('rejects malformed keys and payloads with InvalidArgumentError, storing nothing', async () => {
+      const key = await connector.put(bytes('kept'));
+      for (const bad of [null, 'x', 42, { id: '../../etc/passwd' }, []] as JsonValue[]) {
+        await expect(connector.get(bad)).rejects.toBeInstanceOf(InvalidArgumentError);
+        await expect(connector.exists(bad)).rejects.toBeInstanceOf(InvalidArgumentError);
+      }
+      const notBytes = { codec: 'bytes', data: 'not bytes' } as unknown as Payload;
+      await expect(connector.put(notBytes)).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(connector.put({ codec: '', data: new Uint8Array(1) })).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(connector.put({ codec: 'c'.repeat(65), data: new Uint8Array(1) })).rejects.toBeInstanceOf(InvalidArgumentError);
+      expect(text(await connector.get(key))).toBe('kept');
     });
 
     it('close() is idempotent and works through Symbol.asyncDispose', async () => {

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../../src/errors.js';
 import {
   DEFAULT_CHUNK_BYTES,
-  MAX_CODEC_LENGTH,
   dataParts,
   headerOf,
   objectParts,
@@ -11,6 +10,7 @@ import {
   type ObjectPart,
   type ReceiveOptions,
 } from '../../src/mesh/chunks.js';
+import { MAX_CODEC_BYTES } from '../../src/connectors/connector-input.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
 
@@ -127,7 +127,7 @@ describe('receiveObject', () => {
     ['data after the trailer', [header(2), data('a'), trailer(0), data('b')], InvalidArgumentError, /nothing may follow the trailer/],
     ['a wrong checksum', [header(3), data('abc'), trailer(crc32c(Buffer.from('abd')))], DataCorruptedError, /checksum does not match/],
     ['an empty codec tag', [header(1, ''), data('a')], InvalidArgumentError, /codec tag .* must be 1 to 64/],
-    ['a codec tag over 64 characters', [header(1, 'c'.repeat(MAX_CODEC_LENGTH + 1)), data('a')], InvalidArgumentError, /got 65/],
+    ['a codec tag over 64 characters', [header(1, 'c'.repeat(MAX_CODEC_BYTES + 1)), data('a')], InvalidArgumentError, /got 65/],
     ['a header over the size limit', [header(options.maxBytes + 1), data('a')], LimitExceededError, /1048577 bytes, over the limit of 1048576/],
   ])('rejects %s', async (_, parts, cls, why) => {
     const error = await receiveObject(stream(...parts), options).then(
@@ -141,15 +141,15 @@ describe('receiveObject', () => {
 
   // A codec tag of exactly 64 characters and an object of exactly the limit are accepted.
   it('accepts the limits themselves', async () => {
-    const codec = 'c'.repeat(MAX_CODEC_LENGTH);
+    const codec = 'c'.repeat(MAX_CODEC_BYTES);
     const got = await receiveObject(stream(header(4, codec), data('abcd')), { ...options, maxBytes: 4 });
     expect(got.codec).toBe(codec);
   });
 
   // The contract limits the codec tag to 64 bytes: 64 two-byte characters are 128 bytes, too long.
   it('measures the codec tag in UTF-8 bytes', async () => {
-    await expect(receiveObject(stream(header(1, 'é'.repeat(MAX_CODEC_LENGTH)), data('a')), options)).rejects.toBeInstanceOf(InvalidArgumentError);
-    const got = await receiveObject(stream(header(1, 'é'.repeat(MAX_CODEC_LENGTH / 2)), data('a')), options);
+    await expect(receiveObject(stream(header(1, 'é'.repeat(MAX_CODEC_BYTES)), data('a')), options)).rejects.toBeInstanceOf(InvalidArgumentError);
+    const got = await receiveObject(stream(header(1, 'é'.repeat(MAX_CODEC_BYTES / 2)), data('a')), options);
     expect(got.codec).toBe('é'.repeat(32));
   });
 });

@@ -1,0 +1,287 @@
+/**
+ * `RedisConnector`: objects in a Redis server, shared by every process that can reach it, as
+ * ProxyStore's RedisConnector.
+ *
+ * Object `<id>` is the Redis string `<prefix><id>` (encoding in `redis-value.ts`). Deferred keys
+ * hold the empty string until a write-once Lua script sets them and PUBLISHes `set` on the
+ * channel `<prefix><id>` (`redis-scripts.ts`); waiters subscribe to that channel
+ * (`redis-channels.ts`), so waiting is push-based, with no keyspace notifications to configure
+ * on the server and no polling.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import createDebug from 'debug';
+import { Redis } from 'ioredis';
+import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PeerUnavailableError, ProxyMeshError } from '../errors.js';
+import { callSignal, raceSignal, throwIfAborted } from './call-options.js';
+import type { ObjectIdKey } from './connector-input.js';
+import { checkObjectIdKey, checkPayload } from './connector-input.js';
+import { KeyWaits } from './key-waits.js';
+import { newObjectId } from './object-table.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
+import { KeyChannels, quit } from './redis-channels.js';
+import type { RedisConnectorOptions, RedisServer } from './redis-options.js';
+import { describeServer, redisOptionsFromConfig, resolveRedisOptions } from './redis-options.js';
+import { EVICT, SET_ONCE, SetOnceResult, runScript } from './redis-scripts.js';
+import { decodeValue, encodeValue, headerBytes } from './redis-value.js';
+
+const log = createDebug('proxymesh:redis');
+const NAME = 'RedisConnector';
+
+/** A RedisConnector key: `{"id": "<32 lowercase hex digits>"}`. */
+export type RedisKey = ObjectIdKey;
+
+export type { RedisConnectorOptions } from './redis-options.js';
+
+/** What a RedisConnector is waiting on, to check that waits leave nothing behind. */
+export interface RedisConnectorStats {
+  /** Waits in progress. */
+  readonly waiters: number;
+  /** Key channels subscribed (one per key waited on). */
+  readonly subscriptions: number;
+}
+
+/** Redis-backed, deferrable, awaitable connector. */
+export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableConnector<RedisKey> {
+  readonly kind = 'redis';
+  /** Prefix of every key and channel. */
+  readonly prefix: string;
+  /** The `CLIENT SETNAME` of this connector's connections, to find them in `CLIENT LIST`. */
+  readonly clientName: string;
+  readonly #server: RedisServer;
+  readonly #clear: boolean;
+  readonly #maxObjectBytes: number;
+  readonly #client: Redis;
+  readonly #channels: KeyChannels;
+  readonly #waits: KeyWaits;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Connects (in the background) to a Redis server.
+   * @throws InvalidArgumentError when an option is malformed.
+   * @example
+   * ```ts
+   * await using redis = new RedisConnector({ host: '127.0.0.1', port: 6379, prefix: 'my-app:' });
+   * const key = await redis.newKey();
+   * ```
+   */
+  constructor(options: RedisConnectorOptions = {}) {
+    const { server, prefix, clear, maxObjectBytes } = resolveRedisOptions(options);
+    this.prefix = prefix;
+    this.#server = server;
+    this.#clear = clear;
+    this.#maxObjectBytes = maxObjectBytes;
+    this.clientName = `proxymesh-${randomBytes(4).toString('hex')}`;
+    const connectionName = this.clientName;
+    this.#client = 'url' in server ? new Redis(server.url, { connectionName }) : new Redis({ connectionName, ...server });
+    this.#client.on('error', (error: Error) => log('connection %s: %s', this.clientName, error.message));
+    this.#channels = new KeyChannels({
+      connect: () => this.#client.duplicate({ autoResubscribe: false }),
+      channelOf: (id) => this.#redisKey(id),
+      idOf: (channel) => (channel.startsWith(prefix) ? channel.slice(prefix.length) : undefined),
+      onNotice: (id) => this.#waits.recheck(id),
+      onResubscribed: () => this.#waits.recheckAll(),
+      onError: (error) => log('subscriber %s: %s', this.clientName, error.message),
+    });
+    this.#waits = new KeyWaits(
+      async (id) => {
+        const value = await this.#client.getBuffer(this.#redisKey(id));
+        if (value === null) return { state: 'missing' };
+        const payload = decodeValue(value, () => `The ${this.#describe(id)}`);
+        return payload ? { state: 'set', payload } : { state: 'pending' };
+      },
+      (id) => new KeyNotFoundError(`The ${this.#describe(id)} does not exist: it was never created with newKey(), or it was evicted before it was set, so it will never have a value.`),
+    );
+  }
+
+  /**
+   * Rebuilds a connector on the same server, database and prefix.
+   * @throws InvalidArgumentError when a config field has the wrong type.
+   */
+  static fromConfig(config: ConnectorConfig): RedisConnector {
+    return new RedisConnector(redisOptionsFromConfig(config));
+  }
+
+  /** The options to rebuild this connector elsewhere; `clear` stays with the owner. */
+  config(): ConnectorConfig {
+    return { kind: this.kind, ...this.#server, prefix: this.prefix, maxObjectBytes: this.#maxObjectBytes };
+  }
+
+  async put(payload: Payload, options?: CallOptions): Promise<RedisKey> {
+    const value = this.#encode(payload);
+    return this.#run(options, 'Writing a new object', async () => {
+      const id = newObjectId();
+      await this.#client.set(this.#redisKey(id), value);
+      return { id };
+    });
+  }
+
+  async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<RedisKey[]> {
+    const values = payloads.map((p) => this.#encode(p));
+    if (values.length === 0) return [];
+    return this.#run(options, `Writing ${values.length} objects`, async () => {
+      const ids = values.map(() => newObjectId());
+      await this.#client.mset(ids.flatMap((id, i) => [this.#redisKey(id), values[i]!]));
+      return ids.map((id) => ({ id }));
+    });
+  }
+
+  async get(key: RedisKey, options?: CallOptions): Promise<Payload | undefined> {
+    const id = checkObjectIdKey(key, NAME);
+    return this.#run(options, `Reading ${this.#describe(id)}`, async () =>
+      decodeValue(await this.#client.getBuffer(this.#redisKey(id)), () => `The ${this.#describe(id)}`),
+    );
+  }
+
+  async getBatch(keys: readonly RedisKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
+    const ids = keys.map((k) => checkObjectIdKey(k, NAME));
+    if (ids.length === 0) return [];
+    return this.#run(options, `Reading ${ids.length} keys`, async () => {
+      const values = await this.#client.mgetBuffer(...ids.map((id) => this.#redisKey(id)));
+      return values.map((value, i) => decodeValue(value, () => `The ${this.#describe(ids[i]!)}`));
+    });
+  }
+
+  async exists(key: RedisKey, options?: CallOptions): Promise<boolean> {
+    const id = checkObjectIdKey(key, NAME);
+    // STRLEN, not EXISTS: a pending deferred key exists in Redis as the empty string.
+    return this.#run(options, `Checking ${this.#describe(id)}`, async () => (await this.#client.strlen(this.#redisKey(id))) > 0);
+  }
+
+  async evict(key: RedisKey, options?: CallOptions): Promise<void> {
+    const id = checkObjectIdKey(key, NAME);
+    await this.#run(options, `Evicting ${this.#describe(id)}`, async () => {
+      const redisKey = this.#redisKey(id);
+      await runScript(this.#client, EVICT, redisKey, [redisKey]);
+      this.#waits.failMissing(id);
+    });
+  }
+
+  async newKey(options?: CallOptions): Promise<RedisKey> {
+    return this.#run(options, 'Creating a deferred key', async () => {
+      const id = newObjectId();
+      await this.#client.set(this.#redisKey(id), '', 'NX');
+      return { id };
+    });
+  }
+
+  async set(key: RedisKey, payload: Payload, options?: CallOptions): Promise<void> {
+    const id = checkObjectIdKey(key, NAME);
+    const value = this.#encode(payload);
+    await this.#run(options, `Setting ${this.#describe(id)}`, async () => {
+      const redisKey = this.#redisKey(id);
+      const result = await runScript(this.#client, SET_ONCE, redisKey, [value, redisKey]);
+      if (result === SetOnceResult.exists) {
+        throw new KeyExistsError(`Cannot set ${this.#describe(id)}: it was already set, and keys are write-once (the first value stays).`);
+      }
+      if (result === SetOnceResult.missing) {
+        throw new KeyNotFoundError(`Cannot set ${this.#describe(id)}: it was never created with newKey() or has been evicted. Create a new future.`);
+      }
+      // Waiters in this process need no round trip; others hear the script's PUBLISH.
+      this.#waits.wake(id, payload);
+    });
+  }
+
+  async awaitKey(key: RedisKey, options?: CallOptions): Promise<Payload> {
+    const id = checkObjectIdKey(key, NAME);
+    this.#open();
+    const signal = callSignal(options, `Waiting for ${this.#describe(id)}`);
+    throwIfAborted(signal);
+    // Subscribe, then register, then look: a set before the subscription is confirmed is seen
+    // by the look (its script ran before our GET), one after it reaches us as a message.
+    try {
+      await this.#channels.acquire(id, signal);
+    } catch (error) {
+      this.#open(); // closed meanwhile: say so, rather than "connection closed"
+      throw this.#translate(error);
+    }
+    try {
+      this.#open(); // close() may have ended every wait while we subscribed
+      const waiting = this.#waits.wait(id, signal);
+      this.#waits.recheck(id);
+      return await waiting;
+    } catch (error) {
+      throw this.#translate(error);
+    } finally {
+      this.#channels.release(id);
+    }
+  }
+
+  /** Counters of the waits in progress. */
+  stats(): RedisConnectorStats {
+    return { waiters: this.#waits.size, subscriptions: this.#channels.size };
+  }
+
+  /**
+   * Ends every wait of this connector with `ClosedError`, deletes the prefix's keys with
+   * `clear`, and quits both connections. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#waits.failAll((id) => new ClosedError(`Stopped waiting for ${this.#describe(id)}: its RedisConnector was closed. Wait on an open connector instead.`));
+      try {
+        if (this.#clear) await this.#deletePrefix();
+      } finally {
+        await Promise.all([this.#channels.close(), quit(this.#client)]);
+      }
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #deletePrefix(): Promise<void> {
+    // SCAN, not KEYS, so a large database is not blocked; MATCH needs glob characters escaped.
+    const pattern = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await this.#client.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  #encode(payload: Payload): Buffer {
+    checkPayload(payload, NAME);
+    const size = headerBytes(payload) + payload.data.byteLength;
+    if (size > this.#maxObjectBytes) {
+      throw new LimitExceededError(
+        `${NAME} cannot store a ${payload.data.byteLength}-byte object: the limit is ${this.#maxObjectBytes} bytes (Redis's proto-max-bulk-len). Raise maxObjectBytes together with the server's limit, or use a FileConnector.`,
+      );
+    }
+    return encodeValue(payload);
+  }
+
+  #redisKey(id: string): string {
+    return `${this.prefix}${id}`;
+  }
+
+  #describe(id: string): string {
+    return `key ${id} (Redis key ${this.#redisKey(id)} on ${describeServer(this.#server)})`;
+  }
+
+  async #run<T>(options: CallOptions | undefined, what: string, work: () => Promise<T>): Promise<T> {
+    this.#open();
+    const signal = callSignal(options, what);
+    throwIfAborted(signal);
+    try {
+      return await raceSignal(work(), signal);
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  /** Connection failures become `PeerUnavailableError`; everything else passes through. */
+  #translate(error: unknown): unknown {
+    if (error instanceof ProxyMeshError || !(error instanceof Error)) return error;
+    const lost = error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.' || (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    if (!lost) return error;
+    return new PeerUnavailableError(`The Redis server at ${describeServer(this.#server)} cannot be reached (${error.message}). Check that it is running, or raise timeoutMs.`, { cause: error });
+  }
+
+  #open(): void {
+    if (this.#closing) throw new ClosedError(`This RedisConnector (prefix ${this.prefix}) is closed. Open a new one.`);
+  }
+}
