@@ -42,7 +42,7 @@ describe('Store basics', () => {
     await store.evict(key);
     expect(await store.get(key)).toBeUndefined();
     expect(await store.get(key, { default: 'fallback' })).toBe('fallback');
-    expect(await store.get({ id: 'never-stored' }, { default: null })).toBeNull();
+    expect(await store.get({ id: '0'.repeat(32) }, { default: null })).toBeNull();
   });
 
   // Batches keep their order and give undefined for a missing key.
