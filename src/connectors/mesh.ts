@@ -14,14 +14,14 @@ import { ClosedError, InvalidArgumentError } from '../errors.js';
 import { parseAddress } from '../mesh/address.js';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunks.js';
 import { ClientPool } from '../mesh/client-pool.js';
-import { toMeshKey, type MeshKey } from '../mesh/key.js';
+import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
 import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
 import { Peer, type PeerOptions } from '../mesh/peer.js';
 import { PeerThread } from '../mesh/peer-thread.js';
 import type { PeerClient } from '../mesh/peer-client.js';
 import { callSignal, throwIfAborted } from './call-options.js';
 import { checkPayload } from './connector-input.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, JsonValue, Payload } from './protocol.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, JsonValue, Payload, SetOptions } from './protocol.js';
 
 /** Options of `new MeshConnector()`. All are optional: no options is an embedded peer on loopback. */
 export interface MeshConnectorOptions {
@@ -76,6 +76,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   readonly #options: MeshConnectorOptions;
   readonly #pool: ClientPool;
   #peer: Promise<Embedded> | undefined;
+  // Capabilities of the deferred keys this connector made, until they are set or evicted.
+  readonly #capabilities = new Map<string, string>();
   #closed = false;
 
   /** @throws InvalidArgumentError for a malformed address or option. */
@@ -183,21 +185,39 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async evict(key: MeshKey, options?: CallOptions): Promise<void> {
     const r = this.#route(key);
+    this.#capabilities.delete(formatKey(r.key));
     if (r.local) await r.local.evict(r.key.id);
     else await r.remote.evict(r.key, options);
   }
 
   async newKey(options?: CallOptions): Promise<MeshKey> {
-    if (this.#options.peer !== undefined) return (await this.#pool.client(this.#options.peer).newKey(options)).key;
-    const peer = await this.#embedded();
-    return { peer: peer.address, incarnation: peer.incarnation, id: await peer.newKey() };
+    let key: MeshKey;
+    let capability: string;
+    if (this.#options.peer !== undefined) {
+      ({ key, capability } = await this.#pool.client(this.#options.peer).newKey(options));
+    } else {
+      const peer = await this.#embedded();
+      const made = await peer.newKey();
+      key = { peer: peer.address, incarnation: peer.incarnation, id: made.id };
+      capability = made.capability;
+    }
+    this.#capabilities.set(formatKey(key), capability);
+    return key;
   }
 
-  async set(key: MeshKey, payload: Payload, options?: CallOptions): Promise<void> {
+  /** The capability that authorises `set` on a key this connector made with `newKey`. */
+  capabilityFor(key: MeshKey): string | undefined {
+    return this.#capabilities.get(formatKey(toMeshKey(key)));
+  }
+
+  async set(key: MeshKey, payload: Payload, options?: SetOptions): Promise<void> {
     checkPayload(payload, 'MeshConnector');
     const r = this.#route(key);
-    if (r.local) await r.local.set(r.key.id, payload);
-    else await r.remote.set(r.key, payload, options);
+    const name = formatKey(r.key);
+    const capability = options?.capability ?? this.#capabilities.get(name) ?? '';
+    if (r.local) await r.local.set(r.key.id, payload, capability);
+    else await r.remote.set(r.key, payload, { ...options, capability });
+    this.#capabilities.delete(name);
   }
 
   async awaitKey(key: MeshKey, options?: CallOptions): Promise<Payload> {

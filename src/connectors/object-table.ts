@@ -3,8 +3,8 @@
  * the storage behind `LocalConnector` and behind every mesh peer.
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import { ClosedError, KeyExistsError, KeyNotFoundError } from '../errors.js';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ClosedError, KeyExistsError, KeyNotFoundError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
 import { WaiterTable } from './waiters.js';
 
@@ -28,11 +28,22 @@ export function newObjectId(): string {
   return randomBytes(16).toString('hex');
 }
 
-const PENDING = Symbol('pending');
+/** A deferred key not yet set, and the capability its `set` needs ('' when none is needed). */
+class Pending {
+  constructor(readonly capability: string) {}
+}
 
-/** Objects by id; a pending deferred key holds `PENDING` until it is set. */
+/** Whether a capability presented to `set` matches the one issued, in constant time. */
+function capabilityMatches(issued: string, presented: string): boolean {
+  if (issued === '') return true;
+  const a = Buffer.from(issued);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Objects by id; a pending deferred key holds a `Pending` until it is set. */
 export class ObjectTable {
-  readonly #entries = new Map<string, Payload | typeof PENDING>();
+  readonly #entries = new Map<string, Payload | Pending>();
   readonly #waiters = new WaiterTable<Payload>();
   #bytes = 0;
   #pending = 0;
@@ -53,7 +64,7 @@ export class ObjectTable {
   /** The payload, or `undefined` when missing or not yet set. */
   get(id: string): Payload | undefined {
     const entry = this.#entries.get(id);
-    return entry === PENDING ? undefined : entry;
+    return entry instanceof Pending ? undefined : entry;
   }
 
   /** Whether the id holds a payload. */
@@ -63,7 +74,7 @@ export class ObjectTable {
 
   /** Whether the id is a deferred key that has not been set. */
   isPending(id: string): boolean {
-    return this.#entries.get(id) === PENDING;
+    return this.#entries.get(id) instanceof Pending;
   }
 
   /** Removes an object or a pending key; waiters on it fail. Returns whether anything was there. */
@@ -71,35 +82,54 @@ export class ObjectTable {
     const entry = this.#entries.get(id);
     if (entry === undefined) return false;
     this.#entries.delete(id);
-    if (entry === PENDING) this.#pending -= 1;
+    if (entry instanceof Pending) this.#pending -= 1;
     else this.#bytes -= entry.data.byteLength;
     this.#waiters.fail(id, () => new KeyNotFoundError(`${this.describe(id)} was evicted before it was set, so it will never have a value.`));
     return true;
   }
 
-  /** Registers a deferred key and returns its id. */
-  newKey(): string {
+  /**
+   * Registers a deferred key and returns its id.
+   * @param capability the secret `set` will require; '' requires none.
+   */
+  newKey(capability = ''): string {
     this.#open();
     const id = newObjectId();
-    this.#entries.set(id, PENDING);
+    this.#entries.set(id, new Pending(capability));
     this.#pending += 1;
     return id;
   }
 
   /**
-   * Fulfils a deferred key and wakes its waiters.
+   * Checks that `set(id, …, capability)` would be accepted now, without changing anything:
+   * lets a peer refuse a doomed set before receiving its payload.
    * @throws KeyNotFoundError when the id was never registered or was evicted.
    * @throws KeyExistsError when it was set before (the first value stays).
+   * @throws PermissionDeniedError when the capability is missing or wrong.
    */
-  set(id: string, payload: Payload): void {
+  checkSet(id: string, capability = ''): void {
     this.#open();
     const entry = this.#entries.get(id);
     if (entry === undefined) {
       throw new KeyNotFoundError(`Cannot set ${this.describe(id)}: it was never created with newKey() or has been evicted. Create a new future.`);
     }
-    if (entry !== PENDING) {
+    if (!(entry instanceof Pending)) {
       throw new KeyExistsError(`Cannot set ${this.describe(id)}: it was already set, and keys are write-once (the first value stays).`);
     }
+    if (!capabilityMatches(entry.capability, capability)) {
+      throw new PermissionDeniedError(
+        `Cannot set ${this.describe(id)}: the capability is ${capability === '' ? 'missing' : 'wrong'}. Only a holder of the future (which carries the capability newKey returned) may set it; a key or a proxy grants reading only.`,
+      );
+    }
+  }
+
+  /**
+   * Fulfils a deferred key and wakes its waiters.
+   * @param capability what the key's `newKey` issued, when it issued one.
+   * @throws KeyNotFoundError, KeyExistsError, PermissionDeniedError as `checkSet`.
+   */
+  set(id: string, payload: Payload, capability = ''): void {
+    this.checkSet(id, capability);
     this.#entries.set(id, payload);
     this.#pending -= 1;
     this.#bytes += payload.data.byteLength;
@@ -115,7 +145,7 @@ export class ObjectTable {
     if (entry === undefined) {
       throw new KeyNotFoundError(`Cannot wait for ${this.describe(id)}: it does not exist (never created, or evicted).`);
     }
-    if (entry !== PENDING) return entry;
+    if (!(entry instanceof Pending)) return entry;
     if (this.#closed) throw this.#closed(id);
     return this.#waiters.wait(id, signal);
   }

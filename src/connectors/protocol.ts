@@ -26,6 +26,17 @@ export interface CallOptions {
   readonly timeoutMs?: number | undefined;
 }
 
+/** Options of `set`. */
+export interface SetOptions extends CallOptions {
+  /**
+   * The capability `newKey` issued for the key, where the connector issues them (the mesh
+   * does): it travels inside a future, never inside a proxy, so a reader cannot overwrite the
+   * value it waits for. The connector that made the key remembers it, so passing it is needed
+   * only in another process.
+   */
+  readonly capability?: string | undefined;
+}
+
 /** What `config()` returns: enough to rebuild the connector in another process. */
 export interface ConnectorConfig {
   /** The connector kind, the key of the connector registry (`local`, `file`, `redis`, `mesh`). */
@@ -70,8 +81,14 @@ export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Co
    * Sets the value of a key made by `newKey`, exactly once.
    * @throws KeyExistsError when the key was already set (the first value stays).
    * @throws KeyNotFoundError when the key is unknown or was evicted.
+   * @throws PermissionDeniedError when the connector requires a capability and it is missing or wrong.
    */
-  set(key: K, payload: Payload, options?: CallOptions): Promise<void>;
+  set(key: K, payload: Payload, options?: SetOptions): Promise<void>;
+  /**
+   * The capability that authorises `set` on a key this connector made, for connectors that
+   * issue them (the mesh); `undefined` otherwise. `Store.future()` puts it inside the future.
+   */
+  capabilityFor?(key: K): string | undefined;
 }
 
 /** A connector that can wake waiters when a key is set, without polling. */

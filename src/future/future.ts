@@ -89,7 +89,7 @@ export class Future<T = unknown> {
    * @throws SerializationError / TypeError when the value cannot be serialised.
    */
   async setResult(value: T, options: PutOptions = {}): Promise<void> {
-    await (await this.#source.open()).set(this.key, value, options);
+    await (await this.#source.open()).set(this.key, value, { ...options, capability: this.#settings.capability });
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import type { Payload } from '../connectors/protocol.js';
 import type { ObjectTable, TableStats } from '../connectors/object-table.js';
+import { newCapability } from './peer-state.js';
 
 /** A peer of this process, as a connector sees it: its table's operations, by object id. */
 export interface LocalPeer {
@@ -15,8 +16,9 @@ export interface LocalPeer {
   get(id: string): Promise<Payload | undefined>;
   exists(id: string): Promise<boolean>;
   evict(id: string): Promise<boolean>;
-  newKey(): Promise<string>;
-  set(id: string, payload: Payload): Promise<void>;
+  /** Registers a deferred key; returns its id and the capability its `set` requires. */
+  newKey(): Promise<{ id: string; capability: string }>;
+  set(id: string, payload: Payload, capability: string): Promise<void>;
   wait(id: string, signal?: AbortSignal): Promise<Payload>;
   stats(): Promise<TableStats>;
 }
@@ -32,8 +34,11 @@ export function tablePeer(identity: { readonly address: string; readonly incarna
     get: async (id) => table.get(id),
     exists: async (id) => table.exists(id),
     evict: async (id) => table.evict(id),
-    newKey: async () => table.newKey(),
-    set: async (id, payload) => table.set(id, payload),
+    newKey: async () => {
+      const capability = newCapability();
+      return { id: table.newKey(capability), capability };
+    },
+    set: async (id, payload, capability) => table.set(id, payload, capability),
     wait: (id, signal) => table.wait(id, signal),
     stats: async () => table.stats(),
   };

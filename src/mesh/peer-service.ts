@@ -11,11 +11,11 @@ import type {
   PutRequest,
   SetRequest,
 } from '../../gen/proxymesh/v1/peer.js';
-import { InvalidArgumentError, KeyExistsError, KeyNotFoundError } from '../errors.js';
+import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
 import { objectParts, receiveData, receiveObject, startObject, type ObjectPart } from './chunks.js';
 import { formatKey } from './key.js';
-import type { PeerState } from './peer-state.js';
+import { newCapability, type PeerState } from './peer-state.js';
 import { toServerError } from './status.js';
 
 /** Converts every error a handler throws into its gRPC status (see status.ts). */
@@ -77,7 +77,8 @@ export function peerService(state: PeerState): PeerServiceImplementation {
     },
 
     async newKey() {
-      return { key: state.keyFor(table.newKey()), capability: '' };
+      const capability = newCapability();
+      return { key: state.keyFor(table.newKey(capability)), capability };
     },
 
     async set(requests) {
@@ -88,13 +89,13 @@ export function peerService(state: PeerState): PeerServiceImplementation {
         throw new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
       }
       const id = state.idOf(header.value.key);
+      const { capability } = header.value;
       // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
-      if (table.exists(id)) throw new KeyExistsError(`Cannot set key ${name(id)}: it was already set, and keys are write-once (the first value stays).`);
-      if (!table.isPending(id)) throw new KeyNotFoundError(`Cannot set key ${name(id)}: it was never created with NewKey or has been evicted.`);
+      table.checkSet(id, capability);
       const options = { maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}` };
       const target = startObject(header.value.object, options);
       const payload = await receiveData(partsOf({ [Symbol.asyncIterator]: () => iterator }), target, options);
-      table.set(id, payload);
+      table.set(id, payload, capability);
       return {};
     },
 

@@ -16,6 +16,14 @@ export interface PeerLimits {
   readonly chunkBytes: number;
 }
 
+/**
+ * A fresh capability for a deferred key: 128 random bits, base64url. Only the key's creator
+ * receives it, so holding a key (or a proxy) lets a process read, not write.
+ */
+export function newCapability(): string {
+  return randomBytes(16).toString('base64url');
+}
+
 /** A fresh incarnation id: 16 lowercase hex digits. */
 export function newIncarnation(): string {
   return randomBytes(8).toString('hex');

@@ -9,6 +9,7 @@ import { detachedCopy } from '../util/transfer.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { Peer, type PeerOptions } from './peer.js';
+import { newCapability } from './peer-state.js';
 import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue } from './peer-thread-protocol.js';
 
 markInternalThread();
@@ -41,10 +42,12 @@ async function main(): Promise<void> {
         return { value: table.exists(request.objectId) };
       case 'evict':
         return { value: table.evict(request.objectId) };
-      case 'newKey':
-        return { value: table.newKey() };
+      case 'newKey': {
+        const capability = newCapability();
+        return { value: { id: table.newKey(capability), capability } };
+      }
       case 'set':
-        table.set(request.objectId, request.payload);
+        table.set(request.objectId, request.payload, request.capability);
         return { value: null };
       case 'wait': {
         const controller = new AbortController();

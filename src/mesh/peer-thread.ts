@@ -111,13 +111,13 @@ export class PeerThread implements LocalPeer {
     return (await this.#call({ op: 'evict', objectId: id })) as boolean;
   }
 
-  async newKey(): Promise<string> {
-    return (await this.#call({ op: 'newKey' })) as string;
+  async newKey(): Promise<{ id: string; capability: string }> {
+    return (await this.#call({ op: 'newKey' })) as { id: string; capability: string };
   }
 
-  async set(id: string, payload: Payload): Promise<void> {
+  async set(id: string, payload: Payload, capability: string): Promise<void> {
     const { payload: copy, transfer } = detachedCopy(payload);
-    await this.#call({ op: 'set', objectId: id, payload: copy }, transfer);
+    await this.#call({ op: 'set', objectId: id, payload: copy, capability }, transfer);
   }
 
   async wait(id: string, signal?: AbortSignal): Promise<Payload> {

@@ -14,7 +14,7 @@ import { ObjectCache, type Cached } from './cache.js';
 import { keyId } from './key-id.js';
 import { Meter, meterCodec, meterConnector, meterOperations } from './metered.js';
 import { StoreMetrics } from './metrics.js';
-import type { GetOptions, PutOptions, StoreOptions, WaitOptions } from './options.js';
+import type { GetOptions, PutOptions, SetOptions, StoreOptions, WaitOptions } from './options.js';
 import { makeStoreConfig } from './store-config.js';
 import { storeCodec, type StoreCodec } from './store-codec.js';
 import { operationKeys } from './store-operations.js';
@@ -233,12 +233,13 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @throws NotImplementedError when the connector is not deferrable.
    * @throws KeyExistsError when the key was set before (the first value stays).
    * @throws KeyNotFoundError when the key is unknown or evicted.
+   * @throws PermissionDeniedError when the connector requires a capability and it is missing or wrong.
    */
-  async set(key: K, obj: unknown, options: PutOptions = {}): Promise<void> {
+  async set(key: K, obj: unknown, options: SetOptions = {}): Promise<void> {
     this.assertOpen();
     if (!isDeferrable(this.#io)) throw this.#notDeferrable('set keys');
     const payload = this.#codec.encode(obj, options.serializer);
-    await this.#io.set(key, payload, callOptions(options));
+    await this.#io.set(key, payload, { ...callOptions(options), capability: options.capability });
     this.#cache.delete(keyId(key));
   }
 

@@ -29,6 +29,12 @@ export interface PutOptions extends CallOptions {
   readonly serializer?: Serializer | undefined;
 }
 
+/** Options of `set` (and so of `Future.setResult`). */
+export interface SetOptions extends PutOptions {
+  /** The capability the key's `newKey` issued; the future carries it, a proxy never does. */
+  readonly capability?: string | undefined;
+}
+
 /** Options of `get`, `getBatch` and `waitFor`. */
 export interface GetOptions<D = undefined> extends CallOptions {
   /** Returned by `get` when the key is missing. Default `undefined`. */

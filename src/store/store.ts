@@ -4,7 +4,7 @@
  * itself under its name so proxies arriving from other processes find it.
  * @module
  */
-import type { Connector, JsonValue } from '../connectors/protocol.js';
+import type { Connector, DeferrableConnector, JsonValue } from '../connectors/protocol.js';
 import { connectorFromConfig } from '../connectors/registry.js';
 import { Future } from '../future/future.js';
 import type { StoreConfig } from '../proxy/factory.js';
@@ -110,7 +110,9 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
   async future<T = unknown>(options: FutureOptions = {}): Promise<Future<T>> {
     const key = await this.newKey(options);
     const { evict, shape, polling } = options;
-    return new Future<T>(this.#self(), key, { evict, shape, polling });
+    // The capability to set the key travels inside the future only, never inside its proxies.
+    const capability = (this.connector as Partial<DeferrableConnector<K>>).capabilityFor?.(key);
+    return new Future<T>(this.#self(), key, { evict, shape, polling, capability });
   }
 
   /**

@@ -43,7 +43,7 @@ describe('blocking bridge', () => {
   // works because the embedded peer serves from its own thread while this one is blocked.
   it('blocks until another process sets a key this process owns', async () => {
     const key = await connector.newKey();
-    const setting = producer.call('setWhenAwaited', { key, text: 'made elsewhere' });
+    const setting = producer.call('setWhenAwaited', { key, capability: connector.capabilityFor(key), text: 'made elsewhere' });
     const payload = blockingFetch({ connector: connector.config(), key, wait: true, timeoutMs: 20_000 });
     expect(Buffer.from(payload!.data).toString()).toBe('made elsewhere');
     await setting;

@@ -190,20 +190,25 @@ describe('the contract from the .proto alone', () => {
     it('fulfils a deferred key: NewKey, Await, Set, ALREADY_EXISTS', async () => {
       const created = await wire.unary('NewKey', {});
       const key = created.key as WireKey;
+      const capability = created.capability as string;
       expect(key.peer).toBe(peer.address);
-      expect(created.capability).toBe('');
+      expect(capability).toMatch(/^[A-Za-z0-9_-]{22}$/);
       expect(await wire.unary('Exists', { key })).toEqual({ exists: false });
 
       const awaiting = wire.serverStream('Await', { key });
       await waitFor(async () => (await wire.unary('Stats', {})).waiters === '1', 'the Await is registered');
 
       const value = Buffer.from('{"answer":42}');
-      expect(await wire.clientStream('Set', [{ header: { key, object: { codec: 'json', size: value.byteLength }, capability: '' } }, { data: value }, { trailer: { crc32c: crc32c(value) } }])).toEqual({});
+      // Holding the key is not enough to write it: without NewKey's capability, PERMISSION_DENIED.
+      const intruder = await failure(wire.clientStream('Set', [{ header: { key, object: { codec: 'json', size: 1 }, capability: '' } }, { data: Buffer.from('0') }]));
+      expect(intruder.code).toBe(status.PERMISSION_DENIED);
+      expect(intruder.details).toMatch(/capability is missing/);
+      expect(await wire.clientStream('Set', [{ header: { key, object: { codec: 'json', size: value.byteLength }, capability } }, { data: value }, { trailer: { crc32c: crc32c(value) } }])).toEqual({});
       const object = objectOf(await awaiting);
       expect(object.codec).toBe('json');
       expect(object.data.toString()).toBe('{"answer":42}');
 
-      const again = await failure(wire.clientStream('Set', [{ header: { key, object: { codec: 'json', size: 1 } } }, { data: Buffer.from('0') }]));
+      const again = await failure(wire.clientStream('Set', [{ header: { key, object: { codec: 'json', size: 1 }, capability } }, { data: Buffer.from('0') }]));
       expect(again.code).toBe(status.ALREADY_EXISTS);
       expect(again.details).toMatch(/already set/);
       expect(again.details).toContain(key.id);
@@ -340,15 +345,15 @@ describe('the contract from the .proto alone', () => {
       const unknown = { ...(await stored('x')), id: 'f'.repeat(32) };
       const notFound = await failure(wire.clientStream('Set', [{ header: { key: unknown, object: { codec: 'bytes', size: 1 } } }, { data: Buffer.from('a') }]));
       expect(notFound.code).toBe(status.NOT_FOUND);
-      expect(notFound.details).toMatch(/never created with NewKey/);
+      expect(notFound.details).toMatch(/never created with newKey/);
       expect(notFound.details).toContain(unknown.id);
       await expectStillServing();
     });
 
     // A Set whose stream is malformed leaves the key pending, so a correct Set still succeeds.
     it('keeps a key settable after a bad Set', async () => {
-      const key = (await wire.unary('NewKey', {})).key as WireKey;
-      const header = { header: { key, object: { codec: 'utf8', size: 5 } } };
+      const { key, capability } = (await wire.unary('NewKey', {})) as { key: WireKey; capability: string };
+      const header = { header: { key, object: { codec: 'utf8', size: 5 }, capability } };
       const truncated = await failure(wire.clientStream('Set', [header, { data: Buffer.from('ab') }]));
       expect(truncated.code).toBe(status.INVALID_ARGUMENT);
       const twoHeaders = await failure(wire.clientStream('Set', [header, header, { data: Buffer.from('hello') }]));

@@ -104,11 +104,11 @@ describe('routing', () => {
     expect(p1.stats().objects).toBe(0);
     expect(await c3.get(key)).toBeUndefined();
 
-    // A deferred key made through C2 is owned by P2 and set there from C3.
+    // A deferred key made through C2 is owned by P2 and set there from C3, with C2's capability.
     const deferred = await c2.newKey();
     expect(deferred.peer).toBe(p2.address);
     expect(p2.stats().pendingKeys).toBe(1);
-    await c3.set(deferred, utf8('set from C3'));
+    await c3.set(deferred, utf8('set from C3'), { capability: c2.capabilityFor(deferred) });
     expect(targets(set)).toEqual([p2.address]);
     expect(p2.stats()).toMatchObject({ objects: 1, pendingKeys: 0 });
     expect(text(await c1.get(deferred))).toBe('set from C3');
@@ -317,7 +317,7 @@ describe('service', () => {
     // The Stats RPC reports the same counters to operators.
     expect(await peerStats(owner.address)).toMatchObject({ objects: 1, bytes: 100, pendingKeys: 1, waiters: 2, incarnation: owner.incarnation });
 
-    await reader.set(deferred, { codec: 'bytes', data: new Uint8Array(50) });
+    await connector.set(deferred, { codec: 'bytes', data: new Uint8Array(50) });
     expect((await Promise.all(waits)).map((p) => p.data.byteLength)).toEqual([50, 50]);
     await waitFor(() => owner.stats().waiters === 0, 'the waiters have finished');
     expect(owner.stats()).toEqual({ objects: 2, bytes: 150, pendingKeys: 0, waiters: 0 });

@@ -9,6 +9,7 @@ import { peerStats } from '../helpers/peer-stats.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { MeshKey } from '../../src/mesh/key.js';
 
+type Deferred = { key: MeshKey; capability: string };
 type Described = { codec: string; size: number; sha256: string; text?: string } | null;
 
 describe('mesh across processes', () => {
@@ -36,11 +37,11 @@ describe('mesh across processes', () => {
 
   // A deferred key made on A, awaited from C before B sets it: C receives exactly B's bytes.
   it('wakes a consumer on C with the value a producer on B sets on a key owned by A', async () => {
-    const key = await a.call<MeshKey>('newKey');
+    const { key, capability } = await a.call<Deferred>('newKey');
     const waiting = c.call<Described[]>('await', { key });
     await waitFor(async () => (await peerStats(addressA)).waiters === 1, 'C is waiting on A');
     expect(await b.call<Described>('get', { key })).toBeNull();
-    await b.call('set', { key, size: 5000, seed: 'from-B' });
+    await b.call('set', { key, capability, size: 5000, seed: 'from-B' });
     const [got] = await waiting;
     expect(got?.sha256).toBe(sha256(patternBytes(5000, 'from-B')));
     expect(got?.size).toBe(5000);
@@ -53,9 +54,9 @@ describe('mesh across processes', () => {
     const key = await a.call<MeshKey>('put', { size, seed: 'big' });
     expect((await b.call<Described>('get', { key }))?.sha256).toBe(expected);
 
-    const deferred = await a.call<MeshKey>('newKey');
+    const { key: deferred, capability: deferredCapability } = await a.call<Deferred>('newKey');
     const waiting = c.call<Described[]>('await', { key: deferred });
-    await b.call('set', { key: deferred, size, seed: 'big' });
+    await b.call('set', { key: deferred, capability: deferredCapability, size, seed: 'big' });
     expect((await waiting)[0]?.sha256).toBe(expected);
     await a.call('evict', { key });
     await a.call('evict', { key: deferred });
@@ -63,10 +64,10 @@ describe('mesh across processes', () => {
 
   // One set wakes 100 concurrent waiters, each with the full value.
   it('wakes 100 concurrent waiters with one set', async () => {
-    const key = await a.call<MeshKey>('newKey');
+    const { key, capability } = await a.call<Deferred>('newKey');
     const waiting = c.call<Described[]>('await', { key, count: 100 });
     await waitFor(async () => (await peerStats(addressA)).waiters === 100, 'all 100 waiters are registered on A');
-    await b.call('set', { key, text: 'for everyone' });
+    await b.call('set', { key, capability, text: 'for everyone' });
     const got = await waiting;
     expect(got).toHaveLength(100);
     expect(got.every((g) => g?.text === 'for everyone')).toBe(true);
@@ -75,16 +76,26 @@ describe('mesh across processes', () => {
 
   // Keys are write-once: a second set from another process is refused and the first value stays.
   it('refuses a second set from another process', async () => {
-    const key = await a.call<MeshKey>('newKey');
-    await b.call('set', { key, text: 'first' });
-    const second = c.call('set', { key, text: 'second' });
+    const { key, capability } = await a.call<Deferred>('newKey');
+    await b.call('set', { key, capability, text: 'first' });
+    const second = c.call('set', { key, capability, text: 'second' });
     await expect(second).rejects.toMatchObject({ name: 'KeyExistsError' });
     expect((await c.call<Described>('get', { key }))?.text).toBe('first');
   });
 
+  // A key (or a proxy) grants reading only: a set without the future's capability is refused.
+  it('refuses a set without the capability newKey issued, and the key stays settable', async () => {
+    const { key, capability } = await a.call<Deferred>('newKey');
+    await expect(b.call('set', { key, text: 'intruder' })).rejects.toMatchObject({ name: 'PermissionDeniedError' });
+    await expect(b.call('set', { key, capability: 'x'.repeat(22), text: 'intruder' })).rejects.toMatchObject({ name: 'PermissionDeniedError' });
+    expect(await c.call<Described>('get', { key })).toBeNull();
+    await b.call('set', { key, capability, text: 'rightful' });
+    expect((await c.call<Described>('get', { key }))?.text).toBe('rightful');
+  });
+
   // A waiter that gives up leaves nothing behind on the owner.
   it('frees the owner’s state when a remote waiter cancels', async () => {
-    const key = await a.call<MeshKey>('newKey');
+    const { key, capability } = await a.call<Deferred>('newKey');
     const before = await peerStats(addressA);
     const waiting = c.call('await', { key, count: 3, tag: 'cancel-me' }).catch((e: Error) => e);
     await waitFor(async () => (await peerStats(addressA)).waiters === before.waiters + 3, 'three waiters are registered');
@@ -92,13 +103,13 @@ describe('mesh across processes', () => {
     expect(((await waiting) as Error).message).toBe('aborted cancel-me');
     await waitFor(async () => (await peerStats(addressA)).waiters === before.waiters, 'the owner has dropped the cancelled waiters');
     // The key itself is still pending and can still be set.
-    await b.call('set', { key, text: 'still settable' });
+    await b.call('set', { key, capability, text: 'still settable' });
     expect((await c.call<Described>('get', { key }))?.text).toBe('still settable');
   });
 
   // Evicting a pending key ends remote waits with a named error.
   it('ends remote waiters with KeyNotFoundError when the pending key is evicted', async () => {
-    const key = await a.call<MeshKey>('newKey');
+    const { key } = await a.call<Deferred>('newKey');
     const waiting = c.call('await', { key }).catch((e: Error) => e);
     await waitFor(async () => (await peerStats(addressA)).waiters === 1, 'C is waiting on A');
     await b.call('evict', { key });
@@ -110,7 +121,7 @@ describe('mesh across processes', () => {
     const owner = spawnNode('mesh-node');
     await owner.ready;
     const address = await owner.call<string>('address');
-    const key = await owner.call<MeshKey>('newKey');
+    const { key } = await owner.call<Deferred>('newKey');
     const waiting = c.call('await', { key }).catch((e: Error) => e);
     await waitFor(async () => (await peerStats(address)).waiters === 1, 'C is waiting on the owner');
     await owner.kill('SIGKILL');

@@ -4,7 +4,7 @@
  * its first use of the proxy; foo sets the result later; bar gets it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MeshConnector, Store, isResolved, type Future } from '../../src/index.js';
+import { MeshConnector, PermissionDeniedError, Store, isResolved, type Future, type MeshKey } from '../../src/index.js';
 import { spawnEvents, type EventChild } from '../helpers/events.js';
 
 const EXPECTED_SUM = (1000 * 1001) / 2;
@@ -57,6 +57,22 @@ describe('futures across processes (the seed example)', () => {
     await foo.until('started');
     foo.send('go');
     expect(await bar.until('got')).toMatchObject({ sum: EXPECTED_SUM });
+  });
+
+  // Only the future carries the right to set: its proxy's reference has no capability, and a
+  // store holding just the key (as a consumer would) is refused.
+  it('puts the set capability in the future, never in its proxy', async () => {
+    const futureRef = JSON.parse(JSON.stringify(future)) as { capability?: string };
+    const proxyRef = JSON.parse(JSON.stringify(future.proxy())) as { capability?: string };
+    expect(futureRef.capability).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(proxyRef.capability).toBeUndefined();
+    const consumer = new Store('seed-futures-consumer', new MeshConnector());
+    try {
+      await expect(consumer.set(future.key as MeshKey, [0])).rejects.toBeInstanceOf(PermissionDeniedError);
+    } finally {
+      await consumer.close();
+    }
+    expect(await future.done()).toBe(false);
   });
 
   // The owner itself can be the blocked consumer: its peer thread still accepts the producer's Set.
