@@ -27,14 +27,21 @@ export function headerOf(payload: Payload): ObjectHeader {
   return { codec: payload.codec, size: BigInt(payload.data.byteLength) };
 }
 
-/** The data pieces and trailer of a payload: views into it, never copies. */
+/**
+ * The data pieces and trailer of a payload: views into it, never copies. The trailer carries
+ * the CRC-32C of the payload, computed piece by piece as the pieces go out, so the receiver
+ * can prove it got exactly these bytes.
+ */
 export function* dataParts(payload: Payload, chunkBytes = DEFAULT_CHUNK_BYTES): Generator<Exclude<ObjectPart, { $case: 'header' }>> {
   const { data } = payload;
+  let crc = 0;
   for (let offset = 0; offset < data.byteLength; offset += chunkBytes) {
     const length = Math.min(chunkBytes, data.byteLength - offset);
-    yield { $case: 'data', value: Buffer.from(data.buffer, data.byteOffset + offset, length) };
+    const piece = Buffer.from(data.buffer, data.byteOffset + offset, length);
+    crc = crc32c(piece, crc);
+    yield { $case: 'data', value: piece };
   }
-  yield { $case: 'trailer', value: { crc32c: 0 } };
+  yield { $case: 'trailer', value: { crc32c: crc } };
 }
 
 /** The whole object stream of a payload: header, data pieces, trailer. */

@@ -54,11 +54,14 @@ describe('crc32c', () => {
 });
 
 describe('objectParts', () => {
-  // The header carries the codec tag and exact size; the default trailer says "no checksum".
-  it('starts with the header and ends with a zero trailer', () => {
+  // The header carries the codec tag and exact size; the trailer the checksum of every byte sent.
+  it('starts with the header and ends with a trailer carrying the CRC-32C of the payload', () => {
     const parts = [...objectParts({ codec: 'json', data: Buffer.from('{"a":1}') })];
     expect(parts[0]).toEqual({ $case: 'header', value: { codec: 'json', size: 7n } });
-    expect(parts.at(-1)).toEqual({ $case: 'trailer', value: { crc32c: 0 } });
+    expect(parts.at(-1)).toEqual({ $case: 'trailer', value: { crc32c: crc32c(Buffer.from('{"a":1}')) } });
+    // Computed piece by piece, it equals the checksum of the whole.
+    const big = patternBytes(3_000, 'crc');
+    expect([...objectParts({ codec: 'bytes', data: big }, 1_000)].at(-1)).toEqual({ $case: 'trailer', value: { crc32c: crc32c(big) } });
     expect(headerOf({ codec: 'utf8', data: new Uint8Array(5) })).toEqual({ codec: 'utf8', size: 5n });
   });
 
