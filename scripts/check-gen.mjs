@@ -1,5 +1,6 @@
-// Fails when gen/ is not exactly what `buf generate` makes from proto/ now, so the committed
-// generated code can never drift from the contract.
+// Fails when gen/ is not exactly what `npm run generate` makes from the protos now, so the
+// committed generated code, and the descriptor set peers serve through gRPC reflection, can
+// never drift from the contract. Keep the two steps in line with package.json `generate`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,19 +8,24 @@ import { join, relative } from 'node:path';
 
 const out = mkdtempSync(join(tmpdir(), 'proxymesh-gen-'));
 try {
+  // ts-proto code of the contract, then the FileDescriptorSet of every proto in the workspace.
   execFileSync('npx', ['buf', 'generate', '--template', 'buf.gen.yaml', '-o', out], { stdio: 'inherit' });
+  execFileSync('npx', ['buf', 'build', '--as-file-descriptor-set', '-o', join(out, 'gen', 'proxymesh.binpb')], { stdio: 'inherit' });
   const files = (dir) => readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? files(path) : [path];
   });
-  const fresh = new Map(files(join(out, 'gen')).map((f) => [relative(join(out, 'gen'), f), readFileSync(f, 'utf8')]));
-  const committed = new Map(files('gen').map((f) => [relative('gen', f), readFileSync(f, 'utf8')]));
-  const stale = [...new Set([...fresh.keys(), ...committed.keys()])].filter((f) => fresh.get(f) !== committed.get(f));
+  // Bytes, not text: the descriptor set is binary.
+  const contents = (root) => new Map(files(root).map((f) => [relative(root, f), readFileSync(f)]));
+  const fresh = contents(join(out, 'gen'));
+  const committed = contents('gen');
+  const same = (f) => fresh.has(f) && committed.has(f) && fresh.get(f).equals(committed.get(f));
+  const stale = [...new Set([...fresh.keys(), ...committed.keys()])].filter((f) => !same(f));
   if (stale.length > 0) {
     console.error(`gen/ is stale (${stale.join(', ')}): run \`npm run generate\` and commit the result.`);
     process.exit(1);
   }
-  console.log('gen/ matches proto/.');
+  console.log('gen/ matches the protos.');
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

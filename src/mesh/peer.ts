@@ -1,5 +1,5 @@
 /**
- * A running peer: a gRPC server for the PeerService (plus the standard health service) over a
+ * A running peer: a gRPC server for the PeerService (plus gRPC health and reflection) over a
  * `PeerState`. A peer binds to loopback unless told otherwise, and can listen on one address
  * while advertising another (`listen 0.0.0.0:7001`, `advertise node12.cluster:7001`).
  * @module
@@ -18,6 +18,7 @@ import { formatKey } from './key.js';
 import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
 import { errorStatusMiddleware, peerService } from './peer-service.js';
+import { addReflection } from './reflection.js';
 
 /** Options of `Peer.start`. */
 export interface PeerOptions {
@@ -72,6 +73,7 @@ export class Peer {
     });
     server.add(PeerServiceDefinition, peerService(state));
     server.add(HealthDefinition, HealthServiceImpl(health));
+    addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
     const port = await server.listen(formatAddress(listen));
     state.address = advertisedAddress(listen.host, port, options.advertise);
     health.setStatus('healthy');
