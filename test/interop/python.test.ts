@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import type { Payload } from '../../src/connectors/protocol.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { toMeshKey } from '../../src/mesh/key.js';
 import { Peer } from '../../src/mesh/peer.js';
@@ -35,18 +34,15 @@ const pythonProblem: string | undefined = (() => {
 
 let peer: Peer;
 let connector: MeshConnector;
-let pool: ClientPool;
 const children: EventChild[] = [];
 
 beforeEach(async () => {
   peer = await Peer.start({ listen: '127.0.0.1:0' });
   connector = new MeshConnector({ peer: peer.address });
-  pool = new ClientPool({ timeoutMs: 10_000, transferTimeoutMs: 60_000, chunkBytes: MiB, maxObjectBytes: 64 * MiB });
 });
 
 afterEach(async () => {
   await Promise.all(children.splice(0).map((c) => c.kill()));
-  pool.close();
   await connector.close();
   await peer.close();
 });
@@ -126,7 +122,7 @@ describe('a Python client of a TypeScript peer', () => {
     expect(py.has('value')).toBe(false);
     const text = 'pushed to Python — ünïcödé\n'.repeat(60_000);
     const value: Payload = { codec: 'utf8', data: Buffer.from(text) };
-    await pool.client(key.peer).set(key, value, { capability: made.capability as string });
+    await connector.set(key, value, { capability: made.capability as string });
 
     expect(await py.until('value')).toMatchObject({ ...digest(value), chars: text.length, crc32c: crc32c(value.data) });
     await finished(py);
@@ -135,7 +131,8 @@ describe('a Python client of a TypeScript peer', () => {
 
   // A TypeScript consumer waiting on a key receives what Python sets; Python's second set is ALREADY_EXISTS and the first value stays.
   it('sets a key that a TypeScript consumer awaits; a second set is ALREADY_EXISTS', async () => {
-    const { key, capability } = await pool.client(peer.address).newKey();
+    const key = await connector.newKey();
+    const capability = connector.capabilityFor(key);
     const consumer = connector.awaitKey(key, { timeoutMs: 30_000 });
     await waitFor(() => peer.stats().waiters === 1, 'the TypeScript consumer waits on the key');
 
