@@ -21,7 +21,7 @@ export { connectorFromConfig, registerConnectorKind } from './connectors/registr
 export { LocalConnector } from './connectors/local.js';
 export type { LocalConnectorOptions, LocalKey } from './connectors/local.js';
 export { MeshConnector } from './connectors/mesh.js';
-export type { MeshConnectorOptions } from './connectors/mesh.js';
+export type { MeshConnectorOptions, PeerStats } from './connectors/mesh.js';
 export { Peer } from './mesh/peer.js';
 export type { PeerOptions } from './mesh/peer.js';
 export { formatKey, parseKey, toMeshKey } from './mesh/key.js';

@@ -11,6 +11,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
+import type { TableStats } from './object-table.js';
 import { parseAddress } from '../mesh/address.js';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunks.js';
 import { ClientPool } from '../mesh/client-pool.js';
@@ -56,6 +57,14 @@ function positive(name: string, value: number | undefined, fallback: number, max
     throw new InvalidArgumentError(`MeshConnector option ${name} must be a positive integer of at most ${max}, got ${value}.`);
   }
   return value;
+}
+
+/** What a peer holds, as `MeshConnector.stats` reports it. */
+export interface PeerStats extends TableStats {
+  /** The peer's advertised address ('' for an embedded peer not started yet). */
+  readonly peer: string;
+  /** The peer's incarnation ('' for an embedded peer not started yet). */
+  readonly incarnation: string;
 }
 
 /** The embedded peer, on its worker thread or on this one. */
@@ -226,6 +235,22 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     const signal = callSignal(options, `Waiting for key ${r.key.peer}/${r.key.id}`);
     throwIfAborted(signal);
     return r.local.wait(r.key.id, signal);
+  }
+
+  /**
+   * What a peer holds: the peer at `address`, or by default the one that owns what this
+   * connector puts (an embedded peer that has not started yet reports zeros).
+   */
+  async stats(address?: string, options?: CallOptions): Promise<PeerStats> {
+    const target = address ?? this.#options.peer;
+    if (target === undefined) {
+      const peer = this.#peer ? await this.#peer : undefined;
+      const counts = peer ? await peer.stats() : { objects: 0, bytes: 0, pendingKeys: 0, waiters: 0 };
+      return { peer: peer?.address ?? '', incarnation: peer?.incarnation ?? '', ...counts };
+    }
+    parseAddress(target, 'peer address');
+    const s = await this.#pool.client(target).stats(options);
+    return { peer: s.peer, incarnation: s.incarnation, objects: Number(s.objects), bytes: Number(s.bytes), pendingKeys: Number(s.pendingKeys), waiters: Number(s.waiters) };
   }
 
   /** Closes channels and stops the embedded peer (its objects are dropped). Idempotent. */

@@ -10,7 +10,6 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import createDebug from 'debug';
 import { Redis } from 'ioredis';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PeerUnavailableError, ProxyMeshError } from '../errors.js';
 import { callSignal, raceSignal, throwIfAborted } from './call-options.js';
@@ -24,8 +23,8 @@ import type { RedisConnectorOptions, RedisServer } from './redis-options.js';
 import { describeServer, redisOptionsFromConfig, resolveRedisOptions } from './redis-options.js';
 import { EVICT, SET_ONCE, SetOnceResult, runScript } from './redis-scripts.js';
 import { decodeValue, encodeValue, headerBytes } from './redis-value.js';
+import { log } from '../log.js';
 
-const log = createDebug('proxymesh:redis');
 const NAME = 'RedisConnector';
 
 /** A RedisConnector key: `{"id": "<32 lowercase hex digits>"}`. */
@@ -74,14 +73,14 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     this.clientName = `proxymesh-${randomBytes(4).toString('hex')}`;
     const connectionName = this.clientName;
     this.#client = 'url' in server ? new Redis(server.url, { connectionName }) : new Redis({ connectionName, ...server });
-    this.#client.on('error', (error: Error) => log('connection %s: %s', this.clientName, error.message));
+    this.#client.on('error', (error: Error) => log.debug('redis connection error', { client: this.clientName, error }));
     this.#channels = new KeyChannels({
       connect: () => this.#client.duplicate({ autoResubscribe: false }),
       channelOf: (id) => this.#redisKey(id),
       idOf: (channel) => (channel.startsWith(prefix) ? channel.slice(prefix.length) : undefined),
       onNotice: (id) => this.#waits.recheck(id),
       onResubscribed: () => this.#waits.recheckAll(),
-      onError: (error) => log('subscriber %s: %s', this.clientName, error.message),
+      onError: (error) => log.debug('redis subscriber error', { client: this.clientName, error }),
     });
     this.#waits = new KeyWaits(
       async (id) => {

@@ -19,6 +19,7 @@ import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
 import { errorStatusMiddleware, peerService } from './peer-service.js';
 import { addReflection } from './reflection.js';
+import { log } from '../log.js';
 
 /** Options of `Peer.start`. */
 export interface PeerOptions {
@@ -39,14 +40,20 @@ export interface PeerOptions {
 /** How long `close()` lets in-flight calls finish before cancelling them. */
 const GRACE_MS = 2_000;
 
-function advertisedAddress(listenHost: string, port: number, advertise: string | undefined): string {
+/**
+ * What a peer advertises: the given "host:port", or a host that takes the bound port. Parsed
+ * before the server binds, so a bad value fails without leaving a port open.
+ */
+function parseAdvertise(listenHost: string, advertise: string | undefined): { host: string; port?: number } {
   if (advertise === undefined) {
     const wildcard = listenHost === '0.0.0.0' || listenHost === '::';
-    return formatAddress({ host: wildcard ? hostname() : listenHost, port });
+    return { host: wildcard ? hostname() : listenHost };
   }
-  // "host" alone takes the bound port; "host:port" and "[v6]:port" are used as given.
   const hasPort = advertise.startsWith('[') || /^[^:]+:\d+$/.test(advertise);
-  return formatAddress(hasPort ? parseAddress(advertise, 'advertise address') : parseAddress(`${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`, 'advertise address'));
+  if (hasPort) return parseAddress(advertise, 'advertise address');
+  // A bare host: check it with a placeholder port; IPv6 literals come unbracketed here.
+  const { host } = parseAddress(`${advertise.includes(':') ? `[${advertise}]` : advertise}:0`, 'advertise address');
+  return { host };
 }
 
 /** A peer serving its objects over gRPC. */
@@ -65,6 +72,7 @@ export class Peer {
    */
   static async start(options: PeerOptions = {}): Promise<Peer> {
     const listen = parseAddress(options.listen ?? '127.0.0.1:0', 'listen address');
+    const advertise = parseAdvertise(listen.host, options.advertise);
     const server = createServer(SERVER_OPTIONS).use(errorStatusMiddleware);
     const health = HealthState();
     const state = new PeerState(newIncarnation(), {
@@ -75,10 +83,11 @@ export class Peer {
     server.add(HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
     const port = await server.listen(formatAddress(listen));
-    state.address = advertisedAddress(listen.host, port, options.advertise);
+    state.address = formatAddress({ host: advertise.host, port: advertise.port ?? port });
     health.setStatus('healthy');
     const peer = new Peer(state, server, health);
     addLocalPeer(tablePeer(state, state.table));
+    log.info('peer started', { address: state.address, listen: formatAddress({ ...listen, port }), incarnation: state.incarnation });
     return peer;
   }
 
@@ -108,6 +117,7 @@ export class Peer {
 
   async #close(): Promise<void> {
     removeLocalPeer(this.state.incarnation);
+    log.info('peer stopping', { address: this.address, ...this.stats() });
     this.health.setStatus('unhealthy');
     this.state.table.close(
       (id) => new PeerUnavailableError(`Peer ${this.address} shut down while waiting for key ${formatKey(this.state.keyFor(id))}; the key will never be set.`),

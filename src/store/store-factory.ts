@@ -4,7 +4,6 @@
  * object, evicts it for a one-shot proxy, and explains every failure as a `ProxyResolveError`.
  * @module
  */
-import createDebug from 'debug';
 import { LocalConnector, type LocalKey } from '../connectors/local.js';
 import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../errors.js';
 import type { Factory, ProxyReference } from '../proxy/factory.js';
@@ -14,8 +13,8 @@ import { blockingGet } from './blocking-resolver.js';
 import type { PollingOptions } from './polling.js';
 import type { Store } from './store.js';
 import type { StoreSource } from './store-source.js';
+import { log } from '../log.js';
 
-const log = createDebug('proxymesh:store-factory');
 const MISSING = Symbol('missing');
 
 /** Resolves a proxy through a store. */
@@ -108,7 +107,7 @@ export class StoreFactory<T = unknown> implements Factory<T> {
     if (!this.#reference.evict) return;
     const { key } = this.#reference;
     const evicted = store !== undefined ? store.evict(key) : this.#source.open().then((s) => s.evict(key));
-    evicted.catch((error: unknown) => log('could not evict one-shot key %s after a synchronous resolve: %O', describeKey(key), error));
+    evicted.catch((error: unknown) => log.warn('could not evict a one-shot key after a synchronous resolve', { key: describeKey(key), error }));
   }
 
   #what(): string {
