@@ -12,6 +12,7 @@ export type {
   Connector,
   ConnectorClass,
   ConnectorConfig,
+  ConnectorSetOptions,
   DeferrableConnector,
   JsonValue,
   Payload,
@@ -20,10 +21,13 @@ export { isAwaitable, isDeferrable } from './connectors/protocol.js';
 export { connectorFromConfig, registerConnectorKind } from './connectors/registry.js';
 export { LocalConnector } from './connectors/local.js';
 export type { LocalConnectorOptions, LocalKey } from './connectors/local.js';
+export type { ObjectIdKey } from './connectors/connector-input.js';
+export type { TableStats } from './connectors/object-table.js';
 export { MeshConnector } from './connectors/mesh.js';
 export type { MeshConnectorOptions, PeerStats } from './connectors/mesh.js';
 export { Peer } from './mesh/peer.js';
 export type { PeerOptions } from './mesh/peer.js';
+export type { TlsOptions } from './mesh/security.js';
 export { formatKey, parseKey, toMeshKey } from './mesh/key.js';
 export type { MeshKey } from './mesh/key.js';
 export { formatAddress, parseAddress } from './mesh/address.js';
@@ -34,7 +38,7 @@ export { extract, getFactory, getKey, getReference, isProxy, isResolved, resolve
 export type { Factory, ProxyReference, StoreConfig, TargetShape } from './proxy/factory.js';
 export { Store } from './store/store.js';
 export type { ObjectStore } from './store/object-store.js';
-export type { StoreOptions, PutOptions, GetOptions, WaitOptions, ProxyOptions, ProxyFromKeyOptions, FutureOptions } from './store/options.js';
+export type { StoreOptions, PutOptions, SetOptions, GetOptions, WaitOptions, ProxyOptions, ProxyFromKeyOptions, FutureOptions } from './store/options.js';
 export { getStore, registerStore, unregisterStore } from './store/registry.js';
 export type { RegisterOptions } from './store/registry.js';
 export { getOrCreateStore } from './store/get-or-create.js';

@@ -15,6 +15,7 @@ import type { TableStats } from './object-table.js';
 import { parseAddress } from '../mesh/address.js';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunks.js';
 import { ClientPool } from '../mesh/client-pool.js';
+import { resolveToken, type TlsOptions } from '../mesh/security.js';
 import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
 import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
 import { Peer, type PeerOptions } from '../mesh/peer.js';
@@ -22,7 +23,7 @@ import { PeerThread } from '../mesh/peer-thread.js';
 import type { PeerClient } from '../mesh/peer-client.js';
 import { callSignal, throwIfAborted } from './call-options.js';
 import { checkPayload } from './connector-input.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, JsonValue, Payload, SetOptions } from './protocol.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from './protocol.js';
 
 /** Options of `new MeshConnector()`. All are optional: no options is an embedded peer on loopback. */
 export interface MeshConnectorOptions {
@@ -46,6 +47,18 @@ export interface MeshConnectorOptions {
   readonly timeoutMs?: number | undefined;
   /** Deadline of put/get/set transfers, when a call gives none. Default 10 min. */
   readonly transferTimeoutMs?: number | undefined;
+  /** Embedded mode: most payload bytes the peer holds (RESOURCE_EXHAUSTED past it). */
+  readonly maxBytes?: number | undefined;
+  /** Embedded mode: most Await calls waiting on the peer at once. */
+  readonly maxWaiters?: number | undefined;
+  /**
+   * The token sent to peers, and required by the embedded peer. Default: `PROXYMESH_TOKEN`.
+   * A secret: it is left out of `config()`, so it never travels inside proxies; every process
+   * of the mesh gets it from its own environment or options.
+   */
+  readonly token?: string | undefined;
+  /** TLS as PEM file paths: the embedded peer serves with `cert`/`key`; clients trust `ca`. */
+  readonly tls?: TlsOptions | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -57,6 +70,19 @@ function positive(name: string, value: number | undefined, fallback: number, max
     throw new InvalidArgumentError(`MeshConnector option ${name} must be a positive integer of at most ${max}, got ${value}.`);
   }
   return value;
+}
+
+/** TLS paths from a config: an object of optional strings. */
+function tlsFromConfig(value: JsonValue | undefined): TlsOptions | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bad = (): InvalidArgumentError => new InvalidArgumentError(`Mesh connector config option tls must be {cert?, key?, ca?} with file paths, got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw bad();
+  const out: Record<string, string> = {};
+  for (const [name, path] of Object.entries(value)) {
+    if (!['cert', 'key', 'ca'].includes(name) || typeof path !== 'string') throw bad();
+    out[name] = path;
+  }
+  return out;
 }
 
 /** What a peer holds, as `MeshConnector.stats` reports it. */
@@ -105,7 +131,11 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       maxObjectBytes: positive('maxObjectBytes', options.maxObjectBytes, bufferConstants.MAX_LENGTH),
       timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
       transferTimeoutMs: positive('transferTimeoutMs', options.transferTimeoutMs, DEFAULT_TRANSFER_TIMEOUT_MS),
+      token: resolveToken(options.token),
+      tls: options.tls,
     });
+    positive('maxBytes', options.maxBytes, 0);
+    positive('maxWaiters', options.maxWaiters, 0);
   }
 
   /** Rebuilds a connector from `config()`, in any process. */
@@ -125,6 +155,9 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       maxObjectBytes: pick('maxObjectBytes', 'number'),
       timeoutMs: pick('timeoutMs', 'number'),
       transferTimeoutMs: pick('transferTimeoutMs', 'number'),
+      maxBytes: pick('maxBytes', 'number'),
+      maxWaiters: pick('maxWaiters', 'number'),
+      tls: tlsFromConfig(config['tls']),
     });
   }
 
@@ -132,7 +165,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   config(): ConnectorConfig {
     const config: Record<string, JsonValue> = { kind: this.kind };
     for (const [name, value] of Object.entries(this.#options)) {
-      if (value !== undefined) config[name] = value as JsonValue;
+      // The token is a secret: each process takes it from its own options or environment.
+      if (value !== undefined && name !== 'token') config[name] = value as JsonValue;
     }
     return config as ConnectorConfig;
   }
@@ -151,7 +185,17 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   #embedded(): Promise<Embedded> {
     this.#open();
     const o = this.#options;
-    this.#peer ??= startEmbedded({ listen: o.listen, advertise: o.advertise, maxObjectBytes: o.maxObjectBytes, chunkBytes: o.chunkBytes }, o.thread ?? 'worker');
+    const peerOptions: PeerOptions = {
+      listen: o.listen,
+      advertise: o.advertise,
+      maxObjectBytes: o.maxObjectBytes,
+      chunkBytes: o.chunkBytes,
+      maxBytes: o.maxBytes,
+      maxWaiters: o.maxWaiters,
+      token: o.token,
+      tls: o.tls,
+    };
+    this.#peer ??= startEmbedded(peerOptions, o.thread ?? 'worker');
     return this.#peer;
   }
 
@@ -219,7 +263,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     return this.#capabilities.get(formatKey(toMeshKey(key)));
   }
 
-  async set(key: MeshKey, payload: Payload, options?: SetOptions): Promise<void> {
+  async set(key: MeshKey, payload: Payload, options?: ConnectorSetOptions): Promise<void> {
     checkPayload(payload, 'MeshConnector');
     const r = this.#route(key);
     const name = formatKey(r.key);

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ClosedError, KeyExistsError, KeyNotFoundError, PermissionDeniedError } from '../errors.js';
+import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
 import { WaiterTable } from './waiters.js';
 
@@ -19,6 +19,17 @@ export interface TableStats {
   /** Waits in progress. */
   readonly waiters: number;
 }
+
+/** Limits a table enforces; a refused request changes nothing. */
+export interface TableLimits {
+  /** Most payload bytes held at once. */
+  readonly maxBytes: number;
+  /** Most waits in progress at once. */
+  readonly maxWaiters: number;
+}
+
+/** No limits. */
+export const UNLIMITED: TableLimits = { maxBytes: Number.POSITIVE_INFINITY, maxWaiters: Number.POSITIVE_INFINITY };
 
 /** How the table names a key in its errors, so messages can say which peer or store it is. */
 export type Describe = (id: string) => string;
@@ -49,12 +60,35 @@ export class ObjectTable {
   #pending = 0;
   #closed: ((id: string) => Error) | undefined;
 
-  /** @param describe turns an id into the words error messages use for it. */
-  constructor(private readonly describe: Describe = (id) => `key ${id}`) {}
+  /**
+   * @param describe turns an id into the words error messages use for it.
+   * @param limits what the table may hold; `where` names the holder in refusals.
+   */
+  constructor(
+    private readonly describe: Describe = (id) => `key ${id}`,
+    private readonly limits: TableLimits & { readonly where?: () => string } = UNLIMITED,
+  ) {}
 
-  /** Stores a payload under a new id. */
+  /**
+   * Checks that `bytes` more payload bytes fit under the byte limit, without changing anything:
+   * lets a peer refuse an object from its header, before receiving it.
+   * @throws LimitExceededError naming the limit.
+   */
+  checkRoom(bytes: number): void {
+    if (this.#bytes + bytes > this.limits.maxBytes) {
+      throw new LimitExceededError(
+        `${this.limits.where?.() ?? 'This store'} cannot take ${bytes} more bytes: it holds ${this.#bytes} of its ${this.limits.maxBytes}-byte limit (maximum bytes held). Evict objects or raise the limit; nothing stored was changed.`,
+      );
+    }
+  }
+
+  /**
+   * Stores a payload under a new id.
+   * @throws LimitExceededError when it would pass the byte limit.
+   */
   put(payload: Payload): string {
     this.#open();
+    this.checkRoom(payload.data.byteLength);
     const id = newObjectId();
     this.#entries.set(id, payload);
     this.#bytes += payload.data.byteLength;
@@ -130,6 +164,7 @@ export class ObjectTable {
    */
   set(id: string, payload: Payload, capability = ''): void {
     this.checkSet(id, capability);
+    this.checkRoom(payload.data.byteLength);
     this.#entries.set(id, payload);
     this.#pending -= 1;
     this.#bytes += payload.data.byteLength;
@@ -147,6 +182,11 @@ export class ObjectTable {
     }
     if (!(entry instanceof Pending)) return entry;
     if (this.#closed) throw this.#closed(id);
+    if (this.#waiters.size >= this.limits.maxWaiters) {
+      throw new LimitExceededError(
+        `${this.limits.where?.() ?? 'This store'} cannot take another waiter for ${this.describe(id)}: ${this.#waiters.size} waits are in progress, its limit (maximum pending waiters). Retry later or raise the limit.`,
+      );
+    }
     return this.#waiters.wait(id, signal);
   }
 

@@ -26,8 +26,8 @@ export interface CallOptions {
   readonly timeoutMs?: number | undefined;
 }
 
-/** Options of `set`. */
-export interface SetOptions extends CallOptions {
+/** Options of a connector's `set` (the Store's `set` takes `SetOptions`). */
+export interface ConnectorSetOptions extends CallOptions {
   /**
    * The capability `newKey` issued for the key, where the connector issues them (the mesh
    * does): it travels inside a future, never inside a proxy, so a reader cannot overwrite the
@@ -67,6 +67,7 @@ export interface Connector<K extends JsonValue = JsonValue> {
   config(): ConnectorConfig;
   /** Releases resources. Idempotent. */
   close(): Promise<void>;
+  /** Same as `close()`, for `await using connector = …`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -83,7 +84,7 @@ export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Co
    * @throws KeyNotFoundError when the key is unknown or was evicted.
    * @throws PermissionDeniedError when the connector requires a capability and it is missing or wrong.
    */
-  set(key: K, payload: Payload, options?: SetOptions): Promise<void>;
+  set(key: K, payload: Payload, options?: ConnectorSetOptions): Promise<void>;
   /**
    * The capability that authorises `set` on a key this connector made, for connectors that
    * issue them (the mesh); `undefined` otherwise. `Store.future()` puts it inside the future.
@@ -103,6 +104,12 @@ export interface AwaitableConnector<K extends JsonValue = JsonValue> {
 
 /** How a connector kind is rebuilt from its config; every connector class has this static. */
 export interface ConnectorClass {
+  /**
+   * Rebuilds a connector from what its `config()` returned, in this or another process.
+   * @param config - the connector's config; `kind` names this class.
+   * @returns the connector, or a promise of it.
+   * @throws InvalidArgumentError when the config is malformed.
+   */
   fromConfig(config: ConnectorConfig): Connector | Promise<Connector>;
 }
 

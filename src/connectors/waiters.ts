@@ -14,12 +14,12 @@ interface Waiter<T> {
 /** A table of promises waiting on string ids. */
 export class WaiterTable<T> {
   readonly #waiting = new Map<string, Set<Waiter<T>>>();
+  // Kept alongside the map so `size` is O(1): peers check it on every new wait.
+  #count = 0;
 
   /** Number of pending waiters, over all ids. */
   get size(): number {
-    let n = 0;
-    for (const set of this.#waiting.values()) n += set.size;
-    return n;
+    return this.#count;
   }
 
   /** Waits for `wake(id)` or `fail(id)`; a fired signal rejects and removes the waiter. */
@@ -47,6 +47,7 @@ export class WaiterTable<T> {
       let set = this.#waiting.get(id);
       if (!set) this.#waiting.set(id, (set = new Set()));
       set.add(waiter);
+      this.#count += 1;
     });
   }
 
@@ -73,13 +74,14 @@ export class WaiterTable<T> {
   #take(id: string): Set<Waiter<T>> {
     const set = this.#waiting.get(id) ?? new Set<Waiter<T>>();
     this.#waiting.delete(id);
+    this.#count -= set.size;
     return set;
   }
 
   #remove(id: string, waiter: Waiter<T>): void {
     const set = this.#waiting.get(id);
-    if (!set) return;
-    set.delete(waiter);
+    if (!set?.delete(waiter)) return;
+    this.#count -= 1;
     if (set.size === 0) this.#waiting.delete(id);
   }
 }

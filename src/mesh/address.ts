@@ -8,7 +8,9 @@ import { InvalidArgumentError } from '../errors.js';
 
 /** A parsed address. `host` is bare (no brackets), `port` 0–65535. */
 export interface Address {
+  /** Host name or IP literal, without brackets. */
   readonly host: string;
+  /** Port number, 0–65535. */
   readonly port: number;
 }
 

@@ -56,6 +56,8 @@ export interface ReceiveOptions {
   readonly maxBytes: number;
   /** What is being received, for error messages ("key pm://… from peer …"). */
   readonly what: string;
+  /** Refuses an object by its announced size before any of it is received (a peer's byte limit). */
+  readonly accept?: ((size: number) => void) | undefined;
 }
 
 /**
@@ -72,6 +74,7 @@ export function startObject(header: ObjectHeader, options: ReceiveOptions): { co
   if (header.size > BigInt(options.maxBytes)) {
     throw new LimitExceededError(`${options.what} is ${header.size} bytes, over the limit of ${options.maxBytes} bytes (maximum object size). Split the object or raise the limit.`);
   }
+  options.accept?.(Number(header.size));
   return { codec, data: Buffer.allocUnsafe(Number(header.size)) };
 }
 

@@ -3,21 +3,27 @@
  * calls, so a connector never pays a new connection per operation.
  * @module
  */
-import { ChannelCredentials, createChannel, type Channel } from 'nice-grpc';
+import { createChannel, type Channel, type ChannelCredentials } from 'nice-grpc';
 import { CLIENT_CHANNEL_OPTIONS } from './channel-options.js';
 import { PeerClient, type ClientSettings } from './peer-client.js';
+import { channelCredentials } from './security.js';
 
 /** Clients by peer address; `close()` closes every channel. */
 export class ClientPool {
   readonly #clients = new Map<string, { client: PeerClient; channel: Channel }>();
 
-  constructor(private readonly settings: ClientSettings) {}
+  readonly #credentials: ChannelCredentials;
+
+  /** @throws InvalidArgumentError when the TLS files cannot be read. */
+  constructor(private readonly settings: ClientSettings) {
+    this.#credentials = channelCredentials(settings.tls);
+  }
 
   /** The client of the peer at `address`, creating its channel on first use. */
   client(address: string): PeerClient {
     let entry = this.#clients.get(address);
     if (!entry) {
-      const channel = createChannel(address, ChannelCredentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+      const channel = createChannel(address, this.#credentials, CLIENT_CHANNEL_OPTIONS);
       entry = { client: new PeerClient(address, channel, this.settings), channel };
       this.#clients.set(address, entry);
     }

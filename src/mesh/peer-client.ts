@@ -11,6 +11,7 @@ import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
 import { dataParts, headerOf, objectParts, receiveObject, type ObjectPart } from './chunks.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
+import { tokenMetadata, type TlsOptions } from './security.js';
 import { fromClientError } from './status.js';
 
 /** Tuning of a client. */
@@ -23,6 +24,10 @@ export interface ClientSettings {
   readonly chunkBytes: number;
   /** Largest object accepted from a peer. */
   readonly maxObjectBytes: number;
+  /** The token sent with every call, when peers require one. */
+  readonly token?: string | undefined;
+  /** TLS for every channel, when peers use it. */
+  readonly tls?: TlsOptions | undefined;
 }
 
 async function* parts(responses: AsyncIterable<{ part?: ObjectPart | undefined }>): AsyncGenerator<ObjectPart | undefined> {
@@ -41,7 +46,8 @@ export class PeerClient {
     channel: Channel,
     private readonly settings: ClientSettings,
   ) {
-    this.#client = createClient(PeerServiceDefinition, channel);
+    const token = settings.token;
+    this.#client = createClient(PeerServiceDefinition, channel, token === undefined ? {} : { '*': { metadata: tokenMetadata(token) } });
   }
 
   /** Runs one call with the right deadline, translating its failure. */

@@ -51,7 +51,11 @@ export function peerService(state: PeerState): PeerServiceImplementation {
 
   return {
     async put(requests) {
-      const payload = await receiveObject(partsOf(requests), { maxBytes: limits.maxObjectBytes, what: `An object put on peer ${state.address}` });
+      const payload = await receiveObject(partsOf(requests), {
+        maxBytes: limits.maxObjectBytes,
+        what: `An object put on peer ${state.address}`,
+        accept: (size) => table.checkRoom(size),
+      });
       return { key: state.keyFor(table.put(payload)) };
     },
 
@@ -92,7 +96,7 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       const { capability } = header.value;
       // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
       table.checkSet(id, capability);
-      const options = { maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}` };
+      const options = { maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size) };
       const target = startObject(header.value.object, options);
       const payload = await receiveData(partsOf({ [Symbol.asyncIterator]: () => iterator }), target, options);
       table.set(id, payload, capability);

@@ -14,6 +14,10 @@ export interface PeerLimits {
   readonly maxObjectBytes: number;
   /** Size of the data pieces this peer sends. */
   readonly chunkBytes: number;
+  /** Most payload bytes held at once. Default: no limit. */
+  readonly maxBytes: number;
+  /** Most Await calls waiting at once. Default: no limit. */
+  readonly maxWaiters: number;
 }
 
 /**
@@ -39,7 +43,12 @@ export class PeerState {
     readonly incarnation: string,
     readonly limits: PeerLimits,
   ) {
-    this.table = new ObjectTable((id) => `key ${formatKey(this.keyFor(id))}`);
+    this.table = new ObjectTable((id) => `key ${formatKey(this.keyFor(id))}`, {
+      maxBytes: limits.maxBytes,
+      maxWaiters: limits.maxWaiters,
+      // Called when a refusal is worded, once the address is known.
+      where: () => `Peer ${this.address}`,
+    });
   }
 
   /** The key of an object id on this peer. */

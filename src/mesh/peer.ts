@@ -11,7 +11,7 @@ import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-serv
 import { PeerServiceDefinition } from '../../gen/proxymesh/v1/peer.js';
 import { PeerUnavailableError } from '../errors.js';
 import type { TableStats } from '../connectors/object-table.js';
-import { formatAddress, parseAddress } from './address.js';
+import { formatAddress, isLoopback, parseAddress } from './address.js';
 import { DEFAULT_CHUNK_BYTES } from './chunks.js';
 import { SERVER_OPTIONS } from './channel-options.js';
 import { formatKey } from './key.js';
@@ -19,6 +19,7 @@ import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
 import { errorStatusMiddleware, peerService } from './peer-service.js';
 import { addReflection } from './reflection.js';
+import { requireToken, resolveToken, serverCredentials, usesTls, type TlsOptions } from './security.js';
 import { log } from '../log.js';
 
 /** Options of `Peer.start`. */
@@ -35,6 +36,17 @@ export interface PeerOptions {
   readonly maxObjectBytes?: number | undefined;
   /** Size of the data pieces this peer sends. Default 1 MiB. */
   readonly chunkBytes?: number | undefined;
+  /** Most payload bytes held at once; past it, puts and sets get RESOURCE_EXHAUSTED. Default: no limit. */
+  readonly maxBytes?: number | undefined;
+  /** Most Await calls waiting at once; past it, RESOURCE_EXHAUSTED. Default: no limit. */
+  readonly maxWaiters?: number | undefined;
+  /**
+   * A shared secret every PeerService call must carry (`authorization: Bearer <token>`), else
+   * UNAUTHENTICATED. Default: `PROXYMESH_TOKEN`, or none. Health and reflection stay open.
+   */
+  readonly token?: string | undefined;
+  /** TLS certificate and key (and a CA, which makes it mutual TLS), as PEM file paths. */
+  readonly tls?: TlsOptions | undefined;
 }
 
 /** How long `close()` lets in-flight calls finish before cancelling them. */
@@ -61,6 +73,10 @@ export class Peer {
   #closing: Promise<void> | undefined;
 
   private constructor(
+    /**
+     * The peer's table and identity, for the embedded-peer plumbing in `src/mesh` and the mesh connector.
+     * @internal
+     */
     readonly state: PeerState,
     private readonly server: Server,
     private readonly health: HealthState,
@@ -75,14 +91,25 @@ export class Peer {
     const advertise = parseAdvertise(listen.host, options.advertise);
     const server = createServer(SERVER_OPTIONS).use(errorStatusMiddleware);
     const health = HealthState();
+    const credentials = serverCredentials(options.tls);
+    const token = resolveToken(options.token);
     const state = new PeerState(newIncarnation(), {
       maxObjectBytes: options.maxObjectBytes ?? bufferConstants.MAX_LENGTH,
       chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY,
+      maxWaiters: options.maxWaiters ?? Number.POSITIVE_INFINITY,
     });
-    server.add(PeerServiceDefinition, peerService(state));
+    if (token === undefined) server.add(PeerServiceDefinition, peerService(state));
+    else server.with(requireToken(token, () => state.address)).add(PeerServiceDefinition, peerService(state));
     server.add(HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
-    const port = await server.listen(formatAddress(listen));
+    const port = await server.listen(formatAddress(listen), credentials);
+    if (!isLoopback(listen.host) && token === undefined && !usesTls(options.tls)) {
+      process.emitWarning(
+        `proxymesh peer listening on ${formatAddress({ ...listen, port })} with neither TLS nor a token: anyone who can reach it can read and write its objects. Set a token (PROXYMESH_TOKEN or --token) or TLS (--tls-cert/--tls-key).`,
+        { code: 'PROXYMESH_INSECURE_PEER' },
+      );
+    }
     state.address = formatAddress({ host: advertise.host, port: advertise.port ?? port });
     health.setStatus('healthy');
     const peer = new Peer(state, server, health);
@@ -139,6 +166,7 @@ export class Peer {
     }
   }
 
+  /** Same as `close()`, for `await using peer = …`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
