@@ -3,7 +3,25 @@
  * happens, so no channel keeps the process alive once the command is done.
  * @module
  */
-import { MeshConnector } from '../index.js';
+import { MeshConnector, type TlsOptions } from '../index.js';
+
+/** How this run authenticates and encrypts: from the global --token and --tls-* options. */
+export interface Security {
+  readonly token?: string | undefined;
+  readonly tls?: TlsOptions | undefined;
+}
+
+let security: Security = {};
+
+/** Records the run's security options (the program's preAction hook calls it). */
+export function setSecurity(options: Security): void {
+  security = options;
+}
+
+/** The run's security options, for the peer daemon. */
+export function getSecurity(): Security {
+  return security;
+}
 
 /**
  * Runs `work` with a connector. With `peer` (put, future) the connector is attached to that
@@ -11,7 +29,7 @@ import { MeshConnector } from '../index.js';
  * owners named by keys and never starts a peer of its own.
  */
 export async function withConnector<T>(peer: string | undefined, work: (mesh: MeshConnector) => Promise<T>): Promise<T> {
-  const mesh = new MeshConnector(peer === undefined ? {} : { peer });
+  const mesh = new MeshConnector(peer === undefined ? { ...security } : { ...security, peer });
   try {
     return await work(mesh);
   } finally {

@@ -15,6 +15,7 @@ import { registerPeer } from './commands/peer.js';
 import { registerPut } from './commands/put.js';
 import { registerSet } from './commands/set.js';
 import { registerStats } from './commands/stats.js';
+import { setSecurity } from './connector.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
 /** The options every command takes. */
@@ -23,6 +24,12 @@ export interface GlobalOptions {
   readonly debug?: boolean;
   /** Structured log level for this run. */
   readonly log?: LogLevel;
+  /** Token for peers that require one. */
+  readonly token?: string;
+  /** TLS files. */
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsCa?: string;
 }
 
 /**
@@ -35,14 +42,20 @@ export function buildProgram(version: string): Command {
     .version(version, '-V, --version', 'print the version')
     .addOption(new Option('--log <level>', 'write JSON log lines on stderr (or set PROXYMESH_LOG)').choices(['debug', 'info', 'warn', 'off']))
     .option('--debug', 'show stack traces and causes with errors')
+    .option('--token <token>', 'token peers require (a daemon requires it; clients send it); default: PROXYMESH_TOKEN')
+    .option('--tls-cert <file>', 'PEM certificate: the daemon serves TLS with it; clients present it for mutual TLS')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--tls-ca <file>', 'PEM CA bundle: clients trust it; a daemon given one requires client certificates (mutual TLS)')
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .showSuggestionAfterError(true)
     .addHelpText('after', EXIT_CODES_HELP)
     .hook('preAction', (thisCommand) => {
-      const { log } = thisCommand.optsWithGlobals<GlobalOptions>();
+      const { log, token, tlsCert, tlsKey, tlsCa } = thisCommand.optsWithGlobals<GlobalOptions>();
       if (log !== undefined) setLogLevel(log);
+      const tls = tlsCert === undefined && tlsKey === undefined && tlsCa === undefined ? undefined : { cert: tlsCert, key: tlsKey, ca: tlsCa };
+      setSecurity({ token, tls });
     });
   // Commands created with .command() inherit exitOverride, configureOutput and configureHelp.
   for (const register of [registerPeer, registerPut, registerGet, registerExists, registerEvict, registerFuture, registerSet, registerAwait, registerStats, registerDemo]) {

@@ -21,6 +21,13 @@ export function parseSize(text: string): number {
   return value;
 }
 
+/** A positive whole count, such as a number of waiters. */
+export function parseCount(text: string): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) throw new InvalidArgumentError('Expected a positive whole number, such as 10000.');
+  return value;
+}
+
 /** A positive duration in seconds, decimals allowed (`0.5`), returned in milliseconds. */
 export function parseSeconds(text: string): number {
   const seconds = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : NaN;

@@ -13,12 +13,15 @@ import { Peer } from '../../index.js';
 import { log } from '../../log.js';
 import { addressArgument } from '../arguments.js';
 import { printLine } from '../io.js';
-import { parseSize } from '../units.js';
+import { getSecurity } from '../connector.js';
+import { parseCount, parseSize } from '../units.js';
 
 interface PeerCommandOptions {
   readonly listen: string;
   readonly advertise?: string;
   readonly maxObjectBytes?: number;
+  readonly maxBytes?: number;
+  readonly maxWaiters?: number;
 }
 
 // grpc-js reports a failed bind as "No address added out of total 1 resolved errors:
@@ -55,7 +58,14 @@ async function runPeer(options: PeerCommandOptions): Promise<void> {
   const stopping = stopSignal();
   let peer: Peer;
   try {
-    peer = await Peer.start({ listen: options.listen, advertise: options.advertise, maxObjectBytes: options.maxObjectBytes });
+    peer = await Peer.start({
+      listen: options.listen,
+      advertise: options.advertise,
+      maxObjectBytes: options.maxObjectBytes,
+      maxBytes: options.maxBytes,
+      maxWaiters: options.maxWaiters,
+      ...getSecurity(),
+    });
   } catch (error) {
     if (error instanceof Error && error.name === 'InvalidArgumentError') throw error;
     throw listenError(options.listen, error);
@@ -81,6 +91,8 @@ export function registerPeer(program: Command): void {
     .option('--listen <host:port>', 'address to listen on; port 0 picks a free port', addressArgument, '127.0.0.1:0')
     .option('--advertise <host[:port]>', 'address written into keys, for other hosts (default: the listen address, or this host name for 0.0.0.0)')
     .option('--max-object-bytes <size>', 'largest object accepted, e.g. 1G (default: the largest Buffer)', parseSize)
+    .option('--max-bytes <size>', 'most bytes held at once; past it puts and sets are refused (default: no limit)', parseSize)
+    .option('--max-waiters <n>', 'most await calls waiting at once (default: no limit)', parseCount)
     .addHelpText('after', '\nExamples:\n  proxymesh peer                                   # loopback, free port\n  proxymesh peer --listen 0.0.0.0:7001 --advertise node12.cluster')
     .action(runPeer);
 }
