@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['gen/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['gen/**', 'dist/**', 'node_modules/**', 'coverage/**', 'docs/api/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

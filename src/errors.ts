@@ -8,81 +8,97 @@
 
 /** Base class of every error proxymesh throws on purpose. */
 export class ProxyMeshError extends Error {
+  /** The class name, for checks by name across realms. */
   override name = 'ProxyMeshError';
 }
 
 /** A key, address or configuration value is malformed; the message names the bad input. */
 export class InvalidArgumentError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'InvalidArgumentError';
 }
 
 /** A key that must exist does not (it was never registered, or was evicted). */
 export class KeyNotFoundError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'KeyNotFoundError';
 }
 
 /** A deferred key was set before: keys are write-once and the first value stays. */
 export class KeyExistsError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'KeyExistsError';
 }
 
 /** The key belongs to an earlier incarnation of its owner: the owner restarted and lost it. */
 export class KeyLostError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'KeyLostError';
 }
 
 /** The owner of a key cannot be reached, or shut down while a call was in flight. */
 export class PeerUnavailableError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'PeerUnavailableError';
 }
 
 /** A call or wait did not finish before its deadline (`timeoutMs`). */
 export class DeadlineExceededError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'DeadlineExceededError';
 }
 
 /** A configured limit (object size, bytes held, waiters) refused the request; nothing changed. */
 export class LimitExceededError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'LimitExceededError';
 }
 
 /** The peer refused the call: a missing or wrong token or capability. */
 export class PermissionDeniedError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'PermissionDeniedError';
 }
 
 /** Bytes in transit did not match what was sent (size or checksum): never a wrong object. */
 export class DataCorruptedError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'DataCorruptedError';
 }
 
 /** The operation was used on something that has been closed. */
 export class ClosedError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'ClosedError';
 }
 
 /** An object could not be serialised or deserialised; the message names the codec and key. */
 export class SerializationError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'SerializationError';
 }
 
 /** The operation needs a capability this connector or store does not have. */
 export class NotImplementedError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'NotImplementedError';
 }
 
 /** A store with this name is already registered in this process. */
 export class StoreExistsError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'StoreExistsError';
 }
 
 /** A proxy could not resolve its target; `cause` holds the underlying error. */
 export class ProxyResolveError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'ProxyResolveError';
 }
 
 /** A proxy's key is missing from its store: most likely it was evicted while proxies remained. */
 export class ProxyResolveMissingKeyError extends ProxyResolveError {
+  /** The class name, for checks by name across realms. */
   override name = 'ProxyResolveMissingKeyError';
 }
 
@@ -91,5 +107,6 @@ export class ProxyResolveMissingKeyError extends ProxyResolveError {
  * thread could produce. Use `await resolve(proxy)` or set the value from another process.
  */
 export class WouldDeadlockError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
   override name = 'WouldDeadlockError';
 }

@@ -66,6 +66,7 @@ export class FileConnector implements DeferrableConnector<FileKey>, AwaitableCon
 
   /**
    * Opens (and creates if needed) a directory of objects.
+   * @param options - the directory, whether to clear it, and how to watch it for waits.
    * @throws InvalidArgumentError when an option is malformed.
    * @example
    * ```ts
@@ -109,6 +110,8 @@ export class FileConnector implements DeferrableConnector<FileKey>, AwaitableCon
 
   /**
    * Rebuilds a connector on the same directory.
+   * @param config - a config from `config()`.
+   * @returns the connector.
    * @throws InvalidArgumentError when the config has no string `directory` or a malformed option.
    */
   static fromConfig(config: ConnectorConfig): FileConnector {
@@ -126,7 +129,10 @@ export class FileConnector implements DeferrableConnector<FileKey>, AwaitableCon
     return new FileConnector(options);
   }
 
-  /** The options to rebuild this connector elsewhere; `clear` stays with the owner. */
+  /**
+   * The options to rebuild this connector elsewhere; `clear` stays with the owner.
+   * @returns plain JSON, with `kind`.
+   */
   config(): ConnectorConfig {
     return { kind: this.kind, directory: this.directory, pollIntervalMs: this.#pollIntervalMs, watch: this.#watchEnabled };
   }
@@ -209,7 +215,10 @@ export class FileConnector implements DeferrableConnector<FileKey>, AwaitableCon
     }
   }
 
-  /** Counters of the waits in progress. */
+  /**
+   * Counters of the waits in progress.
+   * @returns the counters now.
+   */
   stats(): FileConnectorStats {
     return { waiters: this.#waits.size, watching: this.#watch.active };
   }

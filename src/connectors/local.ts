@@ -31,6 +31,10 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
   readonly #table: ObjectTable;
   #closed = false;
 
+  /**
+   * Opens a memory space of this process: a new one, or `options.space` shared by name.
+   * @param options - the space to join; default a new one.
+   */
   constructor(options: LocalConnectorOptions = {}) {
     this.#space = options.space ?? randomUUID();
     let entry = spaces.get(this.#space);
@@ -43,7 +47,12 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
     this.#table = entry.table;
   }
 
-  /** Rebuilds a connector on the same memory space (in this process). */
+  /**
+   * Rebuilds a connector on the same memory space (in this process).
+   * @param config - a config from `config()`.
+   * @returns the connector.
+   * @throws InvalidArgumentError when the config has no string `space`.
+   */
   static fromConfig(config: ConnectorConfig): LocalConnector {
     const space = config['space'];
     if (typeof space !== 'string') throw new InvalidArgumentError(`A local connector config needs a string "space": got ${JSON.stringify(config)}.`);
@@ -100,12 +109,20 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
   /**
    * Synchronous read for callers that cannot wait (a proxy's first synchronous use):
    * the payload, or `undefined` while the key is missing or pending.
+   * @param key - a key this connector kind made.
+   * @returns the payload, or `undefined`.
+   * @throws InvalidArgumentError when `key` is not a local key.
    */
   getSync(key: LocalKey): Payload | undefined {
     return this.#table.get(checkKey(key));
   }
 
-  /** Whether the key is a deferred key nobody has set yet. */
+  /**
+   * Whether the key is a deferred key nobody has set yet.
+   * @param key - a key this connector kind made.
+   * @returns true while it waits for `set`.
+   * @throws InvalidArgumentError when `key` is not a local key.
+   */
   isPending(key: LocalKey): boolean {
     return this.#table.isPending(checkKey(key));
   }

@@ -115,7 +115,11 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   readonly #capabilities = new Map<string, string>();
   #closed = false;
 
-  /** @throws InvalidArgumentError for a malformed address or option. */
+  /**
+   * Makes a connector; nothing connects or starts until the first call.
+   * @param options - attached (`peer`) or embedded (`listen`, `advertise`, limits), deadlines, token, TLS.
+   * @throws InvalidArgumentError for a malformed address or option.
+   */
   constructor(options: MeshConnectorOptions = {}) {
     if (options.peer !== undefined && (options.listen !== undefined || options.advertise !== undefined)) {
       throw new InvalidArgumentError('MeshConnector takes either peer (attached mode) or listen/advertise (embedded mode), not both.');
@@ -138,7 +142,12 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     positive('maxWaiters', options.maxWaiters, 0);
   }
 
-  /** Rebuilds a connector from `config()`, in any process. */
+  /**
+   * Rebuilds a connector from `config()`, in any process.
+   * @param config - a config from `config()`.
+   * @returns the connector.
+   * @throws InvalidArgumentError when an option has the wrong type or is malformed.
+   */
   static fromConfig(config: ConnectorConfig): MeshConnector {
     const pick = (name: string, type: 'string' | 'number'): never | undefined => {
       const value: JsonValue | undefined = config[name];
@@ -161,7 +170,10 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     });
   }
 
-  /** The options, as JSON: another process rebuilds an equivalent connector from them. */
+  /**
+   * The options, as JSON: another process rebuilds an equivalent connector from them.
+   * @returns plain JSON, with `kind`.
+   */
   config(): ConnectorConfig {
     const config: Record<string, JsonValue> = { kind: this.kind };
     for (const [name, value] of Object.entries(this.#options)) {
@@ -176,7 +188,11 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     return this.#options.peer !== undefined;
   }
 
-  /** The address of the peer that owns what this connector puts (starting the embedded one). */
+  /**
+   * The address of the peer that owns what this connector puts (starting the embedded one).
+   * @returns the advertised "host:port".
+   * @throws the embedded peer's start error (e.g. the port is taken).
+   */
   async ownerAddress(): Promise<string> {
     return this.#options.peer ?? (await this.#embedded()).address;
   }
@@ -258,7 +274,12 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     return key;
   }
 
-  /** The capability that authorises `set` on a key this connector made with `newKey`. */
+  /**
+   * The capability that authorises `set` on a key this connector made with `newKey`.
+   * @param key - a key from this connector's `newKey`.
+   * @returns the capability, or `undefined` once the key was set or evicted, or for a key made elsewhere.
+   * @throws InvalidArgumentError when `key` is not a mesh key.
+   */
   capabilityFor(key: MeshKey): string | undefined {
     return this.#capabilities.get(formatKey(toMeshKey(key)));
   }
@@ -284,6 +305,11 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   /**
    * What a peer holds: the peer at `address`, or by default the one that owns what this
    * connector puts (an embedded peer that has not started yet reports zeros).
+   * @param address - the peer's "host:port"; default the owner of this connector's puts.
+   * @param options - signal and deadline.
+   * @returns the peer's identity and counts.
+   * @throws InvalidArgumentError for a malformed address.
+   * @throws PeerUnavailableError when the peer cannot be reached.
    */
   async stats(address?: string, options?: CallOptions): Promise<PeerStats> {
     const target = address ?? this.#options.peer;

@@ -51,19 +51,58 @@ export interface ConnectorConfig {
 export interface Connector<K extends JsonValue = JsonValue> {
   /** The kind recorded in `config()`. */
   readonly kind: string;
-  /** Stores a payload and returns its new key. */
+  /**
+   * Stores a payload under a new key.
+   * @param payload - the codec tag and bytes to store.
+   * @param options - signal and deadline.
+   * @returns the new key.
+   * @throws InvalidArgumentError when the payload is malformed (e.g. a codec tag over 64 bytes).
+   * @throws LimitExceededError when a configured limit refuses it; nothing is stored.
+   */
   put(payload: Payload, options?: CallOptions): Promise<K>;
-  /** Stores payloads and returns their keys in the same order. */
+  /**
+   * Stores payloads, each under a new key.
+   * @param payloads - the payloads to store.
+   * @param options - signal and deadline.
+   * @returns their keys, in the same order.
+   * @throws as `put` does.
+   */
   putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<K[]>;
-  /** Reads a payload; `undefined` when the key is missing (or deferred and not yet set). */
+  /**
+   * Reads a payload.
+   * @param key - a key this connector kind made.
+   * @param options - signal and deadline.
+   * @returns the payload; `undefined` when the key is missing (or deferred and not yet set).
+   * @throws InvalidArgumentError when `key` is not a key of this connector kind.
+   */
   get(key: K, options?: CallOptions): Promise<Payload | undefined>;
-  /** Reads payloads in the order of `keys`, `undefined` for each missing one. */
+  /**
+   * Reads payloads.
+   * @param keys - keys this connector kind made.
+   * @param options - signal and deadline.
+   * @returns the payloads in the order of `keys`, `undefined` for each missing one.
+   * @throws InvalidArgumentError when a key is not a key of this connector kind.
+   */
   getBatch(keys: readonly K[], options?: CallOptions): Promise<(Payload | undefined)[]>;
-  /** Whether the key holds a readable payload. */
+  /**
+   * Whether the key holds a readable payload.
+   * @param key - a key this connector kind made.
+   * @param options - signal and deadline.
+   * @returns true when `get` would return a payload now.
+   * @throws InvalidArgumentError when `key` is not a key of this connector kind.
+   */
   exists(key: K, options?: CallOptions): Promise<boolean>;
-  /** Removes a key; evicting a missing key is not an error. */
+  /**
+   * Removes a key; evicting a missing key is not an error.
+   * @param key - a key this connector kind made.
+   * @param options - signal and deadline.
+   * @throws InvalidArgumentError when `key` is not a key of this connector kind.
+   */
   evict(key: K, options?: CallOptions): Promise<void>;
-  /** The options to rebuild this connector elsewhere with its kind's `fromConfig`. */
+  /**
+   * The options to rebuild this connector elsewhere with its kind's `fromConfig`.
+   * @returns plain JSON, with `kind`.
+   */
   config(): ConnectorConfig;
   /** Releases resources. Idempotent. */
   close(): Promise<void>;
@@ -76,10 +115,17 @@ export interface Connector<K extends JsonValue = JsonValue> {
  * what `Store.future()` needs.
  */
 export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Connector<K> {
-  /** Makes a key whose value will be set later; it does not exist until then. */
+  /**
+   * Makes a key whose value will be set later; it does not exist until then.
+   * @param options - signal and deadline.
+   * @returns the new, still empty key.
+   */
   newKey(options?: CallOptions): Promise<K>;
   /**
    * Sets the value of a key made by `newKey`, exactly once.
+   * @param key - a key from `newKey`.
+   * @param payload - the value, as codec tag and bytes.
+   * @param options - signal, deadline and, where the connector issues them, the capability.
    * @throws KeyExistsError when the key was already set (the first value stays).
    * @throws KeyNotFoundError when the key is unknown or was evicted.
    * @throws PermissionDeniedError when the connector requires a capability and it is missing or wrong.
@@ -88,6 +134,8 @@ export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Co
   /**
    * The capability that authorises `set` on a key this connector made, for connectors that
    * issue them (the mesh); `undefined` otherwise. `Store.future()` puts it inside the future.
+   * @param key - a key from this connector's `newKey`.
+   * @returns the capability, or `undefined` when there is none (or it was already used).
    */
   capabilityFor?(key: K): string | undefined;
 }
@@ -96,6 +144,9 @@ export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Co
 export interface AwaitableConnector<K extends JsonValue = JsonValue> {
   /**
    * Resolves with the payload as soon as the key holds one (at once if it already does).
+   * @param key - a key this connector kind made.
+   * @param options - signal and deadline (unbounded by default).
+   * @returns the payload.
    * @throws KeyNotFoundError when the key is unknown or is evicted before it is set.
    * @throws DeadlineExceededError when `timeoutMs` passes first.
    */
@@ -113,13 +164,21 @@ export interface ConnectorClass {
   fromConfig(config: ConnectorConfig): Connector | Promise<Connector>;
 }
 
-/** Whether a connector can defer keys (`newKey` and `set`). */
+/**
+ * Whether a connector can defer keys (`newKey` and `set`).
+ * @param c - the connector.
+ * @returns true when it is a `DeferrableConnector`.
+ */
 export function isDeferrable<K extends JsonValue>(c: Connector<K>): c is DeferrableConnector<K> {
   const d = c as Partial<DeferrableConnector<K>>;
   return typeof d.newKey === 'function' && typeof d.set === 'function';
 }
 
-/** Whether a connector can push a value to waiters (`awaitKey`). */
+/**
+ * Whether a connector can push a value to waiters (`awaitKey`).
+ * @param c - the connector.
+ * @returns true when it is also an `AwaitableConnector`.
+ */
 export function isAwaitable<K extends JsonValue>(c: Connector<K>): c is Connector<K> & AwaitableConnector<K> {
   return typeof (c as Partial<AwaitableConnector<K>>).awaitKey === 'function';
 }

@@ -57,6 +57,7 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
 
   /**
    * Connects (in the background) to a Redis server.
+   * @param options - the server (URL or host, port, db), the key prefix, `clear` and the object size limit.
    * @throws InvalidArgumentError when an option is malformed.
    * @example
    * ```ts
@@ -95,13 +96,18 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
 
   /**
    * Rebuilds a connector on the same server, database and prefix.
+   * @param config - a config from `config()`.
+   * @returns the connector.
    * @throws InvalidArgumentError when a config field has the wrong type.
    */
   static fromConfig(config: ConnectorConfig): RedisConnector {
     return new RedisConnector(redisOptionsFromConfig(config));
   }
 
-  /** The options to rebuild this connector elsewhere; `clear` stays with the owner. */
+  /**
+   * The options to rebuild this connector elsewhere; `clear` stays with the owner.
+   * @returns plain JSON, with `kind`.
+   */
   config(): ConnectorConfig {
     return { kind: this.kind, ...this.#server, prefix: this.prefix, maxObjectBytes: this.#maxObjectBytes };
   }
@@ -206,7 +212,10 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     }
   }
 
-  /** Counters of the waits in progress. */
+  /**
+   * Counters of the waits in progress.
+   * @returns the counters now.
+   */
   stats(): RedisConnectorStats {
     return { waiters: this.#waits.size, subscriptions: this.#channels.size };
   }

@@ -21,6 +21,8 @@ const registered = new Map<string, ConnectorClass>();
 /**
  * Registers a connector class under a kind, so `connectorFromConfig` can rebuild it.
  * Built-in kinds are known already; registering one of them replaces it.
+ * @param kind - the `kind` its connectors' `config()` records.
+ * @param cls - the class, whose static `fromConfig` rebuilds a connector.
  */
 export function registerConnectorKind(kind: string, cls: ConnectorClass): void {
   registered.set(kind, cls);
@@ -28,7 +30,9 @@ export function registerConnectorKind(kind: string, cls: ConnectorClass): void {
 
 /**
  * Rebuilds a connector from the config another process's `connector.config()` returned.
- * @throws InvalidArgumentError when the kind is unknown.
+ * @param config - the config, with `kind`.
+ * @returns the connector.
+ * @throws InvalidArgumentError when the kind is unknown or the config is malformed.
  */
 export async function connectorFromConfig(config: ConnectorConfig): Promise<Connector> {
   const kind = config.kind;

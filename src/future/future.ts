@@ -49,6 +49,7 @@ export class Future<T = unknown> {
    * @param source - where the store comes from (opened on first use for a revived future).
    * @param key - a key from the connector's `newKey`.
    * @param settings - `evict`, shape, polling, capability.
+   * @internal
    */
   constructor(source: StoreSource, key: JsonValue, settings: FutureSettings = {}) {
     this.#source = source;

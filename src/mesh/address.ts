@@ -29,6 +29,9 @@ function shown(value: unknown): string {
 
 /**
  * Parses "host:port" ("[v6]:port" for IPv6).
+ * @param text - the address.
+ * @param what - what the address is, for the error message (e.g. `listen address`).
+ * @returns the host (unbracketed) and port.
  * @throws InvalidArgumentError naming the input when it is not an address.
  */
 export function parseAddress(text: string, what = 'address'): Address {
@@ -55,7 +58,11 @@ export function parseAddress(text: string, what = 'address'): Address {
   return { host, port: Number(portText) };
 }
 
-/** Formats an address in the canonical form, bracketing IPv6 hosts. */
+/**
+ * Formats an address in the canonical form, bracketing IPv6 hosts.
+ * @param address - the host and port.
+ * @returns "host:port", or "[v6]:port".
+ */
 export function formatAddress({ host, port }: Address): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -38,6 +38,8 @@ function safeJson(value: unknown): string {
 /**
  * Checks that a value (for instance one revived from JSON) is a well-formed mesh key and
  * returns it as a fresh, frozen key with exactly the three fields.
+ * @param value - the candidate key.
+ * @returns the key, with its peer address in canonical form.
  * @throws InvalidArgumentError naming the input.
  */
 export function toMeshKey(value: unknown): MeshKey {
@@ -61,13 +63,19 @@ function checked({ peer, incarnation, id }: Record<string, unknown>, value: unkn
   return Object.freeze({ peer: formatAddress(address), incarnation, id });
 }
 
-/** The canonical string form of a key: `pm://<peer>/<incarnation>/<id>`. */
+/**
+ * The canonical string form of a key: `pm://<peer>/<incarnation>/<id>`.
+ * @param key - the key.
+ * @returns its string form, which `parseKey` reads back.
+ */
 export function formatKey(key: MeshKey): string {
   return `${SCHEME}${key.peer}/${key.incarnation}/${key.id}`;
 }
 
 /**
  * Parses the canonical string form of a key.
+ * @param text - `pm://<peer>/<incarnation>/<id>`, as `formatKey` writes it.
+ * @returns the key.
  * @throws InvalidArgumentError naming the input when it is malformed.
  */
 export function parseKey(text: string): MeshKey {

@@ -84,7 +84,9 @@ export class Peer {
 
   /**
    * Starts a peer and resolves once it accepts connections.
-   * @throws InvalidArgumentError for a malformed address; the bind error when the port is taken.
+   * @param options - where to listen and what to advertise, limits, token, TLS.
+   * @returns the running peer.
+   * @throws InvalidArgumentError for a malformed address or unreadable TLS files; the bind error when the port is taken.
    */
   static async start(options: PeerOptions = {}): Promise<Peer> {
     const listen = parseAddress(options.listen ?? '127.0.0.1:0', 'listen address');
@@ -128,7 +130,10 @@ export class Peer {
     return this.state.incarnation;
   }
 
-  /** What the peer holds now. */
+  /**
+   * What the peer holds now.
+   * @returns objects, bytes, pending keys and waiters.
+   */
   stats(): TableStats {
     return this.state.table.stats();
   }

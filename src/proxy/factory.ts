@@ -11,7 +11,9 @@ export type TargetShape = 'object' | 'array' | 'function';
 
 /** The JSON a store config becomes; enough to rebuild the store in another process. */
 export interface StoreConfig {
+  /** The store's name, its key in each process's store registry. */
   readonly name: string;
+  /** The connector's config, to rebuild it with its kind's `fromConfig`. */
   readonly connector: ConnectorConfig;
   readonly [option: string]: JsonValue;
 }
@@ -42,13 +44,23 @@ export interface ProxyReference {
 
 /** Resolves a proxy's target. */
 export interface Factory<T = unknown> {
-  /** Fetches the target, waiting for it if it is a future's value not yet set. */
+  /**
+   * Fetches the target, waiting for it if it is a future's value not yet set.
+   * @returns the target.
+   * @throws ProxyResolveMissingKeyError when the key is missing (probably evicted).
+   * @throws ProxyResolveError for any other failure, with the error as `cause`.
+   */
   resolve(): Promise<T>;
   /**
    * Fetches the target synchronously, blocking this thread until it exists.
+   * @returns the target.
    * @throws WouldDeadlockError when blocking could never end.
+   * @throws ProxyResolveError as `resolve` does.
    */
   resolveSync(): T;
-  /** The JSON reference a proxy on this factory serialises to. */
+  /**
+   * The JSON reference a proxy on this factory serialises to.
+   * @returns the reference.
+   */
   reference(): ProxyReference;
 }

@@ -15,6 +15,7 @@ export interface CacheObserver {
 
 /** A cached object, boxed so that `undefined` (a value the v8 codec carries) can be cached too. */
 export interface Cached<T = unknown> {
+  /** The cached object (possibly `undefined`). */
   readonly value: T;
 }
 
