@@ -1,0 +1,82 @@
+/**
+ * Fault: the producer that holds a deferred key's capability dies before setting it. Nothing
+ * will ever wake the consumers, so their own deadline or signal must end the wait cleanly; the
+ * owner must free every waiter; and the key must stay settable by a new producer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildNode } from '../helpers/child.js';
+import { patternBytes, sha256 } from '../helpers/data.js';
+import { peerStats } from '../helpers/peer-stats.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { formatKey } from '../../src/mesh/key.js';
+import { spawnFaultNode, type Deferred, type Described, type Outcome } from './support.js';
+
+const DEADLINE_MS = 1_500;
+
+describe('producer dies before setting', () => {
+  let owner: ChildNode, consumer: ChildNode;
+  const producers: ChildNode[] = [];
+  let address: string;
+
+  beforeAll(async () => {
+    [owner, consumer] = [spawnFaultNode(), spawnFaultNode()];
+    await Promise.all([owner.ready, consumer.ready]);
+    address = await owner.call<string>('address');
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([owner, consumer, ...producers].map((n) => n?.kill('SIGKILL')));
+  });
+
+  function producer(): ChildNode {
+    const p = spawnFaultNode();
+    producers.push(p);
+    return p;
+  }
+
+  // Proves: after the producer is SIGKILLed unset, a consumer's timeoutMs ends its wait with DeadlineExceededError naming the key, an AbortSignal ends other waits with the signal's reason, the owner's waiter count returns to zero, and a new producer holding the capability can still set the key.
+  it('ends waits by deadline and signal, frees the owner, and leaves the key settable', async () => {
+    const { key, capability } = await owner.call<Deferred>('newKey');
+    const name = formatKey(key);
+
+    // The producer receives the future (key and capability), checks the key, and dies before setting it.
+    const doomed = producer();
+    await doomed.ready;
+    expect(await doomed.call<boolean>('exists', { key })).toBe(false);
+    await doomed.kill('SIGKILL');
+    expect((await peerStats(address)).pendingKeys).toBe(1);
+
+    // Two waits that only a signal can end, then one with a deadline.
+    await consumer.call('watch', { key, count: 2, tag: 'by-signal' });
+    await waitFor(async () => (await peerStats(address)).waiters === 2, 'the signalled waits are registered on the owner');
+    const timed = await consumer.call<Outcome>('timed', { inner: 'await', key, timeoutMs: DEADLINE_MS });
+    expect(timed.ok, JSON.stringify(timed)).toBe(false);
+    expect(timed.name, timed.message).toBe('DeadlineExceededError');
+    expect(timed.message).toContain(name);
+    expect(timed.message).toContain(address);
+    expect(timed.message).toContain(`${DEADLINE_MS} ms`);
+    // Not earlier than the deadline (1 ms of timer rounding), and not much later.
+    expect(timed.elapsedMs).toBeGreaterThanOrEqual(DEADLINE_MS - 1);
+    expect(timed.elapsedMs).toBeLessThan(DEADLINE_MS + 3_000);
+    await waitFor(async () => (await peerStats(address)).waiters === 2, 'the owner has dropped the timed-out waiter');
+
+    const abortedAt = Date.now();
+    await consumer.call('abort', { tag: 'by-signal' });
+    const signalled = await consumer.call<Outcome[]>('outcomes', { tag: 'by-signal', since: abortedAt, timeoutMs: 10_000 });
+    expect(signalled).toHaveLength(2);
+    for (const outcome of signalled) {
+      expect(outcome).toMatchObject({ ok: false, name: 'Error', message: 'aborted by-signal' });
+      expect(outcome.elapsedMs).toBeLessThan(3_000);
+    }
+    await waitFor(async () => (await peerStats(address)).waiters === 0, 'the owner has dropped the aborted waiters');
+    expect(await peerStats(address)).toMatchObject({ pendingKeys: 1, waiters: 0 });
+
+    // A new producer holding the capability sets the key, and a consumer reads exactly its bytes.
+    const replacement = producer();
+    await replacement.ready;
+    await replacement.call('set', { key, capability, size: 300_000, seed: 'replacement' });
+    const got = await consumer.call<Described>('await', { key, timeoutMs: 10_000 });
+    expect(got?.sha256).toBe(sha256(patternBytes(300_000, 'replacement')));
+    expect(await peerStats(address)).toMatchObject({ pendingKeys: 0, waiters: 0 });
+  }, 60_000);
+});
