@@ -13,20 +13,35 @@ import type { CallOptions } from './protocol.js';
  * Returns `undefined` when there is nothing to abort on.
  */
 export function callSignal(options: CallOptions | undefined, what: string): AbortSignal | undefined {
+  return callScope(options, what).signal;
+}
+
+/** A call's signal, and `dispose()` to clear its deadline timer once the call is over. */
+export interface CallScope {
+  readonly signal: AbortSignal | undefined;
+  dispose(): void;
+}
+
+/**
+ * Like `callSignal`, for calls that end long before their deadline (most remote calls): the
+ * caller disposes of the scope when the call is over, so a finished call holds no timer.
+ */
+export function callScope(options: CallOptions | undefined, what: string): CallScope {
   const signals: AbortSignal[] = [];
   if (options?.signal) signals.push(options.signal);
+  let timer: NodeJS.Timeout | undefined;
   if (options?.timeoutMs !== undefined) {
     const ms = options.timeoutMs;
     const controller = new AbortController();
-    const timer = setTimeout(
+    timer = setTimeout(
       () => controller.abort(new DeadlineExceededError(`${what} did not finish within ${ms} ms. Raise timeoutMs or check that the value is being produced.`)),
       ms,
     );
     timer.unref();
     signals.push(controller.signal);
   }
-  if (signals.length === 0) return undefined;
-  return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  return { signal, dispose: () => clearTimeout(timer) };
 }
 
 /** Throws the signal's reason if it has already fired. */

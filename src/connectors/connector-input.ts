@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { describeInput } from '../util/describe-input.js';
 import type { Payload } from './protocol.js';
 
 /** A key that is one object id: `{"id": "<32 lowercase hex digits>"}`. */
@@ -18,14 +19,7 @@ export interface ObjectIdKey {
 // an id can never name a path outside the directory or a key outside the prefix.
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 
-/** `JSON.stringify` for error messages, safe for values it cannot encode. */
-export function describeInput(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+export { describeInput } from '../util/describe-input.js';
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';

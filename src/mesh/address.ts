@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from '../errors.js';
+import { describeInput } from '../util/describe-input.js';
 
 /** A parsed address. `host` is bare (no brackets), `port` 0–65535. */
 export interface Address {
@@ -17,15 +18,6 @@ export interface Address {
 // A DNS name or IPv4 literal: letters, digits, dots, hyphens, underscores.
 const HOSTNAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252}[A-Za-z0-9_])?$/;
 
-// How an input is quoted in errors. Callers from JavaScript or JSON configs may pass anything,
-// and JSON.stringify throws on a bigint or a cycle: the error must still name the input.
-function shown(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return typeof value === 'bigint' ? `${value}n` : Object.prototype.toString.call(value);
-  }
-}
 
 /**
  * Parses "host:port" ("[v6]:port" for IPv6).
@@ -36,7 +28,7 @@ function shown(value: unknown): string {
  */
 export function parseAddress(text: string, what = 'address'): Address {
   const bad = (why: string): InvalidArgumentError =>
-    new InvalidArgumentError(`Invalid ${what} ${shown(text)}: ${why}. Use host:port, for example 127.0.0.1:7001 or [::1]:7001.`);
+    new InvalidArgumentError(`Invalid ${what} ${describeInput(text)}: ${why}. Use host:port, for example 127.0.0.1:7001 or [::1]:7001.`);
   if (typeof text !== 'string') throw bad('not a string');
   let host: string;
   let portText: string;
@@ -45,16 +37,16 @@ export function parseAddress(text: string, what = 'address'): Address {
     if (close < 0 || text[close + 1] !== ':') throw bad('an IPv6 host needs brackets and a port, as in [::1]:7001');
     host = text.slice(1, close);
     portText = text.slice(close + 2);
-    if (isIP(host) !== 6) throw bad(`${JSON.stringify(host)} is not an IPv6 address`);
+    if (isIP(host) !== 6) throw bad(`${describeInput(host)} is not an IPv6 address`);
   } else {
     const colon = text.lastIndexOf(':');
     if (colon < 0) throw bad('the port is missing');
     host = text.slice(0, colon);
     portText = text.slice(colon + 1);
     if (host.includes(':')) throw bad('IPv6 hosts must be in brackets');
-    if (!HOSTNAME.test(host)) throw bad(`${JSON.stringify(host)} is not a host name`);
+    if (!HOSTNAME.test(host)) throw bad(`${describeInput(host)} is not a host name`);
   }
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw bad(`${JSON.stringify(portText)} is not a port (0-65535)`);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw bad(`${describeInput(portText)} is not a port (0-65535)`);
   return { host, port: Number(portText) };
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
+import { describeInput } from '../util/describe-input.js';
 import { formatAddress, parseAddress } from './address.js';
 
 /** A key of the mesh: the same three fields as the wire message `proxymesh.v1.Key`. */
@@ -23,17 +24,9 @@ const OBJECT_ID = /^[0-9a-f]{32}$/;
 const SCHEME = 'pm://';
 
 function invalid(input: unknown, why: string): InvalidArgumentError {
-  const shown = typeof input === 'string' ? JSON.stringify(input) : safeJson(input);
-  return new InvalidArgumentError(`Invalid mesh key ${shown}: ${why}. A key looks like pm://127.0.0.1:7001/<16 hex>/<32 hex>, as returned by put() or newKey().`);
+  return new InvalidArgumentError(`Invalid mesh key ${describeInput(input)}: ${why}. A key looks like pm://127.0.0.1:7001/<16 hex>/<32 hex>, as returned by put() or newKey().`);
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 /**
  * Checks that a value (for instance one revived from JSON) is a well-formed mesh key and

@@ -6,7 +6,7 @@
  */
 import { createClient, type Channel } from 'nice-grpc';
 import { PeerServiceDefinition, type PeerServiceClient, type StatsResponse } from '../../gen/proxymesh/v1/peer.js';
-import { callSignal } from '../connectors/call-options.js';
+import { callScope } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
 import { dataParts, headerOf, objectParts, receiveObject, type ObjectPart } from './chunks.js';
@@ -55,11 +55,13 @@ export class PeerClient {
     const keyText = key ? formatKey(key) : undefined;
     const what = keyText ? `The ${operation} of key ${keyText} on peer ${this.address}` : `The ${operation} on peer ${this.address}`;
     const timeoutMs = options?.timeoutMs ?? defaultMs;
-    const signal = callSignal({ signal: options?.signal, timeoutMs }, what);
+    const scope = callScope({ signal: options?.signal, timeoutMs }, what);
     try {
-      return await run(signal);
+      return await run(scope.signal);
     } catch (error) {
-      throw fromClientError(error, { peer: this.address, key: keyText, operation }, signal);
+      throw fromClientError(error, { peer: this.address, key: keyText, operation }, scope.signal);
+    } finally {
+      scope.dispose();
     }
   }
 

@@ -19,6 +19,7 @@ import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
 import { errorStatusMiddleware, peerService } from './peer-service.js';
 import { addReflection } from './reflection.js';
+import { rejectMalformedMiddleware, tolerantDefinition } from './tolerant-decode.js';
 import { requireToken, resolveToken, serverCredentials, usesTls, type TlsOptions } from './security.js';
 import { log } from '../log.js';
 
@@ -91,7 +92,7 @@ export class Peer {
   static async start(options: PeerOptions = {}): Promise<Peer> {
     const listen = parseAddress(options.listen ?? '127.0.0.1:0', 'listen address');
     const advertise = parseAdvertise(listen.host, options.advertise);
-    const server = createServer(SERVER_OPTIONS).use(errorStatusMiddleware);
+    const server = createServer(SERVER_OPTIONS).use(errorStatusMiddleware).use(rejectMalformedMiddleware);
     const health = HealthState();
     const credentials = serverCredentials(options.tls);
     const token = resolveToken(options.token);
@@ -101,8 +102,8 @@ export class Peer {
       maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY,
       maxWaiters: options.maxWaiters ?? Number.POSITIVE_INFINITY,
     });
-    if (token === undefined) server.add(PeerServiceDefinition, peerService(state));
-    else server.with(requireToken(token, () => state.address)).add(PeerServiceDefinition, peerService(state));
+    if (token === undefined) server.add(tolerantDefinition, peerService(state));
+    else server.with(requireToken(token, () => state.address)).add(tolerantDefinition, peerService(state));
     server.add(HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
     const port = await server.listen(formatAddress(listen), credentials);

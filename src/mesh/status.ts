@@ -48,15 +48,20 @@ const fromStatus = new Map<Status, ErrorClass>([
   [Status.DEADLINE_EXCEEDED, DeadlineExceededError],
 ]);
 
+// A status message travels in an HTTP/2 trailer: keep it far below header-size limits whatever
+// input it quotes, or the client's whole connection fails (the fuzz test found one at 100 kB).
+const MAX_MESSAGE = 2_000;
+const bounded = (message: string): string => (message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`);
+
 /** The status a server answers with for an error thrown by a handler. */
 export function toServerError(error: unknown): unknown {
   if (error instanceof ServerError || isAbortError(error)) return error;
   for (const [cls, status] of toStatus) {
-    if (error instanceof cls) return new ServerError(status, error.message);
+    if (error instanceof cls) return new ServerError(status, bounded(error.message));
   }
   // Anything else is a bug on our side: say so without leaking internals beyond the message.
   const message = error instanceof Error ? error.message : String(error);
-  return new ServerError(Status.INTERNAL, `The peer failed unexpectedly: ${message}`);
+  return new ServerError(Status.INTERNAL, bounded(`The peer failed unexpectedly: ${message}`));
 }
 
 /** Where a failed call went, for error messages. */

@@ -125,6 +125,13 @@ describe('toMeshKey', () => {
     const cyclic: Record<string, unknown> = { peer: 'localhost:1' };
     cyclic.self = cyclic;
     expect(thrown(() => toMeshKey(cyclic)).message).toMatch(/^Invalid mesh key \[object Object\]: incarnation must be/);
-    expect(thrown(() => toMeshKey(12n)).message).toMatch(/^Invalid mesh key 12: expected an object/);
+    expect(thrown(() => toMeshKey(12n)).message).toMatch(/^Invalid mesh key 12n: expected an object/);
+  });
+
+  // A huge malformed key is quoted cut short, so the error stays small enough for a gRPC status.
+  it('quotes a huge malformed key cut short', () => {
+    const message = thrown(() => toMeshKey({ peer: `${'x'.repeat(100_000)}:1`, incarnation: 'z', id: 'q' })).message;
+    expect(message.length).toBeLessThan(500);
+    expect(message).toContain('characters)');
   });
 });
