@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { Prng } from './prng.js';
+import type { Prng } from '../lib/prng.js';
 
 /** Names a value: its bytes are a function of `id` and `size`. */
 export interface ValueSpec {

@@ -16,7 +16,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import type { MeshKey } from '../../src/mesh/key.js';
-import { Prng } from './prng.js';
+import { Prng } from '../lib/prng.js';
 import type { Counters, FromWorker, Order, Sample, SoakConfig, ToWorker, WorkerResult } from './protocol.js';
 import { mismatch, valueBytes, valueSize, type ValueSpec } from './values.js';
 

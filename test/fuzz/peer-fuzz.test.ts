@@ -20,7 +20,7 @@ import { EventChild } from '../helpers/events.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { Barrage, CALL_DEADLINE_MS, runCase, type CallRecord, type Target } from './cases.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../scripts/lib/prng.js';
 import { RawPeerClient } from './raw-client.js';
 import { brokenRequest, garbageConnection, openSession, sendGarbage, sendRequest, type ConnectionOutcome, type RequestOutcome } from './raw-net.js';
 import { keyRequest, objectHeader, part } from './wire.js';

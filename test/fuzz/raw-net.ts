@@ -8,7 +8,7 @@
 import { connect as connectTcp } from 'node:net';
 import { connect as connectHttp2, constants as h2, type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
 import { gzipSync } from 'node:zlib';
-import type { Prng } from './prng.js';
+import type { Prng } from '../../scripts/lib/prng.js';
 import { keyRequest } from './wire.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32), so a fuzz run is reproduced exactly from its printed seed. */
+/** A small seeded PRNG (mulberry32): a fuzz or soak run is reproduced exactly from its printed seed. */
 
 export class Prng {
   #state: number;
