@@ -1,0 +1,77 @@
+/**
+ * What a run measures: the full plan (every scenario of issue 5) or `--quick` (a smoke test in
+ * under a minute: small sizes, few repetitions, 16 MiB at most, 1,000 waiters, 4 peers).
+ * @module
+ */
+import type { LoopPlan } from './lib/loop.js';
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+
+/** The plan of one run. */
+export interface BenchConfig {
+  readonly quick: boolean;
+  /** Object sizes of the get/put scenarios. */
+  readonly sizes: readonly number[];
+  /** Sizes also measured at `highConcurrency`. */
+  readonly concurrentSizes: readonly number[];
+  readonly highConcurrency: number;
+  readonly loop: (size: number, concurrency: number) => LoopPlan;
+  readonly batch: { readonly count: number; readonly size: number; readonly plan: LoopPlan };
+  readonly wake: { readonly push: number; readonly poll1ms: number; readonly poll1s: number };
+  readonly fanout: { readonly waiters: number; readonly processes: number; readonly reps: number };
+  readonly consumerBytes: number;
+  readonly mesh: { readonly nodes: number; readonly size: number; readonly rounds: number; readonly maxMs: number };
+  /** The tuning prototypes (Phase 2): sizes of large transfers, gets whose retained memory is measured. */
+  readonly prototypes: { readonly sizes: readonly number[]; readonly retainedCalls: number };
+}
+
+function fullLoop(size: number, concurrency: number): LoopPlan {
+  if (size <= 4 * KiB) return { warmupOps: concurrency > 1 ? 640 : 100, reps: 5, opsPerRep: concurrency > 1 ? 5_000 : 2_000, maxMsPerRep: 400, concurrency };
+  if (size <= MiB) return { warmupOps: 10, reps: 5, opsPerRep: 200, maxMsPerRep: 400, concurrency };
+  if (size <= 16 * MiB) return { warmupOps: 2, reps: 5, opsPerRep: 30, maxMsPerRep: 600, concurrency };
+  if (size <= 64 * MiB) return { warmupOps: 1, reps: 5, opsPerRep: 8, maxMsPerRep: 800, concurrency };
+  return { warmupOps: 1, reps: 3, opsPerRep: 1, maxMsPerRep: 1, concurrency };
+}
+
+function quickLoop(size: number, concurrency: number): LoopPlan {
+  if (size <= 4 * KiB) return { warmupOps: concurrency > 1 ? 128 : 20, reps: 2, opsPerRep: 500, maxMsPerRep: 100, concurrency };
+  return { warmupOps: 1, reps: 2, opsPerRep: 10, maxMsPerRep: 100, concurrency };
+}
+
+export const FULL: BenchConfig = {
+  quick: false,
+  sizes: [100, 4 * KiB, MiB, 16 * MiB, 64 * MiB, GiB],
+  concurrentSizes: [100, 4 * KiB],
+  highConcurrency: 64,
+  loop: fullLoop,
+  batch: { count: 1_000, size: 4 * KiB, plan: { warmupOps: 2, reps: 5, opsPerRep: 20, maxMsPerRep: 1_000, concurrency: 1 } },
+  wake: { push: 200, poll1ms: 100, poll1s: 8 },
+  fanout: { waiters: 10_000, processes: 4, reps: 3 },
+  consumerBytes: GiB,
+  mesh: { nodes: 16, size: 4 * MiB, rounds: 4, maxMs: 60_000 },
+  prototypes: { sizes: [64 * MiB, 256 * MiB], retainedCalls: 20_000 },
+};
+
+export const QUICK: BenchConfig = {
+  quick: true,
+  sizes: [100, 4 * KiB, MiB, 16 * MiB],
+  concurrentSizes: [100, 4 * KiB],
+  highConcurrency: 64,
+  loop: quickLoop,
+  batch: { count: 1_000, size: 4 * KiB, plan: { warmupOps: 1, reps: 2, opsPerRep: 3, maxMsPerRep: 300, concurrency: 1 } },
+  wake: { push: 20, poll1ms: 10, poll1s: 1 },
+  fanout: { waiters: 1_000, processes: 2, reps: 1 },
+  consumerBytes: 16 * MiB,
+  mesh: { nodes: 4, size: MiB, rounds: 3, maxMs: 5_000 },
+  prototypes: { sizes: [16 * MiB], retainedCalls: 2_000 },
+};
+
+/** A size for people: 100 B, 4 KiB, 1 MiB, 1 GiB. */
+export function sizeLabel(bytes: number): string {
+  if (bytes >= GiB && bytes % GiB === 0) return `${bytes / GiB} GiB`;
+  if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
+  if (bytes >= KiB && bytes % KiB === 0) return `${bytes / KiB} KiB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,104 @@
+/**
+ * Bare grpc-js client of the raw service (identity serializers), with proxymesh's own client
+ * channel options. `unary` uses Fetch/Store (only for objects that fit one message); `stream`
+ * uses the Get/Put streams in 1 MiB pieces, copying received pieces once into the object;
+ * `pmwire` gets in proxymesh's own message format (ts-proto) but without nice-grpc (puts as `stream`).
+ * @module
+ */
+import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
+import { CLIENT_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
+import { PIECE_BYTES, RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
+import { sourceBytes } from '../lib/source.js';
+import { expectSize, type Driver, type Op } from './driver.js';
+import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
+
+const id = (b: Buffer): Buffer => b;
+const { fetch, store, get, put, getPm } = RAW_SERVICE;
+
+function unary(client: Client, path: string, request: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(path, id, id, request, (error, value) => (error || !value ? reject(error ?? new Error('no response')) : resolve(value)));
+  });
+}
+
+export function streamGet(client: Client, size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const out = Buffer.allocUnsafe(size);
+    let filled = 0;
+    const call = client.makeServerStreamRequest(get.path, id, id, sizeMessage(size));
+    call.on('data', (piece: Buffer) => {
+      piece.copy(out, filled);
+      filled += piece.byteLength;
+    });
+    call.on('error', reject);
+    call.on('end', () => resolve(out.subarray(0, filled)));
+  });
+}
+
+/** A get in proxymesh's wire format (header, pieces, trailer) over bare grpc-js. */
+function pmWireGet(client: Client, size: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out: Buffer | undefined;
+    let filled = 0;
+    const call = client.makeServerStreamRequest(getPm.path, id, id, sizeMessage(size));
+    call.on('data', (message: Buffer) => {
+      const part = GetResponse.decode(message).part;
+      if (part?.$case === 'header') out = Buffer.allocUnsafe(Number(part.value.size));
+      else if (part?.$case === 'data' && out) {
+        out.set(part.value, filled);
+        filled += part.value.byteLength;
+      }
+    });
+    call.on('error', reject);
+    call.on('end', () => resolve(filled));
+  });
+}
+
+async function streamPut(client: Client, data: Buffer): Promise<void> {
+  let finish: (e: Error | null) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => (finish = (e) => (e ? reject(e) : resolve())));
+  const call = client.makeClientStreamRequest(put.path, id, id, (error) => finish(error));
+  call.write(sizeMessage(data.byteLength));
+  for (let offset = 0; offset < data.byteLength; offset += PIECE_BYTES) {
+    if (!call.write(data.subarray(offset, Math.min(data.byteLength, offset + PIECE_BYTES)))) {
+      await new Promise((resolve) => call.once('drain', resolve));
+    }
+  }
+  call.end();
+  await done;
+}
+
+export class GrpcDriver implements Driver {
+  readonly #client: Client;
+
+  constructor(
+    port: number,
+    private readonly mode: 'unary' | 'stream' | 'pmwire',
+  ) {
+    const Raw = makeGenericClientConstructor(RAW_SERVICE, 'Raw');
+    this.#client = new Raw(`127.0.0.1:${port}`, credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+  }
+
+  async prepareGet(size: number): Promise<Op> {
+    const request = sizeMessage(size);
+    if (this.mode === 'unary') return async () => expectSize('grpc fetch', (await unary(this.#client, fetch.path, request)).byteLength, size);
+    if (this.mode === 'pmwire') return async () => expectSize('grpc proxymesh-wire get', await pmWireGet(this.#client, size), size);
+    return async () => expectSize('grpc stream get', (await streamGet(this.#client, size)).byteLength, size);
+  }
+
+  async preparePut(size: number): Promise<Op> {
+    const data = sourceBytes(size);
+    if (this.mode === 'unary') return async () => void (await unary(this.#client, store.path, data));
+    return () => streamPut(this.#client, data);
+  }
+
+  async cleanup(): Promise<void> {}
+
+  async stage(): Promise<unknown> {
+    return null;
+  }
+
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The targets of issue 5, evaluated on one run's results.
+ * @module
+ */
+import { GiB, MiB, sizeLabel } from '../config.js';
+import type { Results } from '../results.js';
+import { mib, ratio, us } from './format.js';
+import { find, latencyRatio, sizes, throughputRatio } from './lookup.js';
+
+/** One target: what it asks, what was measured, whether it is met (undefined: not measured). */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean | undefined;
+}
+
+const check = (target: string, value: number, ok: (v: number) => boolean, measured: string): TargetCheck => ({
+  target,
+  measured: Number.isFinite(value) ? measured : 'not measured',
+  met: Number.isFinite(value) ? ok(value) : undefined,
+});
+
+/** The large sizes the get targets apply to (the largest measured size in a quick run). */
+function largeSizes(results: Results): number[] {
+  const all = sizes(results);
+  const large = all.filter((s) => s >= 64 * MiB);
+  return large.length > 0 ? large : all.slice(-1);
+}
+
+export function evaluateTargets(results: Results): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const size of largeSizes(results)) {
+    const g = throughputRatio(results, 'grpc-stream', 'get', size);
+    const r = throughputRatio(results, 'redis', 'get', size);
+    const t = throughputRatio(results, 'tcp', 'get', size);
+    checks.push(check(`get ${sizeLabel(size)}: ≥ 0.9× bare grpc-js stream`, g, (v) => v >= 0.9, `${ratio(g)} (raw TCP: ${ratio(t)})`));
+    checks.push(check(`get ${sizeLabel(size)}: ≥ 1.5× Redis`, r, (v) => v >= 1.5, ratio(r)));
+  }
+  for (const size of [100, 4096]) {
+    const v = latencyRatio(results, 'grpc-unary', 'get', size);
+    const mine = find(results, 'proxymesh', 'get', size);
+    checks.push(check(`get ${sizeLabel(size)} p50: ≤ 1.15× bare grpc-js unary`, v, (x) => x <= 1.15, `${ratio(v)} (${us(mine?.p50Us ?? Number.NaN)})`));
+  }
+  const push = results.wake.find((w) => w.method.startsWith('proxymesh'));
+  const poll1s = results.wake.find((w) => w.method.includes('1 s'));
+  const echo = find(results, 'grpc-unary', 'get', 100);
+  const wakeVsEcho = push && echo ? push.p50Us / echo.p50Us : Number.NaN;
+  checks.push(check('future wake-up p50: ≤ 1.3× bare grpc-js unary (100 B)', wakeVsEcho, (v) => v <= 1.3, `${ratio(wakeVsEcho)} (${us(push?.p50Us ?? Number.NaN)})`));
+  const vsPoll = push && poll1s ? poll1s.p50Us / push.p50Us : Number.NaN;
+  checks.push(check('future wake-up p50: ≥ 100× lower than 1 s polling', vsPoll, (v) => v >= 100, `${ratio(vsPoll)} lower`));
+  for (const op of ['get', 'put'] as const) {
+    const mine = results.batches.find((b) => b.system === 'proxymesh' && b.op === op);
+    const redis = results.batches.find((b) => b.system === 'redis' && b.op === op);
+    const v = mine && redis ? mine.throughput.median / redis.throughput.median : Number.NaN;
+    checks.push(check(`${op}Batch 1,000 × 4 KiB: ≥ 1× Redis ${op === 'get' ? 'MGET' : 'MSET'}`, v, (x) => x >= 1, ratio(v)));
+  }
+  for (const f of results.fanout.filter((x) => x.mode.includes('stock'))) {
+    checks.push(check(`${f.waiters.toLocaleString('en')} waiters on one key all woken within 1 s`, f.lastUs.median, (v) => v <= 1e6, `${us(f.lastUs.median)} (max ${us(f.lastUs.max)})`));
+    const perWaiter = Math.max(f.rssPerWaiter.median, f.heapPerWaiter.median);
+    checks.push(check('≤ 4 KiB of peer memory per pending waiter (the larger of RSS and heap+external)', perWaiter, (v) => v <= 4096, `${(f.rssPerWaiter.median / 1024).toFixed(2)} KiB RSS, ${(f.heapPerWaiter.median / 1024).toFixed(2)} KiB heap+external`));
+  }
+  const c = results.consumer.find((r) => r.system === 'proxymesh');
+  if (c) {
+    const limit = c.size >= GiB ? 1.5 * GiB : 1.5 * c.size + 256 * MiB;
+    checks.push(check(`consumer peak memory getting ${sizeLabel(c.size)}: ≤ ${mib(limit)}`, c.peakBytes, (v) => v <= limit, mib(c.peakBytes)));
+  }
+  return checks;
+}

@@ -1,0 +1,64 @@
+/**
+ * Future wake-up latency: a producer process sets a key, a consumer process waiting for it has
+ * the value. proxymesh waits by push (`awaitKey`, the owner is the peer process); the baselines
+ * poll Redis the way ProxyStore's futures do, every 1 ms and every 1 s (its default), with the
+ * set landing at a random phase of the polling interval.
+ * @module
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchConfig } from '../config.js';
+import type { RoleProcess } from '../lib/child.js';
+import { quantile } from '../lib/stats.js';
+import type { WakeRow } from '../results.js';
+import { log, waitForWaiters, type Context } from './context.js';
+
+const VALUE_BYTES = 100;
+const WARMUP = 10;
+
+interface Collected {
+  readonly count: number;
+  readonly firstUs: number;
+  readonly p50Us: number;
+  readonly lastUs: number;
+}
+
+function row(method: string, latencies: number[]): WakeRow {
+  const r = { method, samples: latencies.length, p50Us: quantile(latencies, 0.5), p99Us: quantile(latencies, 0.99), minUs: Math.min(...latencies), maxUs: Math.max(...latencies) };
+  log(`  wake ${method}: p50 ${r.p50Us.toFixed(0)} µs, p99 ${r.p99Us.toFixed(0)} µs (${r.samples} samples)`);
+  return r;
+}
+
+async function pushSample(ctx: Context, setter: RoleProcess, waiter: RoleProcess): Promise<number> {
+  const key = await setter.call('newKey');
+  await waiter.call('await', { key, count: 1 });
+  await waitForWaiters(ctx.peer, 1);
+  const t0 = await setter.call<number>('set', { key, size: VALUE_BYTES });
+  const woke = await waiter.call<Collected>('collect');
+  await setter.call('evict', { key });
+  return woke.lastUs - t0;
+}
+
+async function pollSample(i: number, intervalMs: number, setter: RoleProcess, waiter: RoleProcess): Promise<number> {
+  const key = `future:${intervalMs}:${i}`;
+  await waiter.call('poll', { key, intervalMs });
+  await sleep(Math.random() * intervalMs);
+  const t0 = await setter.call<number>('redisSet', { key, size: VALUE_BYTES });
+  const woke = await waiter.call<Collected>('collect');
+  return woke.lastUs - t0;
+}
+
+export async function runWake(config: BenchConfig, ctx: Context, setter: RoleProcess, waiter: RoleProcess): Promise<WakeRow[]> {
+  for (let i = 0; i < WARMUP; i++) await pushSample(ctx, setter, waiter);
+  const push: number[] = [];
+  for (let i = 0; i < config.wake.push; i++) push.push(await pushSample(ctx, setter, waiter));
+  const rows = [row('proxymesh push (awaitKey)', push)];
+  for (const [intervalMs, samples] of [
+    [1, config.wake.poll1ms],
+    [1000, config.wake.poll1s],
+  ] as const) {
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) latencies.push(await pollSample(i, intervalMs, setter, waiter));
+    rows.push(row(`Redis polling every ${intervalMs === 1 ? '1 ms' : '1 s'} (ProxyStore)`, latencies));
+  }
+  return rows;
+}

@@ -1,0 +1,33 @@
+/**
+ * The benchmark suite's quick mode, as a smoke test: every scenario runs end to end across its
+ * processes and records results. It asserts nothing about speed (timings belong in
+ * BENCHMARKS.md, never in tests), only that the suite works.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// `npm run bench -- --quick` finishes, writes its JSON and reports no failed scenario.
+it('runs every benchmark scenario in quick mode', async () => {
+  const before = new Set(safeList(`${root}bench-results`));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', '--quick'], { cwd: root, timeout: 170_000, maxBuffer: 16 << 20 });
+  const written = safeList(`${root}bench-results`).filter((f) => f.endsWith('-quick.json') && !before.has(f));
+  expect(written).toHaveLength(1);
+  const results = JSON.parse(readFileSync(`${root}bench-results/${written[0]!}`, 'utf8')) as { quick: boolean; errors: string[]; transfers: unknown[]; wake: unknown[] };
+  expect(results.quick).toBe(true);
+  expect(results.errors).toEqual([]);
+  expect(results.transfers.length).toBeGreaterThan(0);
+  expect(results.wake.length).toBeGreaterThan(0);
+}, 180_000);
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
