@@ -1,7 +1,7 @@
 /**
  * gRPC server reflection for peers, so standard tools (grpcurl, grpc_cli, Postman, Evans) can
  * list, describe and call a running peer without the .proto files. It serves the descriptor
- * set `npm run generate` writes to `gen/proxymesh.binpb` (the contract, and gRPC's health and
+ * set `npm run generate` writes to `descriptors/proxymesh.binpb` (the contract, and gRPC's health and
  * reflection protos), under both `grpc.reflection.v1` and the older `grpc.reflection.v1alpha`,
  * which some tools still ask for alone: the same messages under another package name.
  * @module
@@ -12,7 +12,7 @@ import type { Server } from 'nice-grpc';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
 
 /** Where the descriptor set is: from `src/mesh/` (sources) and from `dist/src/mesh/` (built). */
-const DESCRIPTOR_PATHS = ['../../gen/proxymesh.binpb', '../../../gen/proxymesh.binpb'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+const DESCRIPTOR_PATHS = ['../../descriptors/proxymesh.binpb', '../../../descriptors/proxymesh.binpb'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 const V1ALPHA_SERVICE = {
   serverReflectionInfo: { ...ServerReflectionService.serverReflectionInfo, path: '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo' },
