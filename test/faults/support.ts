@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ChildNode, type Reply } from '../helpers/child.js';
 import { defer } from '../helpers/defer.js';
-import type { MeshConnectorOptions } from '../../src/connectors/mesh.js';
+import type { MeshConnectorOptions } from '../../src/connectors/mesh-options.js';
 import { CLIENT_CHANNEL_OPTIONS } from '../../src/mesh/channel-options.js';
 import type { MeshKey } from '../../src/mesh/key.js';
 import type { Outcome } from '../fixtures/fault-node.js';
