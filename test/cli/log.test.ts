@@ -50,13 +50,14 @@ describe('log', () => {
     const byEnv = await startDaemon([], { env: { PROXYMESH_LOG: 'info' } });
     const byFlag = await startDaemon(['--log', 'info']);
     const silent = await startDaemon();
+    // Stop every daemon first, so a failed expectation below leaves no process behind.
+    const codes = await Promise.all([byEnv, byFlag, silent].map((d) => d.stop()));
+    expect(codes).toEqual([0, 0, 0]);
     for (const daemon of [byEnv, byFlag]) {
-      expect(await daemon.stop()).toBe(0);
       const records = daemon.stderr().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(records.map((r) => r['msg'])).toEqual(['peer started', 'stop signal received', 'peer stopping', 'peer stopped']);
       expect(records[0]).toMatchObject({ level: 'info', address: daemon.address });
     }
-    expect(await silent.stop()).toBe(0);
     expect(silent.stderr()).toBe('');
   });
 });
