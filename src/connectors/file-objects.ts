@@ -129,7 +129,9 @@ export class ObjectDirectory {
 
   /** Why a set was refused, read from what is on disk now. */
   async #refusal(id: string, locked: boolean): Promise<Error> {
-    if ((await this.#has(id, 'ready')) || (locked && (await this.#has(id, 'pending')))) {
+    // Pending before ready: the winner publishes ready before it removes pending, so in this
+    // order a set finishing between the two looks cannot pass for an eviction.
+    if ((locked && (await this.#has(id, 'pending'))) || (await this.#has(id, 'ready'))) {
       return new KeyExistsError(`Cannot set key ${id} in ${this.directory}: it was already set (or is being set by another writer), and keys are write-once (the first value stays).`);
     }
     return new KeyNotFoundError(`Cannot set key ${id} in ${this.directory}: it was never created with newKey() or has been evicted. Create a new future.`);
