@@ -109,8 +109,14 @@ export function garbageConnection(rng: Prng): { kind: string; chunks: Buffer[] }
           ),
         ],
       };
-    case 2:
-      return { kind: 'preface, then random bytes', chunks: [PREFACE, rng.bytes(rng.int(1, 4096))] };
+    case 2: {
+      // At least a whole frame header, and not a SETTINGS one: the first frame after the preface
+      // must be SETTINGS, so the peer can refuse at once. Fewer than 9 bytes, or a plausible
+      // SETTINGS header, is a frame still arriving, which a server rightly waits for.
+      const bytes = rng.bytes(rng.int(9, 4096));
+      if (bytes[3] === FRAME.settings) bytes[3] = FRAME.data;
+      return { kind: 'preface, then random bytes', chunks: [PREFACE, bytes] };
+    }
     case 3: {
       // Frames with valid 9-byte headers and random types, flags, streams and payloads.
       const frames = Array.from({ length: rng.int(1, 30) }, () => {
