@@ -8,14 +8,15 @@
 import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
 import { MAX_CODEC_BYTES } from '../connectors/connector-input.js';
-import type { ObjectHeader, ObjectTrailer } from '../../gen/proxymesh/v1/peer.js';
+import type { ObjectHeader, ObjectTrailer, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import { crc32c } from './crc32c.js';
 
 /** One part of an object stream, as the generated oneof `part` types spell it. */
 export type ObjectPart =
   | { $case: 'header'; value: ObjectHeader }
   | { $case: 'data'; value: Buffer }
-  | { $case: 'trailer'; value: ObjectTrailer };
+  | { $case: 'trailer'; value: ObjectTrailer }
+  | { $case: 'whole'; value: WholeObject };
 
 /** Default size of a data piece: 1 MiB keeps every message far below gRPC's 4 MiB limit. */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
@@ -32,7 +33,7 @@ export function headerOf(payload: Payload): ObjectHeader {
  * the CRC-32C of the payload, computed piece by piece as the pieces go out, so the receiver
  * can prove it got exactly these bytes.
  */
-export function* dataParts(payload: Payload, chunkBytes = DEFAULT_CHUNK_BYTES): Generator<Exclude<ObjectPart, { $case: 'header' }>> {
+export function* dataParts(payload: Payload, chunkBytes = DEFAULT_CHUNK_BYTES): Generator<Extract<ObjectPart, { $case: 'data' | 'trailer' }>> {
   const { data } = payload;
   let crc = 0;
   for (let offset = 0; offset < data.byteLength; offset += chunkBytes) {
@@ -65,6 +66,12 @@ export interface ReceiveOptions {
  * @throws InvalidArgumentError for a bad codec tag, LimitExceededError for an oversized object.
  */
 export function startObject(header: ObjectHeader, options: ReceiveOptions): { codec: string; data: Buffer } {
+  startHeader(header, options);
+  return { codec: header.codec, data: Buffer.allocUnsafe(Number(header.size)) };
+}
+
+/** The checks of `startObject`, without the buffer. */
+function startHeader(header: ObjectHeader, options: ReceiveOptions): void {
   const { codec } = header;
   // The contract's limit is in bytes (what a peer in another language sees), not UTF-16 units.
   const codecBytes = Buffer.byteLength(codec, 'utf8');
@@ -75,7 +82,6 @@ export function startObject(header: ObjectHeader, options: ReceiveOptions): { co
     throw new LimitExceededError(`${options.what} is ${header.size} bytes, over the limit of ${options.maxBytes} bytes (maximum object size). Split the object or raise the limit.`);
   }
   options.accept?.(Number(header.size));
-  return { codec, data: Buffer.allocUnsafe(Number(header.size)) };
 }
 
 /**
@@ -90,7 +96,7 @@ export async function receiveData(parts: AsyncIterable<ObjectPart | undefined>, 
   for await (const part of parts) {
     if (part === undefined) continue;
     if (trailer !== undefined) throw new InvalidArgumentError(`${options.what}: nothing may follow the trailer.`);
-    if (part.$case === 'header') throw new InvalidArgumentError(`${options.what}: a second header arrived in one object stream.`);
+    if (part.$case === 'header' || part.$case === 'whole') throw new InvalidArgumentError(`${options.what}: a second header arrived in one object stream.`);
     if (part.$case === 'trailer') {
       trailer = part.value;
       continue;
@@ -112,12 +118,31 @@ export async function receiveData(parts: AsyncIterable<ObjectPart | undefined>, 
 }
 
 /**
- * Reads a whole object stream (header first).
- * @throws InvalidArgumentError when the stream does not start with a header.
+ * Checks an object that came in one message, with the same checks as a streamed one.
+ * @throws InvalidArgumentError, LimitExceededError, DataCorruptedError as `startObject` and `receiveData`.
+ */
+export function receiveWhole(whole: WholeObject, options: ReceiveOptions): Payload {
+  const { codec, data, crc32c: expected } = whole;
+  startHeader({ codec, size: BigInt(data.byteLength) }, options);
+  if (expected !== 0 && crc32c(data) !== expected) {
+    throw new DataCorruptedError(`${options.what}: the checksum does not match; the object was corrupted in transit.`);
+  }
+  return { codec, data };
+}
+
+/**
+ * Reads a whole object stream: a header and what follows it, or one whole object.
+ * @throws InvalidArgumentError when the stream does not start with a header, or a whole object has company.
  */
 export async function receiveObject(parts: AsyncIterable<ObjectPart | undefined>, options: ReceiveOptions): Promise<Payload> {
   const iterator = parts[Symbol.asyncIterator]();
   const first = await iterator.next();
+  if (!first.done && first.value?.$case === 'whole') {
+    const payload = receiveWhole(first.value.value, options);
+    const next = await iterator.next();
+    if (!next.done) throw new InvalidArgumentError(`${options.what}: nothing may follow a whole object in its stream.`);
+    return payload;
+  }
   if (first.done || first.value?.$case !== 'header') {
     throw new InvalidArgumentError(`${options.what}: the stream must start with a header (codec and size).`);
   }

@@ -112,7 +112,7 @@ export class PeerClient {
       const chunkBytes = this.settings.chunkBytes;
       const capability = options?.capability ?? '';
       const requests = (async function* () {
-        yield { part: { $case: 'header' as const, value: { key, object: headerOf(payload), capability } } };
+        yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'object' as const, value: headerOf(payload) }, capability } } };
         for (const part of dataParts(payload, chunkBytes)) yield { part };
       })();
       await this.#client.set(requests, opts(signal));

@@ -3,7 +3,7 @@
  * named errors; `errorStatusMiddleware` turns them into gRPC statuses in one place.
  * @module
  */
-import type { CallContext, ServerMiddlewareCall } from 'nice-grpc';
+import { ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
 import type {
   AwaitResponse,
   GetResponse,
@@ -13,7 +13,7 @@ import type {
 } from '../../gen/proxymesh/v1/peer.js';
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
-import { objectParts, receiveData, receiveObject, startObject, type ObjectPart } from './chunks.js';
+import { objectParts, receiveData, receiveObject, receiveWhole, startObject, type ObjectPart } from './chunks.js';
 import { formatKey } from './key.js';
 import { newCapability, type PeerState } from './peer-state.js';
 import { toServerError } from './status.js';
@@ -38,6 +38,14 @@ async function* partsOf(requests: AsyncIterable<PutRequest | SetRequest>): Async
     }
     yield part as ObjectPart | undefined;
   }
+}
+
+/** `payload`, once the stream proves to hold nothing after the message that carried it whole. */
+async function onlyMessage(payload: Payload, rest: AsyncIterable<unknown>, what: string): Promise<Payload> {
+  for await (const extra of rest) {
+    if (extra !== undefined) throw new InvalidArgumentError(`${what}: nothing may follow a header that carries the whole object.`);
+  }
+  return payload;
 }
 
 function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse & AwaitResponse> {
@@ -89,7 +97,8 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       const iterator = requests[Symbol.asyncIterator]();
       const first = await iterator.next();
       const header = first.done ? undefined : first.value.part;
-      if (header?.$case !== 'header' || header.value.object === undefined) {
+      const body = header?.$case === 'header' ? header.value.payload : undefined;
+      if (header?.$case !== 'header' || body === undefined) {
         throw new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
       }
       const id = state.idOf(header.value.key);
@@ -97,8 +106,8 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
       table.checkSet(id, capability);
       const options = { maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size) };
-      const target = startObject(header.value.object, options);
-      const payload = await receiveData(partsOf({ [Symbol.asyncIterator]: () => iterator }), target, options);
+      const rest = partsOf({ [Symbol.asyncIterator]: () => iterator });
+      const payload = body.$case === 'whole' ? await onlyMessage(receiveWhole(body.value, options), rest, options.what) : await receiveData(rest, startObject(body.value, options), options);
       table.set(id, payload, capability);
       return {};
     },
@@ -107,6 +116,16 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       const id = state.idOf(request.key);
       const payload = await table.wait(id, context.signal);
       yield* streamed(payload, limits.chunkBytes);
+    },
+
+    // Filled in by the batch work; until then a clear refusal.
+    async *getBatch() {
+      yield* [];
+      throw new ServerError(Status.UNIMPLEMENTED, `Peer ${state.address} does not serve GetBatch yet; use Get per key.`);
+    },
+
+    async putBatch() {
+      throw new ServerError(Status.UNIMPLEMENTED, `Peer ${state.address} does not serve PutBatch yet; use Put per object.`);
     },
 
     async stats() {

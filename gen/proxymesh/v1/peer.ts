@@ -20,8 +20,10 @@ export const protobufFileName = "proxymesh/v1/peer.proto";
  *
  * Objects travel as a stream of messages: one header (codec tag and size), then the payload in
  * data pieces of at most 1 MiB each (peers send 1 MiB by default and accept up to 4 MiB), then
- * an optional trailer. A client in any language can be a full client, or a full peer, from this
- * file alone.
+ * an optional trailer. An object that fits in one piece may instead travel as a single
+ * WholeObject message (codec, data and checksum together); peers send small objects that way,
+ * and every receiver must accept both forms. A client in any language can be a full client, or
+ * a full peer, from this file alone.
  *
  * Errors are gRPC status codes; each RPC lists the ones it returns, and the status message is
  * an English sentence naming the key and the peer. Common to every RPC:
@@ -63,6 +65,22 @@ export interface ObjectHeader {
   size: bigint;
 }
 
+/**
+ * WholeObject is an object that travels in one message: what a header, its data pieces and
+ * its trailer say together. Senders use it for payloads of at most one piece.
+ */
+export interface WholeObject {
+  /** How the payload is encoded; as ObjectHeader.codec. */
+  codec: string;
+  /** The whole payload; its size is the object's size. At most 4 MiB. */
+  data: Buffer;
+  /**
+   * CRC-32C of `data`, as ObjectTrailer.crc32c: zero means "not computed"; a receiver must
+   * verify a non-zero value and reject a mismatch.
+   */
+  crc32c: number;
+}
+
 /** ObjectTrailer ends an object stream. */
 export interface ObjectTrailer {
   /**
@@ -73,7 +91,10 @@ export interface ObjectTrailer {
   crc32c: number;
 }
 
-/** PutRequest is one message of a Put stream: header first, then data, then optionally trailer. */
+/**
+ * PutRequest is one message of a Put stream: header first, then data, then optionally trailer;
+ * or the whole object alone.
+ */
 export interface PutRequest {
   part:
     | //
@@ -85,6 +106,9 @@ export interface PutRequest {
     | //
     /** Optional last message. */
     { $case: "trailer"; value: ObjectTrailer }
+    | //
+    /** The only message, for an object sent in one piece. */
+    { $case: "whole"; value: WholeObject }
     | undefined;
 }
 
@@ -100,7 +124,10 @@ export interface GetRequest {
   key: Key | undefined;
 }
 
-/** GetResponse is one message of a Get stream: header, data pieces, trailer. */
+/**
+ * GetResponse is one message of a Get stream: header, data pieces, trailer; or the whole
+ * object alone.
+ */
 export interface GetResponse {
   part:
     | //
@@ -112,6 +139,9 @@ export interface GetResponse {
     | //
     /** Last message. */
     { $case: "trailer"; value: ObjectTrailer }
+    | //
+    /** The only message, for an object sent in one piece. */
+    { $case: "whole"; value: WholeObject }
     | undefined;
 }
 
@@ -166,9 +196,14 @@ export interface SetHeader {
   key:
     | Key
     | undefined;
-  /** Codec and total size of the payload that follows. */
-  object:
-    | ObjectHeader
+  /** What the stream carries: exactly one of these. */
+  payload:
+    | //
+    /** Codec and total size of the payload that follows in data pieces. */
+    { $case: "object"; value: ObjectHeader }
+    | //
+    /** The whole payload; nothing follows the header. */
+    { $case: "whole"; value: WholeObject }
     | undefined;
   /** The capability NewKey returned, where the peer enforces capabilities. */
   capability: string;
@@ -199,7 +234,10 @@ export interface AwaitRequest {
   key: Key | undefined;
 }
 
-/** AwaitResponse is one message of an Await stream: header, data pieces, trailer. */
+/**
+ * AwaitResponse is one message of an Await stream: header, data pieces, trailer; or the whole
+ * object alone.
+ */
 export interface AwaitResponse {
   part:
     | //
@@ -211,6 +249,9 @@ export interface AwaitResponse {
     | //
     /** Last message. */
     { $case: "trailer"; value: ObjectTrailer }
+    | //
+    /** The only message, for an object sent in one piece. */
+    { $case: "whole"; value: WholeObject }
     | undefined;
 }
 
@@ -232,6 +273,58 @@ export interface StatsResponse {
   pendingKeys: bigint;
   /** Await calls currently waiting for a value. */
   waiters: bigint;
+}
+
+/**
+ * BatchPart is one part of the objects in a GetBatch or PutBatch call. Each object is one
+ * `whole` part, or a header, data pieces adding up to its size, and an optional trailer.
+ */
+export interface BatchPart {
+  part:
+    | //
+    /** An object in one piece. */
+    { $case: "whole"; value: WholeObject }
+    | //
+    /** The start of an object sent in pieces: codec and total size. */
+    { $case: "header"; value: ObjectHeader }
+    | //
+    /** A piece of the current object, in order, at most 4 MiB. */
+    { $case: "data"; value: Buffer }
+    | //
+    /** Optional end of the current object, with its checksum. */
+    { $case: "trailer"; value: ObjectTrailer }
+    | //
+    /** GetBatch only: the requested key holds no value. */
+    { $case: "missing"; value: BatchMissing }
+    | undefined;
+}
+
+/** BatchMissing marks a requested key that holds no value. */
+export interface BatchMissing {
+}
+
+/** GetBatchRequest names the objects to read. */
+export interface GetBatchRequest {
+  /** The keys to read, at most 10,000, all owned by the receiving peer. A key may repeat. */
+  keys: Key[];
+}
+
+/** GetBatchResponse carries the next parts of the requested objects, in key order. */
+export interface GetBatchResponse {
+  /** Parts continuing where the previous response stopped. */
+  parts: BatchPart[];
+}
+
+/** PutBatchRequest carries the next parts of the objects to store, in order. */
+export interface PutBatchRequest {
+  /** Parts continuing where the previous request stopped; no `missing` parts. */
+  parts: BatchPart[];
+}
+
+/** PutBatchResponse carries the keys of the stored objects. */
+export interface PutBatchResponse {
+  /** One new key per object, in the order the objects were sent. */
+  keys: Key[];
 }
 
 function createBaseKey(): Key {
@@ -383,6 +476,85 @@ export const ObjectHeader: MessageFns<ObjectHeader> = {
   },
 };
 
+function createBaseWholeObject(): WholeObject {
+  return { codec: "", data: Buffer.alloc(0), crc32c: 0 };
+}
+
+export const WholeObject: MessageFns<WholeObject> = {
+  encode(message: WholeObject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.codec !== "") {
+      writer.uint32(10).string(message.codec);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(18).bytes(message.data);
+    }
+    if (message.crc32c !== 0) {
+      writer.uint32(24).uint32(message.crc32c);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WholeObject {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWholeObject();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.codec = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.crc32c = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WholeObject>): WholeObject {
+    return WholeObject.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WholeObject>): WholeObject {
+    const message = createBaseWholeObject();
+    message.codec = object.codec ?? "";
+    message.data = object.data ?? Buffer.alloc(0);
+    message.crc32c = object.crc32c ?? 0;
+    return message;
+  },
+};
+
 function createBaseObjectTrailer(): ObjectTrailer {
   return { crc32c: 0 };
 }
@@ -454,6 +626,9 @@ export const PutRequest: MessageFns<PutRequest> = {
       case "trailer":
         ObjectTrailer.encode(message.part.value, writer.uint32(26).fork()).join();
         break;
+      case "whole":
+        WholeObject.encode(message.part.value, writer.uint32(34).fork()).join();
+        break;
     }
     return writer;
   },
@@ -495,6 +670,14 @@ export const PutRequest: MessageFns<PutRequest> = {
             message.part = { $case: "trailer", value: ObjectTrailer.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -528,6 +711,12 @@ export const PutRequest: MessageFns<PutRequest> = {
       case "trailer": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "trailer", value: ObjectTrailer.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "whole": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "whole", value: WholeObject.fromPartial(object.part.value) };
         }
         break;
       }
@@ -662,6 +851,9 @@ export const GetResponse: MessageFns<GetResponse> = {
       case "trailer":
         ObjectTrailer.encode(message.part.value, writer.uint32(26).fork()).join();
         break;
+      case "whole":
+        WholeObject.encode(message.part.value, writer.uint32(34).fork()).join();
+        break;
     }
     return writer;
   },
@@ -703,6 +895,14 @@ export const GetResponse: MessageFns<GetResponse> = {
             message.part = { $case: "trailer", value: ObjectTrailer.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -736,6 +936,12 @@ export const GetResponse: MessageFns<GetResponse> = {
       case "trailer": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "trailer", value: ObjectTrailer.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "whole": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "whole", value: WholeObject.fromPartial(object.part.value) };
         }
         break;
       }
@@ -1075,7 +1281,7 @@ export const NewKeyResponse: MessageFns<NewKeyResponse> = {
 };
 
 function createBaseSetHeader(): SetHeader {
-  return { key: undefined, object: undefined, capability: "" };
+  return { key: undefined, payload: undefined, capability: "" };
 }
 
 export const SetHeader: MessageFns<SetHeader> = {
@@ -1083,8 +1289,13 @@ export const SetHeader: MessageFns<SetHeader> = {
     if (message.key !== undefined) {
       Key.encode(message.key, writer.uint32(10).fork()).join();
     }
-    if (message.object !== undefined) {
-      ObjectHeader.encode(message.object, writer.uint32(18).fork()).join();
+    switch (message.payload?.$case) {
+      case "object":
+        ObjectHeader.encode(message.payload.value, writer.uint32(18).fork()).join();
+        break;
+      case "whole":
+        WholeObject.encode(message.payload.value, writer.uint32(34).fork()).join();
+        break;
     }
     if (message.capability !== "") {
       writer.uint32(26).string(message.capability);
@@ -1118,7 +1329,15 @@ export const SetHeader: MessageFns<SetHeader> = {
               break;
             }
 
-            message.object = ObjectHeader.decode(reader, reader.uint32());
+            message.payload = { $case: "object", value: ObjectHeader.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.payload = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
             continue;
           }
           case 3: {
@@ -1147,9 +1366,20 @@ export const SetHeader: MessageFns<SetHeader> = {
   fromPartial(object: DeepPartial<SetHeader>): SetHeader {
     const message = createBaseSetHeader();
     message.key = (object.key !== undefined && object.key !== null) ? Key.fromPartial(object.key) : undefined;
-    message.object = (object.object !== undefined && object.object !== null)
-      ? ObjectHeader.fromPartial(object.object)
-      : undefined;
+    switch (object.payload?.$case) {
+      case "object": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "object", value: ObjectHeader.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "whole": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "whole", value: WholeObject.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+    }
     message.capability = object.capability ?? "";
     return message;
   },
@@ -1367,6 +1597,9 @@ export const AwaitResponse: MessageFns<AwaitResponse> = {
       case "trailer":
         ObjectTrailer.encode(message.part.value, writer.uint32(26).fork()).join();
         break;
+      case "whole":
+        WholeObject.encode(message.part.value, writer.uint32(34).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1408,6 +1641,14 @@ export const AwaitResponse: MessageFns<AwaitResponse> = {
             message.part = { $case: "trailer", value: ObjectTrailer.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1441,6 +1682,12 @@ export const AwaitResponse: MessageFns<AwaitResponse> = {
       case "trailer": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "trailer", value: ObjectTrailer.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "whole": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "whole", value: WholeObject.fromPartial(object.part.value) };
         }
         break;
       }
@@ -1621,6 +1868,401 @@ export const StatsResponse: MessageFns<StatsResponse> = {
   },
 };
 
+function createBaseBatchPart(): BatchPart {
+  return { part: undefined };
+}
+
+export const BatchPart: MessageFns<BatchPart> = {
+  encode(message: BatchPart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.part?.$case) {
+      case "whole":
+        WholeObject.encode(message.part.value, writer.uint32(10).fork()).join();
+        break;
+      case "header":
+        ObjectHeader.encode(message.part.value, writer.uint32(18).fork()).join();
+        break;
+      case "data":
+        writer.uint32(26).bytes(message.part.value);
+        break;
+      case "trailer":
+        ObjectTrailer.encode(message.part.value, writer.uint32(34).fork()).join();
+        break;
+      case "missing":
+        BatchMissing.encode(message.part.value, writer.uint32(42).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchPart {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchPart();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.part = { $case: "header", value: ObjectHeader.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.part = { $case: "data", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.part = { $case: "trailer", value: ObjectTrailer.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.part = { $case: "missing", value: BatchMissing.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BatchPart>): BatchPart {
+    return BatchPart.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BatchPart>): BatchPart {
+    const message = createBaseBatchPart();
+    switch (object.part?.$case) {
+      case "whole": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "whole", value: WholeObject.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "header": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "header", value: ObjectHeader.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "data": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "data", value: object.part.value };
+        }
+        break;
+      }
+      case "trailer": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "trailer", value: ObjectTrailer.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "missing": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "missing", value: BatchMissing.fromPartial(object.part.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseBatchMissing(): BatchMissing {
+  return {};
+}
+
+export const BatchMissing: MessageFns<BatchMissing> = {
+  encode(_: BatchMissing, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchMissing {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchMissing();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BatchMissing>): BatchMissing {
+    return BatchMissing.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<BatchMissing>): BatchMissing {
+    const message = createBaseBatchMissing();
+    return message;
+  },
+};
+
+function createBaseGetBatchRequest(): GetBatchRequest {
+  return { keys: [] };
+}
+
+export const GetBatchRequest: MessageFns<GetBatchRequest> = {
+  encode(message: GetBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.keys) {
+      Key.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keys.push(Key.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetBatchRequest>): GetBatchRequest {
+    return GetBatchRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBatchRequest>): GetBatchRequest {
+    const message = createBaseGetBatchRequest();
+    message.keys = object.keys?.map((e) => Key.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetBatchResponse(): GetBatchResponse {
+  return { parts: [] };
+}
+
+export const GetBatchResponse: MessageFns<GetBatchResponse> = {
+  encode(message: GetBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.parts) {
+      BatchPart.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.parts.push(BatchPart.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetBatchResponse>): GetBatchResponse {
+    return GetBatchResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBatchResponse>): GetBatchResponse {
+    const message = createBaseGetBatchResponse();
+    message.parts = object.parts?.map((e) => BatchPart.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePutBatchRequest(): PutBatchRequest {
+  return { parts: [] };
+}
+
+export const PutBatchRequest: MessageFns<PutBatchRequest> = {
+  encode(message: PutBatchRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.parts) {
+      BatchPart.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutBatchRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutBatchRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.parts.push(BatchPart.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PutBatchRequest>): PutBatchRequest {
+    return PutBatchRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PutBatchRequest>): PutBatchRequest {
+    const message = createBasePutBatchRequest();
+    message.parts = object.parts?.map((e) => BatchPart.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBasePutBatchResponse(): PutBatchResponse {
+  return { keys: [] };
+}
+
+export const PutBatchResponse: MessageFns<PutBatchResponse> = {
+  encode(message: PutBatchResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.keys) {
+      Key.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PutBatchResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePutBatchResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keys.push(Key.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PutBatchResponse>): PutBatchResponse {
+    return PutBatchResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PutBatchResponse>): PutBatchResponse {
+    const message = createBasePutBatchResponse();
+    message.keys = object.keys?.map((e) => Key.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** PeerService stores objects in memory and fulfils deferred keys. */
 export type PeerServiceDefinition = typeof PeerServiceDefinition;
 export const PeerServiceDefinition = {
@@ -1630,7 +2272,7 @@ export const PeerServiceDefinition = {
     /**
      * Put stores one object on the receiving peer, which becomes its owner.
      * The client streams a PutRequest with the header, then data pieces, then optionally a
-     * trailer, and half-closes. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
+     * trailer, and half-closes; or one PutRequest with the whole object. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
      * mismatch), RESOURCE_EXHAUSTED.
      */
     put: {
@@ -1642,7 +2284,7 @@ export const PeerServiceDefinition = {
       options: {},
     },
     /**
-     * Get streams a stored object: one header, data pieces, one trailer.
+     * Get streams a stored object: one header, data pieces, one trailer; or one whole object.
      * Errors: NOT_FOUND (no such object, never set, or evicted), DATA_LOSS (earlier incarnation).
      */
     get: {
@@ -1692,7 +2334,8 @@ export const PeerServiceDefinition = {
     },
     /**
      * Set fulfils a deferred key, exactly once. The client streams a SetRequest with the header
-     * (which names the key), then data pieces, then optionally a trailer. The moment the last
+     * (which names the key), then data pieces, then optionally a trailer; or one SetRequest whose
+     * header carries the whole object. The moment the last
      * piece arrives, every pending Await on the key receives the value.
      * Errors: NOT_FOUND (the key was never registered or was evicted), ALREADY_EXISTS (the key
      * was set before: the first value stays), PERMISSION_DENIED (wrong capability, where
@@ -1709,7 +2352,7 @@ export const PeerServiceDefinition = {
     /**
      * Await streams the value of a key as soon as it exists: at once if it is already set,
      * otherwise the moment a Set completes (pushed, never polled). The stream is one header,
-     * data pieces and one trailer, then OK. Cancelling the call frees its state on the peer.
+     * data pieces and one trailer (or one whole object), then OK. Cancelling the call frees its state on the peer.
      * Errors: NOT_FOUND (unknown key, or evicted before it was set), DATA_LOSS (earlier
      * incarnation), UNAVAILABLE (the peer shut down while waiting), RESOURCE_EXHAUSTED (too many
      * waiters).
@@ -1731,6 +2374,37 @@ export const PeerServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * GetBatch reads many stored objects in one call. The response parts describe the requested
+     * keys in order: a key that holds a value gets one `whole` part, or a header, data pieces
+     * and an optional trailer; a key that holds none (never stored, evicted, or deferred and not
+     * yet set) gets one `missing` part. Parts are packed into responses of about 1 MiB, so a
+     * batch of small objects costs a few messages. Errors: INVALID_ARGUMENT (a malformed key, a
+     * key of another peer, more than 10,000 keys), DATA_LOSS (a key of an earlier incarnation).
+     */
+    getBatch: {
+      name: "GetBatch",
+      requestType: GetBatchRequest as typeof GetBatchRequest,
+      requestStream: false,
+      responseType: GetBatchResponse as typeof GetBatchResponse,
+      responseStream: true,
+      options: {},
+    },
+    /**
+     * PutBatch stores many objects in one call. The client streams PutBatchRequest messages
+     * whose parts give the objects in turn (each one `whole` part, or a header, data pieces and
+     * an optional trailer) and half-closes. The peer stores all of them or none, and returns
+     * their keys in order. Errors: INVALID_ARGUMENT (a malformed part, a size or checksum
+     * mismatch, a `missing` part, more than 10,000 objects), RESOURCE_EXHAUSTED.
+     */
+    putBatch: {
+      name: "PutBatch",
+      requestType: PutBatchRequest as typeof PutBatchRequest,
+      requestStream: true,
+      responseType: PutBatchResponse as typeof PutBatchResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -1738,12 +2412,12 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
   /**
    * Put stores one object on the receiving peer, which becomes its owner.
    * The client streams a PutRequest with the header, then data pieces, then optionally a
-   * trailer, and half-closes. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
+   * trailer, and half-closes; or one PutRequest with the whole object. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
    * mismatch), RESOURCE_EXHAUSTED.
    */
   put(request: AsyncIterable<PutRequest>, context: CallContext & CallContextExt): Promise<DeepPartial<PutResponse>>;
   /**
-   * Get streams a stored object: one header, data pieces, one trailer.
+   * Get streams a stored object: one header, data pieces, one trailer; or one whole object.
    * Errors: NOT_FOUND (no such object, never set, or evicted), DATA_LOSS (earlier incarnation).
    */
   get(
@@ -1768,7 +2442,8 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
   newKey(request: NewKeyRequest, context: CallContext & CallContextExt): Promise<DeepPartial<NewKeyResponse>>;
   /**
    * Set fulfils a deferred key, exactly once. The client streams a SetRequest with the header
-   * (which names the key), then data pieces, then optionally a trailer. The moment the last
+   * (which names the key), then data pieces, then optionally a trailer; or one SetRequest whose
+   * header carries the whole object. The moment the last
    * piece arrives, every pending Await on the key receives the value.
    * Errors: NOT_FOUND (the key was never registered or was evicted), ALREADY_EXISTS (the key
    * was set before: the first value stays), PERMISSION_DENIED (wrong capability, where
@@ -1778,7 +2453,7 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
   /**
    * Await streams the value of a key as soon as it exists: at once if it is already set,
    * otherwise the moment a Set completes (pushed, never polled). The stream is one header,
-   * data pieces and one trailer, then OK. Cancelling the call frees its state on the peer.
+   * data pieces and one trailer (or one whole object), then OK. Cancelling the call frees its state on the peer.
    * Errors: NOT_FOUND (unknown key, or evicted before it was set), DATA_LOSS (earlier
    * incarnation), UNAVAILABLE (the peer shut down while waiting), RESOURCE_EXHAUSTED (too many
    * waiters).
@@ -1789,18 +2464,41 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
   ): ServerStreamingMethodResult<DeepPartial<AwaitResponse>>;
   /** Stats reports what the peer holds, for operators and tests. */
   stats(request: StatsRequest, context: CallContext & CallContextExt): Promise<DeepPartial<StatsResponse>>;
+  /**
+   * GetBatch reads many stored objects in one call. The response parts describe the requested
+   * keys in order: a key that holds a value gets one `whole` part, or a header, data pieces
+   * and an optional trailer; a key that holds none (never stored, evicted, or deferred and not
+   * yet set) gets one `missing` part. Parts are packed into responses of about 1 MiB, so a
+   * batch of small objects costs a few messages. Errors: INVALID_ARGUMENT (a malformed key, a
+   * key of another peer, more than 10,000 keys), DATA_LOSS (a key of an earlier incarnation).
+   */
+  getBatch(
+    request: GetBatchRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<GetBatchResponse>>;
+  /**
+   * PutBatch stores many objects in one call. The client streams PutBatchRequest messages
+   * whose parts give the objects in turn (each one `whole` part, or a header, data pieces and
+   * an optional trailer) and half-closes. The peer stores all of them or none, and returns
+   * their keys in order. Errors: INVALID_ARGUMENT (a malformed part, a size or checksum
+   * mismatch, a `missing` part, more than 10,000 objects), RESOURCE_EXHAUSTED.
+   */
+  putBatch(
+    request: AsyncIterable<PutBatchRequest>,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<PutBatchResponse>>;
 }
 
 export interface PeerServiceClient<CallOptionsExt = {}> {
   /**
    * Put stores one object on the receiving peer, which becomes its owner.
    * The client streams a PutRequest with the header, then data pieces, then optionally a
-   * trailer, and half-closes. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
+   * trailer, and half-closes; or one PutRequest with the whole object. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
    * mismatch), RESOURCE_EXHAUSTED.
    */
   put(request: AsyncIterable<DeepPartial<PutRequest>>, options?: CallOptions & CallOptionsExt): Promise<PutResponse>;
   /**
-   * Get streams a stored object: one header, data pieces, one trailer.
+   * Get streams a stored object: one header, data pieces, one trailer; or one whole object.
    * Errors: NOT_FOUND (no such object, never set, or evicted), DATA_LOSS (earlier incarnation).
    */
   get(request: DeepPartial<GetRequest>, options?: CallOptions & CallOptionsExt): AsyncIterable<GetResponse>;
@@ -1822,7 +2520,8 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
   newKey(request: DeepPartial<NewKeyRequest>, options?: CallOptions & CallOptionsExt): Promise<NewKeyResponse>;
   /**
    * Set fulfils a deferred key, exactly once. The client streams a SetRequest with the header
-   * (which names the key), then data pieces, then optionally a trailer. The moment the last
+   * (which names the key), then data pieces, then optionally a trailer; or one SetRequest whose
+   * header carries the whole object. The moment the last
    * piece arrives, every pending Await on the key receives the value.
    * Errors: NOT_FOUND (the key was never registered or was evicted), ALREADY_EXISTS (the key
    * was set before: the first value stays), PERMISSION_DENIED (wrong capability, where
@@ -1832,7 +2531,7 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
   /**
    * Await streams the value of a key as soon as it exists: at once if it is already set,
    * otherwise the moment a Set completes (pushed, never polled). The stream is one header,
-   * data pieces and one trailer, then OK. Cancelling the call frees its state on the peer.
+   * data pieces and one trailer (or one whole object), then OK. Cancelling the call frees its state on the peer.
    * Errors: NOT_FOUND (unknown key, or evicted before it was set), DATA_LOSS (earlier
    * incarnation), UNAVAILABLE (the peer shut down while waiting), RESOURCE_EXHAUSTED (too many
    * waiters).
@@ -1840,6 +2539,29 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
   await(request: DeepPartial<AwaitRequest>, options?: CallOptions & CallOptionsExt): AsyncIterable<AwaitResponse>;
   /** Stats reports what the peer holds, for operators and tests. */
   stats(request: DeepPartial<StatsRequest>, options?: CallOptions & CallOptionsExt): Promise<StatsResponse>;
+  /**
+   * GetBatch reads many stored objects in one call. The response parts describe the requested
+   * keys in order: a key that holds a value gets one `whole` part, or a header, data pieces
+   * and an optional trailer; a key that holds none (never stored, evicted, or deferred and not
+   * yet set) gets one `missing` part. Parts are packed into responses of about 1 MiB, so a
+   * batch of small objects costs a few messages. Errors: INVALID_ARGUMENT (a malformed key, a
+   * key of another peer, more than 10,000 keys), DATA_LOSS (a key of an earlier incarnation).
+   */
+  getBatch(
+    request: DeepPartial<GetBatchRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<GetBatchResponse>;
+  /**
+   * PutBatch stores many objects in one call. The client streams PutBatchRequest messages
+   * whose parts give the objects in turn (each one `whole` part, or a header, data pieces and
+   * an optional trailer) and half-closes. The peer stores all of them or none, and returns
+   * their keys in order. Errors: INVALID_ARGUMENT (a malformed part, a size or checksum
+   * mismatch, a `missing` part, more than 10,000 objects), RESOURCE_EXHAUSTED.
+   */
+  putBatch(
+    request: AsyncIterable<DeepPartial<PutBatchRequest>>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<PutBatchResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
