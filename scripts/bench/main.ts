@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { FULL, QUICK } from './config.js';
 import { SYSTEMS, type SystemName } from './drivers/make.js';
 import { startRole, stopAll, type RoleProcess } from './lib/child.js';
+import { flagValue } from './lib/flags.js';
 import { commit, describeMachine } from './lib/machine.js';
 import { startRedis } from './lib/redis-server.js';
 import { markdownReport } from './report/markdown.js';
@@ -26,6 +27,9 @@ import { runTransfers } from './scenarios/transfers.js';
 import { runWake } from './scenarios/wake.js';
 
 const config = process.argv.includes('--quick') ? QUICK : FULL;
+// `--only=transfers,future` runs the scenarios whose names start with these words, for tuning one
+// thing at a time; such a partial run writes its report to bench-results/ only.
+const only = flagValue('only')?.split(',');
 const root = new URL('../../', import.meta.url);
 const startedAt = new Date();
 const t0 = performance.now();
@@ -57,6 +61,7 @@ async function run(): Promise<Results> {
     const errors: string[] = [];
     /** Runs a scenario; a failure is recorded and the run goes on with the next one. */
     const attempt = async <T>(name: string, fallback: T, scenario: () => Promise<T>): Promise<T> => {
+      if (only !== undefined && !only.some((o) => name.startsWith(o))) return fallback;
       log(name);
       try {
         return await scenario();
@@ -101,7 +106,7 @@ mkdirSync(out, { recursive: true });
 const jsonFile = new URL(`${startedAt.toISOString().replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}.json`, out);
 writeFileSync(jsonFile, JSON.stringify(results, null, 2));
 // A quick run is a smoke test: its report stays in bench-results/, the full run's stays in the repo.
-const reportDir = config.quick ? out : root;
+const reportDir = config.quick || only !== undefined ? out : root;
 writeFileSync(new URL('BENCHMARKS.md', reportDir), markdownReport(results));
 writeFileSync(new URL('BENCHMARKS.svg', reportDir), svgChart(results));
 log(`done in ${results.seconds.toFixed(0)} s: ${jsonFile.pathname}; ${new URL('BENCHMARKS.md', reportDir).pathname} and .svg`);
