@@ -9,7 +9,8 @@ import { PeerServiceDefinition, type PeerServiceClient, type StatsResponse } fro
 import { callScope } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
-import { dataParts, headerOf, objectParts, receiveObject, type ObjectPart } from './chunks.js';
+import { dataParts, headerOf, objectParts, travelsWhole, wholeOf, type ObjectPart } from './chunks.js';
+import { receiveObject } from './object-receiver.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import { tokenMetadata, type TlsOptions } from './security.js';
 import { fromClientError } from './status.js';
@@ -112,6 +113,10 @@ export class PeerClient {
       const chunkBytes = this.settings.chunkBytes;
       const capability = options?.capability ?? '';
       const requests = (async function* () {
+        if (travelsWhole(payload, chunkBytes)) {
+          yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'whole' as const, value: wholeOf(payload) }, capability } } };
+          return;
+        }
         yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'object' as const, value: headerOf(payload) }, capability } } };
         for (const part of dataParts(payload, chunkBytes)) yield { part };
       })();

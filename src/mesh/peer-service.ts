@@ -13,7 +13,8 @@ import type {
 } from '../../gen/proxymesh/v1/peer.js';
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
-import { objectParts, receiveData, receiveObject, receiveWhole, startObject, type ObjectPart } from './chunks.js';
+import { objectParts, type ObjectPart } from './chunks.js';
+import { ObjectReceiver, receiveObject } from './object-receiver.js';
 import { formatKey } from './key.js';
 import { newCapability, type PeerState } from './peer-state.js';
 import { toServerError } from './status.js';
@@ -38,14 +39,6 @@ async function* partsOf(requests: AsyncIterable<PutRequest | SetRequest>): Async
     }
     yield part as ObjectPart | undefined;
   }
-}
-
-/** `payload`, once the stream proves to hold nothing after the message that carried it whole. */
-async function onlyMessage(payload: Payload, rest: AsyncIterable<unknown>, what: string): Promise<Payload> {
-  for await (const extra of rest) {
-    if (extra !== undefined) throw new InvalidArgumentError(`${what}: nothing may follow a header that carries the whole object.`);
-  }
-  return payload;
 }
 
 function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse & AwaitResponse> {
@@ -106,9 +99,10 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
       table.checkSet(id, capability);
       const options = { maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size) };
-      const rest = partsOf({ [Symbol.asyncIterator]: () => iterator });
-      const payload = body.$case === 'whole' ? await onlyMessage(receiveWhole(body.value, options), rest, options.what) : await receiveData(rest, startObject(body.value, options), options);
-      table.set(id, payload, capability);
+      const receiver = new ObjectReceiver(options);
+      receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
+      for await (const part of partsOf({ [Symbol.asyncIterator]: () => iterator })) receiver.push(part);
+      table.set(id, receiver.finish(), capability);
       return {};
     },
 

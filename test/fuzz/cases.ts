@@ -397,9 +397,15 @@ async function newKey(s: Scope, kind: string): Promise<{ key: Key; capability: s
   return key === undefined ? undefined : { key, capability };
 }
 
-/** The value an Await stream carried, checked to be header, data pieces and trailer. */
+/** The value an Await stream carried, checked to be one whole object, or header, data pieces and trailer. */
 function awaited(outcome: Outcome): Buffer | string {
   const parts = outcome.responses.map((r) => AwaitResponse.decode(r).part);
+  const [first, ...others] = parts;
+  if (first?.$case === 'whole') {
+    if (others.length > 0) return `a whole object had company: ${parts.map((p) => p?.$case).join(',')}`;
+    const { data, crc32c: crc } = first.value;
+    return crc !== 0 && crc !== crc32c(data) ? 'the whole object checksum does not match the data' : data;
+  }
   const header = parts[0];
   const trailer = parts.at(-1);
   if (header?.$case !== 'header' || trailer?.$case !== 'trailer') return `the stream was not header … trailer: ${parts.map((p) => p?.$case).join(',')}`;

@@ -103,9 +103,14 @@ class WireClient {
   }
 }
 
-/** The object a Get/Await stream carried, checked to be header, data pieces, trailer in that order. */
+/** The object a Get/Await stream carried, checked to be one whole object, or header, data pieces, trailer in that order. */
 function objectOf(messages: Message[]): { codec: string; size: string; data: Buffer; crc32c: number } {
   const parts = messages.map((m) => m.part);
+  if (parts[0] === 'whole') {
+    expect(parts).toEqual(['whole']);
+    const whole = messages[0]?.whole as { codec: string; data: Buffer; crc32c: number };
+    return { codec: whole.codec, size: String(whole.data.byteLength), data: whole.data, crc32c: whole.crc32c };
+  }
   expect(parts[0]).toBe('header');
   expect(parts.at(-1)).toBe('trailer');
   expect(parts.slice(1, -1).every((p) => p === 'data')).toBe(true);
@@ -243,6 +248,41 @@ describe('the contract from the .proto alone', () => {
       const data = patternBytes(100_000, 'crc');
       const key = (await wire.clientStream('Put', put('bytes', data, crc32c(data)))).key as WireKey;
       expect(sha256(objectOf(await wire.serverStream('Get', { key })).data)).toBe(sha256(data));
+    });
+    // An object of at most one piece goes both ways as one WholeObject message; a larger one in pieces.
+    it('carries small objects whole: Put, Set, Get and Await', async () => {
+      const small = Buffer.from('one message');
+      const key = (await wire.clientStream('Put', [{ whole: { codec: 'utf8', data: small, crc32c: crc32c(small) } }])).key as WireKey;
+      const got = await wire.serverStream('Get', { key });
+      expect(got.map((m) => m.part)).toEqual(['whole']);
+      expect(objectOf(got)).toEqual({ codec: 'utf8', size: String(small.byteLength), data: small, crc32c: crc32c(small) });
+
+      const created = await wire.unary('NewKey', {});
+      const deferred = created.key as WireKey;
+      const awaiting = wire.serverStream('Await', { key: deferred });
+      await waitFor(async () => (await wire.unary('Stats', {})).waiters === '1', 'the Await is registered');
+      const header = { key: deferred, whole: { codec: 'json', data: Buffer.from('[1]'), crc32c: 0 }, capability: created.capability };
+      expect(await wire.clientStream('Set', [{ header }])).toEqual({});
+      const woke = await awaiting;
+      expect(woke.map((m) => m.part)).toEqual(['whole']);
+      expect(objectOf(woke).data.toString()).toBe('[1]');
+
+      // One byte over a piece, and the peer streams it: header, data, trailer.
+      const large = patternBytes((1 << 20) + 1, 'large');
+      const big = (await wire.clientStream('Put', put('bytes', large))).key as WireKey;
+      expect((await wire.serverStream('Get', { key: big })).map((m) => m.part)).toEqual(['header', 'data', 'data', 'trailer']);
+    });
+
+    // A whole object with company, or with a wrong checksum, is refused and stores nothing.
+    it('refuses a whole object followed by more, or with a wrong checksum', async () => {
+      const data = Buffer.from('abc');
+      const followed = await failure(wire.clientStream('Put', [{ whole: { codec: 'bytes', data, crc32c: 0 } }, { data }]));
+      expect(followed.code).toBe(status.INVALID_ARGUMENT);
+      expect(followed.details).toMatch(/nothing may follow a whole object/);
+      const corrupted = await failure(wire.clientStream('Put', [{ whole: { codec: 'bytes', data, crc32c: crc32c(Buffer.from('abd')) } }]));
+      expect(corrupted.code).toBe(status.INVALID_ARGUMENT);
+      expect(corrupted.details).toMatch(/checksum does not match/);
+      expect((await wire.unary('Stats', {})).objects).toBe('0');
     });
   });
 

@@ -72,7 +72,7 @@ describe('a Python client of a TypeScript peer', () => {
     expect(pythonProblem).toBeUndefined();
   });
 
-  // Python chunks a 5 MiB object into ≤ 1 MiB pieces (header first, trailer with a CRC-32C the peer verifies) and reads it back; TypeScript reads the same bytes and codec.
+  // Python chunks a 5 MiB object into ≤ 1 MiB pieces (header first, trailer with a CRC-32C the peer verifies) and reads it back, and a small one whole; TypeScript reads the same bytes and codec.
   it('puts an object of several pieces and gets it back; TypeScript reads it byte-identical', async () => {
     const size = 5 * MiB + 12_345;
     const expected: Payload = { codec: 'x-python-pattern', data: patternBytes(size, 'from python') };
@@ -85,6 +85,8 @@ describe('a Python client of a TypeScript peer', () => {
     expect(Math.max(...pieces)).toBeLessThanOrEqual(MiB);
     expect(pieces.reduce((a, b) => a + b, 0)).toBe(size);
     expect(await py.until('got')).toMatchObject({ identical: true, ...digest(expected) });
+    // A small object goes both ways as one WholeObject message, and comes back identical.
+    expect((await py.until('small')).identical).toBe(true);
     // A key the peer never issued: the status code a foreign client sees is NOT_FOUND.
     expect((await py.until('missing')).code).toBe('NOT_FOUND');
     await finished(py);

@@ -1,4 +1,4 @@
-/** Object streams (header, data pieces, trailer) and the CRC-32C their trailer carries; no sockets. */
+/** Object streams (one whole object, or a header, data pieces, trailer) and the CRC-32C they carry; no sockets. */
 import { describe, expect, it } from 'vitest';
 import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../../src/errors.js';
 import {
@@ -6,10 +6,9 @@ import {
   dataParts,
   headerOf,
   objectParts,
-  receiveObject,
   type ObjectPart,
-  type ReceiveOptions,
 } from '../../src/mesh/chunks.js';
+import { ObjectReceiver, receiveObject, type ReceiveOptions } from '../../src/mesh/object-receiver.js';
 import { MAX_CODEC_BYTES } from '../../src/connectors/connector-input.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
@@ -24,6 +23,7 @@ async function* stream(...parts: (ObjectPart | undefined)[]): AsyncGenerator<Obj
 const header = (size: number, codec = 'bytes'): ObjectPart => ({ $case: 'header', value: { codec, size: BigInt(size) } });
 const data = (bytes: Uint8Array | string): ObjectPart => ({ $case: 'data', value: Buffer.from(bytes) });
 const trailer = (crc: number): ObjectPart => ({ $case: 'trailer', value: { crc32c: crc } });
+const whole = (bytes: string, crc = crc32c(Buffer.from(bytes)), codec = 'bytes'): ObjectPart => ({ $case: 'whole', value: { codec, data: Buffer.from(bytes), crc32c: crc } });
 
 /** The data pieces of an object stream. */
 function pieces(parts: Iterable<ObjectPart>): Buffer[] {
@@ -54,14 +54,23 @@ describe('crc32c', () => {
 });
 
 describe('objectParts', () => {
-  // The header carries the codec tag and exact size; the trailer the checksum of every byte sent.
-  it('starts with the header and ends with a trailer carrying the CRC-32C of the payload', () => {
-    const parts = [...objectParts({ codec: 'json', data: Buffer.from('{"a":1}') })];
-    expect(parts[0]).toEqual({ $case: 'header', value: { codec: 'json', size: 7n } });
-    expect(parts.at(-1)).toEqual({ $case: 'trailer', value: { crc32c: crc32c(Buffer.from('{"a":1}')) } });
-    // Computed piece by piece, it equals the checksum of the whole.
+  // A payload of at most one piece is one message: codec, the bytes (a view, not a copy) and their checksum.
+  it('sends a payload of at most chunkBytes as one whole object', () => {
+    const data = Buffer.from('{"a":1}');
+    const parts = [...objectParts({ codec: 'json', data })];
+    expect(parts).toEqual([{ $case: 'whole', value: { codec: 'json', data, crc32c: crc32c(data) } }]);
+    expect((parts[0]?.value as { data: Buffer }).data.buffer).toBe(data.buffer);
+    expect([...objectParts({ codec: 'bytes', data: new Uint8Array(1_000) }, 1_000)].map((p) => p.$case)).toEqual(['whole']);
+    expect([...objectParts({ codec: 'bytes', data: new Uint8Array(1_001) }, 1_000)].map((p) => p.$case)).toEqual(['header', 'data', 'data', 'trailer']);
+  });
+
+  // A larger payload: the header carries the codec tag and exact size; the trailer the checksum of every byte sent.
+  it('streams a larger payload as a header, pieces and a trailer carrying the CRC-32C of the payload', () => {
     const big = patternBytes(3_000, 'crc');
-    expect([...objectParts({ codec: 'bytes', data: big }, 1_000)].at(-1)).toEqual({ $case: 'trailer', value: { crc32c: crc32c(big) } });
+    const parts = [...objectParts({ codec: 'json', data: big }, 1_000)];
+    expect(parts[0]).toEqual({ $case: 'header', value: { codec: 'json', size: 3_000n } });
+    // Computed piece by piece, it equals the checksum of the whole.
+    expect(parts.at(-1)).toEqual({ $case: 'trailer', value: { crc32c: crc32c(big) } });
     expect(headerOf({ codec: 'utf8', data: new Uint8Array(5) })).toEqual({ codec: 'utf8', size: 5n });
   });
 
@@ -82,14 +91,15 @@ describe('objectParts', () => {
   // A payload that divides evenly makes full pieces only, none empty; the default piece is 1 MiB.
   it('keeps every piece within chunkBytes', () => {
     expect(pieces(objectParts({ codec: 'bytes', data: new Uint8Array(4_096) }, 1_024)).map((p) => p.byteLength)).toEqual([1_024, 1_024, 1_024, 1_024]);
+    expect(pieces(dataParts({ codec: 'bytes', data: new Uint8Array(4_096) }, 1_024)).map((p) => p.byteLength)).toEqual([1_024, 1_024, 1_024, 1_024]);
     const big = pieces(objectParts({ codec: 'bytes', data: new Uint8Array(2 * DEFAULT_CHUNK_BYTES + 1) }));
     expect(big.map((p) => p.byteLength)).toEqual([DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_BYTES, 1]);
   });
 
-  // An empty payload is a header and a trailer, no data message at all.
+  // An empty payload is one whole object; streamed, it would be a trailer and no data message at all.
   it('sends no data piece for an empty payload', () => {
     const parts = [...objectParts({ codec: 'utf8', data: new Uint8Array(0) })];
-    expect(parts.map((p) => p.$case)).toEqual(['header', 'trailer']);
+    expect(parts.map((p) => p.$case)).toEqual(['whole']);
     expect([...dataParts({ codec: 'utf8', data: new Uint8Array(0) })].map((p) => p.$case)).toEqual(['trailer']);
   });
 });
@@ -109,6 +119,23 @@ describe('receiveObject', () => {
     expect(Buffer.from((await receiveObject(stream(header(7), data(bytes)), options)).data).toString()).toBe('checked');
     const checked = await receiveObject(stream(header(7), data('check'), data('ed'), trailer(crc32c(bytes))), options);
     expect(Buffer.from(checked.data).toString()).toBe('checked');
+  });
+
+  // A whole object is checked like a streamed one and returned as it came, without a copy.
+  it('receives a whole object', async () => {
+    const part = whole('small', undefined, 'utf8');
+    const got = await receiveObject(stream(part, undefined), options);
+    expect(got.codec).toBe('utf8');
+    expect(got.data).toBe((part.value as { data: Buffer }).data);
+    expect(Buffer.from((await receiveObject(stream(whole('unchecked', 0)), options)).data).toString()).toBe('unchecked');
+  });
+
+  // A receiver is synchronous: parts pushed one by one from event handlers give the same object.
+  it('takes parts synchronously', () => {
+    const payload = { codec: 'bytes', data: patternBytes(2_500, 'sync') };
+    const receiver = new ObjectReceiver(options);
+    for (const part of objectParts(payload, 1_000)) receiver.push(part);
+    expect(Buffer.from(receiver.finish().data).equals(payload.data)).toBe(true);
   });
 
   // An empty object is a header of size 0 and nothing else.
@@ -132,6 +159,12 @@ describe('receiveObject', () => {
     ['an empty codec tag', [header(1, ''), data('a')], InvalidArgumentError, /codec tag .* must be 1 to 64/],
     ['a codec tag over 64 characters', [header(1, 'c'.repeat(MAX_CODEC_BYTES + 1)), data('a')], InvalidArgumentError, /got 65/],
     ['a header over the size limit', [header(options.maxBytes + 1), data('a')], LimitExceededError, /1048577 bytes, over the limit of 1048576/],
+    ['a whole object with a wrong checksum', [whole('abc', crc32c(Buffer.from('abd')))], DataCorruptedError, /checksum does not match/],
+    ['a whole object with an empty codec tag', [whole('abc', undefined, '')], InvalidArgumentError, /codec tag .* must be 1 to 64/],
+    ['a whole object over the size limit', [{ $case: 'whole', value: { codec: 'bytes', data: Buffer.alloc(options.maxBytes + 1), crc32c: 0 } }], LimitExceededError, /over the limit/],
+    ['data after a whole object', [whole('abc'), data('d')], InvalidArgumentError, /nothing may follow a whole object/],
+    ['a header after a whole object', [whole('abc'), header(1)], InvalidArgumentError, /nothing may follow a whole object/],
+    ['a whole object after a header', [header(3), whole('abc')], InvalidArgumentError, /second header/],
   ])('rejects %s', async (_, parts, cls, why) => {
     const error = await receiveObject(stream(...parts), options).then(
       () => new Error('receiveObject accepted the stream'),

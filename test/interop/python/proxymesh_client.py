@@ -5,7 +5,8 @@ temporary directory, so no generated code is kept) and speaks the contract:
 
 - a key is {peer, incarnation, id}, and every call about a key goes to key.peer, its owner;
 - an object travels as one header (codec tag and size), data pieces of at most 1 MiB each,
-  and a trailer (CRC-32C of the payload, or 0 for "not computed");
+  and a trailer (CRC-32C of the payload, or 0 for "not computed"); an object of at most one
+  piece may instead travel as a single WholeObject (codec, data, CRC-32C), as peers send it;
 - failures are gRPC status codes (grpc.RpcError.code()): NOT_FOUND, ALREADY_EXISTS, ...
 
 Needs only Debian's python3-grpcio and python3-grpc-tools.
@@ -125,6 +126,11 @@ def stub(peer: str) -> Any:
     return pb_grpc.PeerServiceStub(_channels[peer])
 
 
+def whole_object(payload: Payload, checksum: bool = False) -> Any:
+    """An object of at most one piece as one message."""
+    return pb.WholeObject(codec=payload.codec, data=payload.data, crc32c=crc32c(payload.data) if checksum else 0)
+
+
 def object_stream(request_type: Any, header: Any, data: bytes, checksum: bool = False) -> Iterator[Any]:
     """The messages of an object stream: header first, then data pieces, trailer last."""
     yield request_type(header=header)
@@ -140,7 +146,14 @@ def receive_object(responses: Iterable[Any]) -> Payload:
     expected_crc = 0
     for response in responses:
         part = response.WhichOneof("part")
-        if part == "header":
+        if part == "whole" and header is None:
+            # The whole object in one message: it carries its own size and checksum.
+            header = pb.ObjectHeader(codec=response.whole.codec, size=len(response.whole.data))
+            pieces.append(response.whole.data)
+            expected_crc = response.whole.crc32c
+        elif part == "whole":
+            raise CorruptedObject("a whole object arrived inside another object's stream")
+        elif part == "header":
             header = response.header
         elif header is None:
             raise CorruptedObject("the object stream did not start with a header")
@@ -160,6 +173,9 @@ def receive_object(responses: Iterable[Any]) -> Payload:
 
 def put(peer: str, payload: Payload, checksum: bool = False) -> Key:
     """Stores an object on `peer`, which owns it from now on; returns its key."""
+    if len(payload.data) <= PIECE_BYTES:
+        response = stub(peer).Put(iter([pb.PutRequest(whole=whole_object(payload, checksum))]))
+        return Key.of(response.key)
     header = pb.ObjectHeader(codec=payload.codec, size=len(payload.data))
     response = stub(peer).Put(object_stream(pb.PutRequest, header, payload.data, checksum))
     return Key.of(response.key)
@@ -183,6 +199,10 @@ def await_key(key: Key, timeout: float | None = None) -> Payload:
 
 def set_key(key: Key, payload: Payload, capability: str = "", checksum: bool = False) -> None:
     """Fulfils a deferred key, once. ALREADY_EXISTS if it was set before (the first value stays)."""
+    if len(payload.data) <= PIECE_BYTES:
+        whole = pb.SetHeader(key=key.message(), whole=whole_object(payload, checksum), capability=capability)
+        stub(key.peer).Set(iter([pb.SetRequest(header=whole)]))
+        return
     header = pb.SetHeader(
         key=key.message(),
         object=pb.ObjectHeader(codec=payload.codec, size=len(payload.data)),

@@ -45,7 +45,7 @@ def status_of(call: Callable[[], object]) -> str:
 
 
 def roundtrip(args: dict[str, Any]) -> None:
-    """Puts a multi-piece object (with its checksum), reads it back, and reads a missing key."""
+    """Puts a multi-piece object and a whole one (with their checksums), reads them back, and reads a missing key."""
     payload = Payload(codec=args["codec"], data=pattern(args["size"], args["seed"]))
     header = mesh.pb.ObjectHeader(codec=payload.codec, size=len(payload.data))
     # The messages put() sends, as put() makes them: header, data pieces, trailer.
@@ -54,6 +54,9 @@ def roundtrip(args: dict[str, Any]) -> None:
     emit("put", key=asdict(key), first=parts[0][0], last=parts[-1][0], pieces=[size for part, size in parts if part == "data"])
     back = mesh.get(key)
     emit("got", identical=back == payload, **describe(back))
+    # A small object travels whole, one message each way.
+    small = Payload(codec="utf8", data="small, whole".encode())
+    emit("small", identical=mesh.get(mesh.put(args["peer"], small, checksum=True)) == small)
     missing = Key(peer=key.peer, incarnation=key.incarnation, id="0" * 32)
     emit("missing", code=status_of(lambda: mesh.get(missing)))
 

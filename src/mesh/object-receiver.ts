@@ -1,0 +1,133 @@
+/**
+ * Objects on the wire, receiving side: one `whole` message, or a header, data pieces and an
+ * optional trailer. A receiver takes parts one at a time, synchronously, so a gRPC stream's
+ * messages can be fed to it straight from grpc-js's `data` events with no async hop per message.
+ * Each piece is copied once into a buffer sized from the header, so a received object costs one
+ * copy and never a second whole-object concatenation. Nothing is returned before every check
+ * passed: size, limits, and the checksum when the sender gave one.
+ * @module
+ */
+import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../errors.js';
+import type { Payload } from '../connectors/protocol.js';
+import { MAX_CODEC_BYTES } from '../connectors/connector-input.js';
+import type { ObjectHeader, WholeObject } from '../../gen/proxymesh/v1/peer.js';
+import type { ObjectPart } from './chunks.js';
+import { crc32c } from './crc32c.js';
+
+/** Limits and wording for a receiver. */
+export interface ReceiveOptions {
+  /** Largest object accepted, in bytes. */
+  readonly maxBytes: number;
+  /** What is being received, for error messages ("key pm://… from peer …"). */
+  readonly what: string;
+  /** Refuses an object by its announced size before any of it is received (a peer's byte limit). */
+  readonly accept?: ((size: number) => void) | undefined;
+}
+
+/** The checks of a header (or of a whole object's codec and size) before any payload is kept. */
+function checkHeader(header: ObjectHeader, options: ReceiveOptions): void {
+  const { codec } = header;
+  // The contract's limit is in bytes (what a peer in another language sees), not UTF-16 units.
+  const codecBytes = Buffer.byteLength(codec, 'utf8');
+  if (codecBytes === 0 || codecBytes > MAX_CODEC_BYTES) {
+    throw new InvalidArgumentError(`The codec tag of ${options.what} must be 1 to ${MAX_CODEC_BYTES} bytes of UTF-8, got ${codecBytes}.`);
+  }
+  if (header.size > BigInt(options.maxBytes)) {
+    throw new LimitExceededError(`${options.what} is ${header.size} bytes, over the limit of ${options.maxBytes} bytes (maximum object size). Split the object or raise the limit.`);
+  }
+  options.accept?.(Number(header.size));
+}
+
+function checkCrc(data: Uint8Array, expected: number, options: ReceiveOptions): void {
+  // Zero means "not computed" (the contract); anything else must match.
+  if (expected !== 0 && crc32c(data) !== expected) {
+    throw new DataCorruptedError(`${options.what}: the checksum does not match; the object was corrupted in transit.`);
+  }
+}
+
+/**
+ * Checks an object that came in one message, with the same checks as a streamed one.
+ * @throws InvalidArgumentError, LimitExceededError, DataCorruptedError.
+ */
+export function receiveWhole(whole: WholeObject, options: ReceiveOptions): Payload {
+  const { codec, data } = whole;
+  checkHeader({ codec, size: BigInt(data.byteLength) }, options);
+  checkCrc(data, whole.crc32c, options);
+  return { codec, data };
+}
+
+/** One object arriving part by part. Feed it with `push`, then take the payload with `finish`. */
+export class ObjectReceiver {
+  #payload: Payload | undefined;
+  /** After the first part: receiving `pieces`, or done (`whole`, or a `trailer` arrived). */
+  #state: 'start' | 'pieces' | 'trailer' | 'whole' = 'start';
+  #received = 0;
+  #crc = 0;
+
+  constructor(readonly options: ReceiveOptions) {}
+
+  /**
+   * Takes the next part (`undefined`: a message whose oneof was unset, ignored after the start).
+   * @throws InvalidArgumentError for parts out of order, DataCorruptedError for more data than
+   *   announced, LimitExceededError for an oversized object.
+   */
+  push(part: ObjectPart | undefined): void {
+    const { what } = this.options;
+    if (this.#state === 'start') {
+      if (part?.$case === 'whole') {
+        this.#payload = receiveWhole(part.value, this.options);
+        this.#state = 'whole';
+      } else if (part?.$case === 'header') {
+        checkHeader(part.value, this.options);
+        this.#payload = { codec: part.value.codec, data: Buffer.allocUnsafe(Number(part.value.size)) };
+        this.#state = 'pieces';
+      } else {
+        throw new InvalidArgumentError(`${what}: the stream must start with a header (codec and size).`);
+      }
+      return;
+    }
+    if (part === undefined) return;
+    if (this.#state === 'whole') throw new InvalidArgumentError(`${what}: nothing may follow a whole object in its stream.`);
+    if (this.#state === 'trailer') throw new InvalidArgumentError(`${what}: nothing may follow the trailer.`);
+    if (part.$case === 'header' || part.$case === 'whole') throw new InvalidArgumentError(`${what}: a second header arrived in one object stream.`);
+    if (part.$case === 'trailer') {
+      this.#crc = part.value.crc32c;
+      this.#state = 'trailer';
+      return;
+    }
+    const data = this.#payload?.data as Buffer;
+    const piece = part.value;
+    if (piece.byteLength > data.byteLength - this.#received) {
+      throw new DataCorruptedError(`${what}: more data arrived than the ${data.byteLength} bytes its header announced.`);
+    }
+    data.set(piece, this.#received);
+    this.#received += piece.byteLength;
+  }
+
+  /**
+   * The payload, once the stream has ended.
+   * @throws InvalidArgumentError for an empty stream, DataCorruptedError for a truncated or corrupted one.
+   */
+  finish(): Payload {
+    const payload = this.#payload;
+    const { what } = this.options;
+    if (payload === undefined) throw new InvalidArgumentError(`${what}: the stream must start with a header (codec and size).`);
+    if (this.#state === 'whole') return payload;
+    const { data } = payload;
+    if (this.#received !== data.byteLength) {
+      throw new DataCorruptedError(`${what}: the stream ended after ${this.#received} of ${data.byteLength} bytes; the object was truncated in transit.`);
+    }
+    checkCrc(data, this.#crc, this.options);
+    return payload;
+  }
+}
+
+/**
+ * Reads a whole object stream: a header and what follows it, or one whole object.
+ * @throws as `ObjectReceiver.push` and `finish`.
+ */
+export async function receiveObject(parts: AsyncIterable<ObjectPart | undefined>, options: ReceiveOptions): Promise<Payload> {
+  const receiver = new ObjectReceiver(options);
+  for await (const part of parts) receiver.push(part);
+  return receiver.finish();
+}
