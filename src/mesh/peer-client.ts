@@ -5,7 +5,7 @@
  * @module
  */
 import { createClient, type Channel } from 'nice-grpc';
-import { PeerServiceDefinition, type PeerServiceClient, type StatsResponse } from '../../gen/proxymesh/v1/peer.js';
+import { type PeerServiceClient, type StatsResponse } from '../../gen/proxymesh/v1/peer.js';
 import { callScope } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
@@ -14,6 +14,7 @@ import { receiveObject } from './object-receiver.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import { tokenMetadata, type TlsOptions } from './security.js';
 import { fromClientError } from './status.js';
+import { zeroCopyDefinition } from './wire-codec.js';
 
 /** Tuning of a client. */
 export interface ClientSettings {
@@ -48,7 +49,7 @@ export class PeerClient {
     private readonly settings: ClientSettings,
   ) {
     const token = settings.token;
-    this.#client = createClient(PeerServiceDefinition, channel, token === undefined ? {} : { '*': { metadata: tokenMetadata(token) } });
+    this.#client = createClient(zeroCopyDefinition, channel, token === undefined ? {} : { '*': { metadata: tokenMetadata(token) } });
   }
 
   /** Runs one call with the right deadline, translating its failure. */

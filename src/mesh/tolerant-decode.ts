@@ -9,7 +9,7 @@
  * @module
  */
 import type { CallContext, ServerMiddlewareCall } from 'nice-grpc';
-import { PeerServiceDefinition } from '../../gen/proxymesh/v1/peer.js';
+import { zeroCopyDefinition } from './wire-codec.js';
 import { InvalidArgumentError } from '../errors.js';
 
 const MALFORMED = Symbol('malformed');
@@ -37,13 +37,13 @@ function tolerant<T, M extends Decoder<T>>(fns: M): M {
   };
 }
 
-/** The PeerService definition the peer serves: generated, with decoding that never throws. */
+/** The PeerService definition the peer serves: zero-copy codecs (wire-codec.ts), with decoding that never throws. */
 export const tolerantDefinition = {
-  ...PeerServiceDefinition,
+  ...zeroCopyDefinition,
   methods: Object.fromEntries(
-    Object.entries(PeerServiceDefinition.methods).map(([name, method]) => [name, { ...method, requestType: tolerant(method.requestType as Decoder<unknown>) }]),
+    Object.entries(zeroCopyDefinition.methods).map(([name, method]) => [name, { ...method, requestType: tolerant(method.requestType as Decoder<unknown>) }]),
   ),
-} as typeof PeerServiceDefinition;
+} as typeof zeroCopyDefinition;
 
 function refuse(message: Malformed, method: string): InvalidArgumentError {
   return new InvalidArgumentError(`A ${method} message could not be decoded as the contract's request type (${message[MALFORMED]}); nothing was changed. Send messages built from proto/proxymesh/v1/peer.proto.`);

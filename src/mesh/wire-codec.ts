@@ -1,0 +1,187 @@
+/**
+ * Encoders and decoders of the four messages that carry payloads (PutRequest, GetResponse,
+ * AwaitResponse, SetRequest), written so a payload is never copied more than it must be.
+ * ts-proto's stock encoder copies each piece three times on send (the writer, `finish()`, and
+ * nice-grpc's `Buffer.from`) and its decoder once more on receive; in a profile of a 64 MiB get
+ * that was a quarter of the peer's time (BENCHMARKS.md, Tuning §2). Here a `data` or `whole`
+ * part is laid out directly as protobuf bytes, `[tag][length][payload]`, in one buffer (one
+ * copy, which grpc-js's framing would force anyway), and decoded as a view of the received
+ * message (no copy). Every other message, and anything unusual on receive, goes through the
+ * generated code, so the wire format is exactly the contract's.
+ * @module
+ */
+import type { MessageFns } from '../../gen/proxymesh/v1/peer.js';
+import { AwaitResponse, GetResponse, Key, PeerServiceDefinition, PutRequest, SetRequest, type WholeObject } from '../../gen/proxymesh/v1/peer.js';
+import type { ObjectPart } from './chunks.js';
+
+// Field numbers of the contract, as protobuf tags (field << 3 | wire type).
+const LENGTH_DELIMITED = 2;
+const tag = (field: number, wireType = LENGTH_DELIMITED): number => (field << 3) | wireType;
+/** `data` is field 2 of all four messages; `whole` is field 4 of the three whose oneof has it. */
+const DATA = tag(2);
+const WHOLE = tag(4);
+/** In WholeObject: codec (1), data (2), crc32c (3, varint). In SetRequest: header (1); in SetHeader: key (1), whole (4), capability (3). */
+const WHOLE_CODEC = tag(1);
+const WHOLE_DATA = tag(2);
+const WHOLE_CRC = tag(3, 0);
+const SET_HEADER = tag(1);
+const HEADER_KEY = tag(1);
+const HEADER_WHOLE = tag(4);
+const HEADER_CAPABILITY = tag(3);
+
+function varintBytes(value: number): number[] {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return out;
+}
+
+/** A message in the making: chunks joined once, at the end. */
+type Chunks = Uint8Array[];
+
+const size = (chunks: Chunks): number => chunks.reduce((n, c) => n + c.byteLength, 0);
+
+/** A length-delimited field: tag and length, then its content. Proto3 leaves an empty string out. */
+function field(fieldTag: number, content: Chunks, omitEmpty = false): Chunks {
+  const length = size(content);
+  if (omitEmpty && length === 0) return [];
+  return [Uint8Array.from([fieldTag, ...varintBytes(length)]), ...content];
+}
+
+const text = (value: string): Chunks => [Buffer.from(value, 'utf8')];
+
+/**
+ * The chunks joined into one buffer that owns its whole ArrayBuffer and says so through
+ * `valueOf()`: nice-grpc's server passes what an encoder returns through `Buffer.from`, which
+ * makes a view of an ArrayBuffer but a copy of a Uint8Array. grpc-js only reads the buffer.
+ */
+function join(chunks: Chunks): Buffer {
+  const out = Buffer.allocUnsafeSlow(size(chunks));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  const backing = out.buffer;
+  Object.defineProperty(out, 'valueOf', { value: () => backing });
+  return out;
+}
+
+function wholeContent(whole: WholeObject): Chunks {
+  return [...field(WHOLE_CODEC, text(whole.codec), true), ...field(WHOLE_DATA, [whole.data], true), ...(whole.crc32c === 0 ? [] : [Uint8Array.from([WHOLE_CRC, ...varintBytes(whole.crc32c)])])];
+}
+
+/** A `data` or `whole` part as a message of PutRequest, GetResponse or AwaitResponse; else `undefined`. */
+function encodePayloadPart(part: ObjectPart | undefined): Buffer | undefined {
+  if (part?.$case === 'data') return join(field(DATA, [part.value]));
+  if (part?.$case === 'whole') return join(field(WHOLE, wholeContent(part.value)));
+  return undefined;
+}
+
+/** A SetRequest whose header carries the whole object, or a data piece; else `undefined`. */
+function encodeSetPart(part: SetRequest['part']): Buffer | undefined {
+  if (part?.$case === 'data') return join(field(DATA, [part.value]));
+  if (part?.$case !== 'header' || part.value.payload?.$case !== 'whole') return undefined;
+  const { key, payload, capability } = part.value;
+  const header = [...(key ? field(HEADER_KEY, [Key.encode(key).finish()]) : []), ...field(HEADER_WHOLE, wholeContent(payload.value)), ...field(HEADER_CAPABILITY, text(capability), true)];
+  return join(field(SET_HEADER, header));
+}
+
+/** Reads a varint of at most 32 bits at `pos`: [value, next position], or `undefined` when it is not one. */
+function readVarint(input: Uint8Array, pos: number): [number, number] | undefined {
+  let value = 0;
+  for (let i = 0; i < 5 && pos + i < input.byteLength; i++) {
+    const byte = input[pos + i] as number;
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if (byte < 0x80) return [value >>> 0, pos + i + 1];
+  }
+  return undefined;
+}
+
+/** A view of `input`'s bytes, without a copy (grpc-js hands each message over in its own buffer). */
+const view = (input: Uint8Array, start: number, end: number): Buffer => Buffer.from(input.buffer, input.byteOffset + start, end - start);
+
+/** The one length-delimited field `fieldTag` that makes up the whole of `input[start, end)`: its content range. */
+function soleField(input: Uint8Array, fieldTag: number, start = 0, end = input.byteLength): [number, number] | undefined {
+  if (input[start] !== fieldTag) return undefined;
+  const length = readVarint(input, start + 1);
+  if (length === undefined || length[1] + length[0] !== end) return undefined;
+  return [length[1], end];
+}
+
+/** WholeObject from its content, with `data` a view; `undefined` for anything the fast path does not know. */
+function decodeWhole(input: Uint8Array, start: number, end: number): WholeObject | undefined {
+  const whole: WholeObject = { codec: '', data: Buffer.alloc(0), crc32c: 0 };
+  let pos = start;
+  while (pos < end) {
+    const fieldTag = input[pos++];
+    if (fieldTag === WHOLE_CRC) {
+      const crc = readVarint(input, pos);
+      if (crc === undefined) return undefined;
+      [whole.crc32c, pos] = crc;
+      continue;
+    }
+    const length = readVarint(input, pos);
+    if (length === undefined || length[1] + length[0] > end) return undefined;
+    const [from, to] = [length[1], length[1] + length[0]];
+    if (fieldTag === WHOLE_CODEC) whole.codec = Buffer.from(input.buffer, input.byteOffset + from, to - from).toString('utf8');
+    else if (fieldTag === WHOLE_DATA) whole.data = view(input, from, to);
+    else return undefined;
+    pos = to;
+  }
+  return whole;
+}
+
+/** A `data` or `whole` part decoded as views of `input`, when that is all `input` holds. */
+function decodePayloadPart(input: Uint8Array, withWhole: boolean): ObjectPart | undefined {
+  const data = soleField(input, DATA);
+  if (data) return { $case: 'data', value: view(input, data[0], data[1]) };
+  const whole = withWhole ? soleField(input, WHOLE) : undefined;
+  const value = whole && decodeWhole(input, whole[0], whole[1]);
+  return value ? { $case: 'whole', value } : undefined;
+}
+
+type PartMessage = { part?: unknown };
+
+/** `fns` with the fast paths in front: the generated code handles every other message. */
+function zeroCopy<T extends PartMessage>(fns: MessageFns<T>, encodeFast: (part: T['part']) => Buffer | undefined, withWhole: boolean): MessageFns<T> {
+  return {
+    ...fns,
+    encode(message, writer) {
+      const bytes = writer === undefined ? encodeFast(message.part) : undefined;
+      // The BinaryWriter shape callers use: nice-grpc and grpcSerialize call `finish()` only.
+      return bytes === undefined ? fns.encode(message, writer) : ({ finish: () => bytes } as unknown as ReturnType<MessageFns<T>['encode']>);
+    },
+    decode(input, length) {
+      const fast = input instanceof Uint8Array && length === undefined ? decodePayloadPart(input, withWhole) : undefined;
+      return fast === undefined ? fns.decode(input, length) : ({ part: fast } as T);
+    },
+  };
+}
+
+/** PutRequest with zero-copy `data` and `whole` parts. */
+export const PutRequestCodec = zeroCopy(PutRequest, (part) => encodePayloadPart(part), true);
+/** GetResponse with zero-copy `data` and `whole` parts. */
+export const GetResponseCodec = zeroCopy(GetResponse, (part) => encodePayloadPart(part), true);
+/** AwaitResponse with zero-copy `data` and `whole` parts. */
+export const AwaitResponseCodec = zeroCopy(AwaitResponse, (part) => encodePayloadPart(part), true);
+/** SetRequest with zero-copy `data` parts and whole-object headers (a received whole header goes through the generated decoder). */
+export const SetRequestCodec = zeroCopy(SetRequest, encodeSetPart, false);
+
+const { methods } = PeerServiceDefinition;
+
+/** The PeerService definition with these codecs on the four payload-carrying messages: what peers serve and clients call. */
+export const zeroCopyDefinition = {
+  ...PeerServiceDefinition,
+  methods: {
+    ...methods,
+    put: { ...methods.put, requestType: PutRequestCodec },
+    get: { ...methods.get, responseType: GetResponseCodec },
+    set: { ...methods.set, requestType: SetRequestCodec },
+    await: { ...methods.await, responseType: AwaitResponseCodec },
+  },
+} as typeof PeerServiceDefinition;
