@@ -29,7 +29,8 @@ const HEADER_KEY = tag(1);
 const HEADER_WHOLE = tag(4);
 const HEADER_CAPABILITY = tag(3);
 
-function varintBytes(value: number): number[] {
+/** The bytes of a protobuf varint. */
+export function varintBytes(value: number): number[] {
   const out: number[] = [];
   let v = value;
   while (v >= 0x80) {

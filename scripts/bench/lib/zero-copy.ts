@@ -12,6 +12,7 @@
  */
 import type { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { AwaitResponse, GetResponse, PutRequest, SetRequest } from '../../../gen/proxymesh/v1/peer.js';
+import { varintBytes } from '../../../src/mesh/wire-codec.js';
 
 /** Field 2 (`data`), wire type 2 (length-delimited). */
 const DATA_TAG = 0x12;
@@ -20,20 +21,9 @@ interface Encodable<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
 }
 
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
 /** The encoded data message, in a buffer nice-grpc will view rather than copy. */
 export function encodeDataPart(payload: Uint8Array): Uint8Array {
-  const length = varint(payload.byteLength);
+  const length = varintBytes(payload.byteLength);
   const out = Buffer.allocUnsafeSlow(1 + length.length + payload.byteLength);
   out[0] = DATA_TAG;
   out.set(length, 1);
