@@ -14,6 +14,7 @@ import type { TableStats } from '../connectors/object-table.js';
 import { formatAddress, isLoopback, parseAddress } from './address.js';
 import { DEFAULT_CHUNK_BYTES } from './chunks.js';
 import { SERVER_OPTIONS } from './channel-options.js';
+import { withServerWindow } from './server-window.js';
 import { formatKey } from './key.js';
 import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
@@ -106,7 +107,7 @@ export class Peer {
     else server.with(requireToken(token, () => state.address)).add(tolerantDefinition, peerService(state));
     server.add(HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
-    const port = await server.listen(formatAddress(listen), credentials);
+    const port = await withServerWindow(() => server.listen(formatAddress(listen), credentials));
     if (!isLoopback(listen.host) && token === undefined && !usesTls(options.tls)) {
       process.emitWarning(
         `proxymesh peer listening on ${formatAddress({ ...listen, port })} with neither TLS nor a token: anyone who can reach it can read and write its objects. Set a token (PROXYMESH_TOKEN or --token) or TLS (--tls-cert/--tls-key).`,
