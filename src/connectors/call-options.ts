@@ -33,15 +33,17 @@ export function callScope(options: CallOptions | undefined, what: string): CallS
   if (options?.timeoutMs !== undefined) {
     const ms = options.timeoutMs;
     const controller = new AbortController();
-    timer = setTimeout(
-      () => controller.abort(new DeadlineExceededError(`${what} did not finish within ${ms} ms. Raise timeoutMs or check that the value is being produced.`)),
-      ms,
-    );
+    timer = setTimeout(() => controller.abort(deadlineError(what, ms)), ms);
     timer.unref();
     signals.push(controller.signal);
   }
   const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   return { signal, dispose: () => clearTimeout(timer) };
+}
+
+/** The error of a call or wait that `timeoutMs` cut short; `what` starts its message. */
+export function deadlineError(what: string, ms: number): DeadlineExceededError {
+  return new DeadlineExceededError(`${what} did not finish within ${ms} ms. Raise timeoutMs or check that the value is being produced.`);
 }
 
 /** Throws the signal's reason if it has already fired. */

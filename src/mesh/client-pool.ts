@@ -3,7 +3,7 @@
  * calls, so a connector never pays a new connection per operation.
  * @module
  */
-import { createChannel, type Channel, type ChannelCredentials } from 'nice-grpc';
+import { Channel, type ChannelCredentials } from '@grpc/grpc-js';
 import { CLIENT_CHANNEL_OPTIONS } from './channel-options.js';
 import { PeerClient, type ClientSettings } from './peer-client.js';
 import { channelCredentials } from './security.js';
@@ -23,8 +23,8 @@ export class ClientPool {
   client(address: string): PeerClient {
     let entry = this.#clients.get(address);
     if (!entry) {
-      const channel = createChannel(address, this.#credentials, CLIENT_CHANNEL_OPTIONS);
-      entry = { client: new PeerClient(address, channel, this.settings), channel };
+      const channel = new Channel(address, this.#credentials, CLIENT_CHANNEL_OPTIONS);
+      entry = { client: new PeerClient(address, channel, this.#credentials, this.settings), channel };
       this.#clients.set(address, entry);
     }
     return entry.client;

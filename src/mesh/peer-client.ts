@@ -1,18 +1,21 @@
 /**
  * A client of one remote peer: the contract's RPCs as typed async methods over a pooled
  * channel, with a deadline and an `AbortSignal` on every call and failures turned into the
- * named errors by status.ts.
+ * named errors by status.ts. Calls go straight to grpc-js (grpc-calls.ts) through the zero-copy
+ * codecs (wire-codec.ts): this is the hot path of every remote get, put, set and wake-up.
  * @module
  */
-import { createClient, type Channel } from 'nice-grpc';
-import { type PeerServiceClient, type StatsResponse } from '../../gen/proxymesh/v1/peer.js';
-import { callScope } from '../connectors/call-options.js';
+import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
+import { ClientError, Status } from 'nice-grpc';
+import type { StatsResponse } from '../../gen/proxymesh/v1/peer.js';
+import { deadlineError } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
-import { dataParts, headerOf, objectParts, travelsWhole, wholeOf, type ObjectPart } from './chunks.js';
-import { receiveObject } from './object-receiver.js';
+import { dataParts, headerOf, objectParts, travelsWhole, wholeOf } from './chunks.js';
+import { clientStream, serverStream, unary, type CallSettings, type Method } from './grpc-calls.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
-import { tokenMetadata, type TlsOptions } from './security.js';
+import { ObjectReceiver } from './object-receiver.js';
+import { callMetadata, type TlsOptions } from './security.js';
 import { fromClientError } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 
@@ -32,58 +35,89 @@ export interface ClientSettings {
   readonly tls?: TlsOptions | undefined;
 }
 
-async function* parts(responses: AsyncIterable<{ part?: ObjectPart | undefined }>): AsyncGenerator<ObjectPart | undefined> {
-  for await (const response of responses) yield response.part;
+type Methods = typeof zeroCopyDefinition.methods;
+type RequestOf<M extends keyof Methods> = Parameters<Methods[M]['requestType']['encode']>[0];
+type ResponseOf<M extends keyof Methods> = ReturnType<Methods[M]['responseType']['decode']>;
+
+/** A method of the definition as grpc-js wants it: its path, and codecs on Buffers. */
+function method<M extends keyof Methods>(name: M): Method<RequestOf<M>, ResponseOf<M>> {
+  const { requestType, responseType } = zeroCopyDefinition.methods[name];
+  return {
+    path: `/${zeroCopyDefinition.fullName}/${zeroCopyDefinition.methods[name].name}`,
+    serialize: (request) => {
+      const bytes = (requestType.encode as (r: RequestOf<M>) => { finish(): Uint8Array })(request).finish();
+      // A view, not a copy: grpc-js reads the message through Buffer methods.
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    deserialize: (bytes) => responseType.decode(bytes) as ResponseOf<M>,
+  };
 }
 
-// exactOptionalPropertyTypes: pass `signal` only when there is one.
-const opts = (signal: AbortSignal | undefined): { signal?: AbortSignal } => (signal ? { signal } : {});
+const METHODS = {
+  put: method('put'),
+  get: method('get'),
+  exists: method('exists'),
+  evict: method('evict'),
+  newKey: method('newKey'),
+  set: method('set'),
+  await: method('await'),
+  stats: method('stats'),
+};
 
 /** Typed calls to the peer at `address`. */
 export class PeerClient {
-  readonly #client: PeerServiceClient;
+  readonly #client: Client;
+  readonly #metadata: Metadata;
 
   constructor(
     readonly address: string,
     channel: Channel,
+    credentials: ChannelCredentials,
     private readonly settings: ClientSettings,
   ) {
-    const token = settings.token;
-    this.#client = createClient(zeroCopyDefinition, channel, token === undefined ? {} : { '*': { metadata: tokenMetadata(token) } });
+    // A client on the pool's channel: closing the pool closes it, never this client.
+    this.#client = new Client(address, credentials, { channelOverride: channel });
+    this.#metadata = callMetadata(settings.token);
   }
 
   /** Runs one call with the right deadline, translating its failure. */
-  async #call<T>(operation: string, key: MeshKey | undefined, options: CallOptions | undefined, defaultMs: number | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const keyText = key ? formatKey(key) : undefined;
-    const what = keyText ? `The ${operation} of key ${keyText} on peer ${this.address}` : `The ${operation} on peer ${this.address}`;
+  async #call<T>(operation: string, key: MeshKey | undefined, options: CallOptions | undefined, defaultMs: number | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
     const timeoutMs = options?.timeoutMs ?? defaultMs;
-    const scope = callScope({ signal: options?.signal, timeoutMs }, what);
+    const signal = options?.signal;
     try {
-      return await run(scope.signal);
+      return await run({ metadata: this.#metadata, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, signal });
     } catch (error) {
-      throw fromClientError(error, { peer: this.address, key: keyText, operation }, scope.signal);
-    } finally {
-      scope.dispose();
+      const keyText = key ? formatKey(key) : undefined;
+      const what = keyText ? `The ${operation} of key ${keyText} on peer ${this.address}` : `The ${operation} on peer ${this.address}`;
+      // Our own deadline reads as every connector's: what did not finish, and within how long.
+      if (timeoutMs !== undefined && !signal?.aborted && error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED) throw deadlineError(what, timeoutMs);
+      throw fromClientError(error, { peer: this.address, key: keyText, operation }, signal);
     }
+  }
+
+  /** A receiver of one object from this peer. */
+  #receiver(key: MeshKey): ObjectReceiver {
+    return new ObjectReceiver({ maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}` });
   }
 
   /** Stores a payload on this peer; returns its key. */
   put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
-    return this.#call('put', undefined, options, this.settings.transferTimeoutMs, async (signal) => {
-      const requests = (async function* (chunkBytes: number) {
+    return this.#call('put', undefined, options, this.settings.transferTimeoutMs, async (settings) => {
+      const requests = (function* (chunkBytes: number) {
         for (const part of objectParts(payload, chunkBytes)) yield { part };
       })(this.settings.chunkBytes);
-      const response = await this.#client.put(requests, opts(signal));
-      return toMeshKey(response.key);
+      return toMeshKey((await clientStream(this.#client, METHODS.put, requests, settings)).key);
     });
   }
 
   /** Reads a payload; `undefined` when the peer says NOT_FOUND. */
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     try {
-      return await this.#call('get', key, options, this.settings.transferTimeoutMs, (signal) =>
-        receiveObject(parts(this.#client.get({ key }, opts(signal))), { maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}` }),
-      );
+      return await this.#call('get', key, options, this.settings.transferTimeoutMs, async (settings) => {
+        const receiver = this.#receiver(key);
+        await serverStream(this.#client, METHODS.get, { key }, settings, (response) => receiver.push(response.part));
+        return receiver.finish();
+      });
     } catch (error) {
       if (error instanceof KeyNotFoundError) return undefined;
       throw error;
@@ -92,28 +126,28 @@ export class PeerClient {
 
   /** Whether the key holds a value. */
   exists(key: MeshKey, options?: CallOptions): Promise<boolean> {
-    return this.#call('exists check', key, options, this.settings.timeoutMs, async (signal) => (await this.#client.exists({ key }, opts(signal))).exists);
+    return this.#call('exists check', key, options, this.settings.timeoutMs, async (settings) => (await unary(this.#client, METHODS.exists, { key }, settings)).exists);
   }
 
   /** Removes the key; returns whether anything was there. */
   evict(key: MeshKey, options?: CallOptions): Promise<boolean> {
-    return this.#call('evict', key, options, this.settings.timeoutMs, async (signal) => (await this.#client.evict({ key }, opts(signal))).evicted);
+    return this.#call('evict', key, options, this.settings.timeoutMs, async (settings) => (await unary(this.#client, METHODS.evict, { key }, settings)).evicted);
   }
 
   /** Registers a deferred key on this peer. */
   newKey(options?: CallOptions): Promise<{ key: MeshKey; capability: string }> {
-    return this.#call('newKey', undefined, options, this.settings.timeoutMs, async (signal) => {
-      const response = await this.#client.newKey({}, opts(signal));
+    return this.#call('newKey', undefined, options, this.settings.timeoutMs, async (settings) => {
+      const response = await unary(this.#client, METHODS.newKey, {}, settings);
       return { key: toMeshKey(response.key), capability: response.capability };
     });
   }
 
   /** Fulfils a deferred key owned by this peer. */
   set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
-    return this.#call('set', key, options, this.settings.transferTimeoutMs, async (signal) => {
+    return this.#call('set', key, options, this.settings.transferTimeoutMs, async (settings) => {
       const chunkBytes = this.settings.chunkBytes;
       const capability = options?.capability ?? '';
-      const requests = (async function* () {
+      const requests = (function* () {
         if (travelsWhole(payload, chunkBytes)) {
           yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'whole' as const, value: wholeOf(payload) }, capability } } };
           return;
@@ -121,19 +155,21 @@ export class PeerClient {
         yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'object' as const, value: headerOf(payload) }, capability } } };
         for (const part of dataParts(payload, chunkBytes)) yield { part };
       })();
-      await this.#client.set(requests, opts(signal));
+      await clientStream(this.#client, METHODS.set, requests, settings);
     });
   }
 
   /** Waits (pushed, no polling) for a key's value; no deadline unless the caller gives one. */
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
-    return this.#call('await', key, options, undefined, (signal) =>
-      receiveObject(parts(this.#client.await({ key }, opts(signal))), { maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}` }),
-    );
+    return this.#call('await', key, options, undefined, async (settings) => {
+      const receiver = this.#receiver(key);
+      await serverStream(this.#client, METHODS.await, { key }, settings, (response) => receiver.push(response.part));
+      return receiver.finish();
+    });
   }
 
   /** The peer's counters. */
   stats(options?: CallOptions): Promise<StatsResponse> {
-    return this.#call('stats', undefined, options, this.settings.timeoutMs, (signal) => this.#client.stats({}, opts(signal)));
+    return this.#call('stats', undefined, options, this.settings.timeoutMs, (settings) => unary(this.#client, METHODS.stats, {}, settings));
   }
 }

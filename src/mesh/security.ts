@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
-import { ChannelCredentials, ServerCredentials } from '@grpc/grpc-js';
-import { Metadata, ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
+import { ChannelCredentials, Metadata, ServerCredentials } from '@grpc/grpc-js';
+import { ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
 import { InvalidArgumentError } from '../errors.js';
 
 /** TLS material, as paths to PEM files. */
@@ -65,9 +65,11 @@ export function usesTls(tls: TlsOptions | undefined): boolean {
   return tls !== undefined && (tls.cert !== undefined || tls.key !== undefined || tls.ca !== undefined);
 }
 
-/** The metadata a client sends to authenticate with a token. */
-export function tokenMetadata(token: string): Metadata {
-  return Metadata({ authorization: `Bearer ${token}` });
+/** The metadata a client sends with every call: the token when there is one (grpc-js clones it per call, so one instance serves them all). */
+export function callMetadata(token: string | undefined): Metadata {
+  const metadata = new Metadata();
+  if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
 }
 
 function tokenMatches(expected: Buffer, header: string | undefined): boolean {
