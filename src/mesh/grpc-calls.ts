@@ -3,8 +3,8 @@
  * promises over bare grpc-js. nice-grpc's per-call plumbing (a call context, an AbortController
  * and abort listeners, three async-generator hops per message) made a 100 B get 1.6–1.8× a bare
  * grpc-js unary call (BENCHMARKS.md, Tuning §5); here a call is grpc-js's own call object with
- * event listeners: messages are handed to the caller as they arrive, the deadline is grpc-js's
- * `deadline` option (no timer of ours), and a signal is listened to only when there is one.
+ * event listeners: messages are handed to the caller as they arrive, the deadline is one timer,
+ * and a signal is listened to only when there is one.
  * Failures are nice-grpc `ClientError`s, so status.ts maps them to the named errors as before.
  * @module
  */
@@ -21,40 +21,76 @@ export interface Method<Request, Response> {
 /** What every call carries. */
 export interface CallSettings {
   readonly metadata: Metadata;
-  /** When the call must be over, as `Date.now()` milliseconds; none when undefined. */
-  readonly deadline: number | undefined;
+  /** How long the call may take; no limit when undefined. */
+  readonly timeoutMs: number | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
-const options = (settings: CallSettings): { deadline?: number } => (settings.deadline === undefined ? {} : { deadline: settings.deadline });
+/** Per-call options: none. The deadline is ours (see `watch`), so grpc-js gets the shared empty object. */
+const NO_OPTIONS = {};
 
 /** A grpc-js failure as nice-grpc's `ClientError`, the one form status.ts reads. */
 function clientError(path: string, error: Partial<ServiceError>): ClientError {
   return new ClientError(path, error.code ?? Status.UNKNOWN, error.details ?? error.message ?? 'unknown error');
 }
 
-/** Cancels `call` when `signal` fires; returns the function that stops listening. */
-function cancelOnAbort(call: { cancel(): void }, signal: AbortSignal | undefined): () => void {
-  if (signal === undefined) return () => {};
-  if (signal.aborted) {
-    call.cancel();
-    return () => {};
-  }
-  const cancel = (): void => call.cancel();
-  signal.addEventListener('abort', cancel, { once: true });
-  return () => signal.removeEventListener('abort', cancel);
+/** What ends a call early: the caller's signal, or the deadline. */
+interface Watch {
+  /** Names the call to cancel; at once if the signal has already fired. */
+  attach(call: { cancel(): void }): void;
+  /** Stops watching; call once the call is over. */
+  stop(): void;
+  /** Whether the deadline cut the call short (grpc-js then reports CANCELLED). */
+  readonly timedOut: boolean;
+}
+
+/**
+ * Cancels a call when the signal fires or the timeout passes. The deadline is a timer of ours
+ * rather than grpc-js's `deadline` option: that one also sends a `grpc-timeout` header that the
+ * server parses and arms its own timer for, which measured 8% of a 100 B get; the client's timer
+ * alone bounds every call, as the design asks.
+ */
+function watch(settings: CallSettings): Watch {
+  const { signal, timeoutMs } = settings;
+  let call: { cancel(): void } | undefined;
+  const cancel = (): void => call?.cancel();
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          state.timedOut = true;
+          cancel();
+        }, timeoutMs).unref();
+  const state = {
+    timedOut: false,
+    attach(target: { cancel(): void }): void {
+      call = target;
+      if (signal?.aborted) cancel();
+      else signal?.addEventListener('abort', cancel, { once: true });
+    },
+    stop(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
+  return state;
+}
+
+/** How a call failed: our deadline, or grpc-js's status. */
+function failed(path: string, watched: Watch, error: Partial<ServiceError>): ClientError {
+  return watched.timedOut ? new ClientError(path, Status.DEADLINE_EXCEEDED, 'The call did not finish before its deadline.') : clientError(path, error);
 }
 
 /** A unary call. */
 export function unary<Request, Response>(client: Client, method: Method<Request, Response>, request: Request, settings: CallSettings): Promise<Response> {
   return new Promise((resolve, reject) => {
-    let stop = (): void => {};
-    const call = client.makeUnaryRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, options(settings), (error, response) => {
-      stop();
-      if (error || response === undefined) reject(clientError(method.path, error ?? {}));
+    const watched = watch(settings);
+    const call = client.makeUnaryRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, NO_OPTIONS, (error, response) => {
+      watched.stop();
+      if (error || response === undefined) reject(failed(method.path, watched, error ?? {}));
       else resolve(response);
     });
-    stop = cancelOnAbort(call, settings.signal);
+    watched.attach(call);
   });
 }
 
@@ -64,9 +100,10 @@ export function unary<Request, Response>(client: Client, method: Method<Request,
  */
 export function serverStream<Request, Response>(client: Client, method: Method<Request, Response>, request: Request, settings: CallSettings, onMessage: (response: Response) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const call = client.makeServerStreamRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, options(settings));
+    const watched = watch(settings);
+    const call = client.makeServerStreamRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, NO_OPTIONS);
+    watched.attach(call);
     let failure: Error | undefined;
-    const stop = cancelOnAbort(call, settings.signal);
     call.on('data', (response: Response) => {
       if (failure !== undefined) return;
       try {
@@ -78,11 +115,11 @@ export function serverStream<Request, Response>(client: Client, method: Method<R
     });
     // grpc-js emits 'error' (a status other than OK) before the stream's 'end'.
     call.on('error', (error: ServiceError) => {
-      stop();
-      reject(failure ?? clientError(method.path, error));
+      watched.stop();
+      reject(failure ?? failed(method.path, watched, error));
     });
     call.on('end', () => {
-      stop();
+      watched.stop();
       if (failure === undefined) resolve();
       else reject(failure);
     });
@@ -97,17 +134,17 @@ const drained = (call: { once(event: 'drain', listener: () => void): unknown }):
  * buffer whenever it asks to, and resolves with the response.
  */
 export async function clientStream<Request, Response>(client: Client, method: Method<Request, Response>, requests: Iterable<Request>, settings: CallSettings): Promise<Response> {
-  let stop = (): void => {};
+  const watched = watch(settings);
   let call: ClientWritableStream<Request> | undefined;
   const result = new Promise<Response>((resolve, reject) => {
-    call = client.makeClientStreamRequest(method.path, method.serialize, method.deserialize, settings.metadata, options(settings), (error, response) => {
-      stop();
-      if (error || response === undefined) reject(clientError(method.path, error ?? {}));
+    call = client.makeClientStreamRequest(method.path, method.serialize, method.deserialize, settings.metadata, NO_OPTIONS, (error, response) => {
+      watched.stop();
+      if (error || response === undefined) reject(failed(method.path, watched, error ?? {}));
       else resolve(response);
     });
   });
   const writable = call as unknown as ClientWritableStream<Request>;
-  stop = cancelOnAbort(writable, settings.signal);
+  watched.attach(writable);
   for (const request of requests) {
     if (!writable.write(request)) await Promise.race([drained(writable), result]);
   }

@@ -85,7 +85,7 @@ export class PeerClient {
     const timeoutMs = options?.timeoutMs ?? defaultMs;
     const signal = options?.signal;
     try {
-      return await run({ metadata: this.#metadata, deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, signal });
+      return await run({ metadata: this.#metadata, timeoutMs, signal });
     } catch (error) {
       const keyText = key ? formatKey(key) : undefined;
       const what = keyText ? `The ${operation} of key ${keyText} on peer ${this.address}` : `The ${operation} on peer ${this.address}`;

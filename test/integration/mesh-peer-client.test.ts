@@ -1,0 +1,82 @@
+/**
+ * The peer client's call plumbing on bare grpc-js: deadlines, cancellation by signal, and a
+ * receiver that refuses an object mid-stream; a real peer on loopback. Each test also checks
+ * that the peer let go of the call (its waiter count) and still serves.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Peer } from '../../src/index.js';
+import { DeadlineExceededError, LimitExceededError, PermissionDeniedError } from '../../src/errors.js';
+import { ClientPool } from '../../src/mesh/client-pool.js';
+import { formatKey } from '../../src/mesh/key.js';
+import { patternBytes } from '../helpers/data.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const settings = { timeoutMs: 5_000, transferTimeoutMs: 60_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 };
+
+describe('PeerClient calls', () => {
+  let peer: Peer;
+  let pool: ClientPool;
+  beforeEach(async () => {
+    peer = await Peer.start();
+    pool = new ClientPool(settings);
+  });
+  afterEach(async () => {
+    pool.close();
+    await peer.close();
+  });
+
+  const waiters = (): number => peer.stats().waiters;
+
+  // A deadline ends the call with DeadlineExceededError naming the key, the peer and the time, and frees the peer's waiter.
+  it('ends a call at its deadline', async () => {
+    const client = pool.client(peer.address);
+    const { key } = await client.newKey();
+    const error = await client.await(key, { timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toContain(formatKey(key));
+    expect((error as Error).message).toMatch(new RegExp(`on peer ${peer.address} did not finish within 50 ms`));
+    await waitFor(() => waiters() === 0, 'the peer dropped the waiter');
+  });
+
+  // A signal fired mid-call rejects with its reason; one fired before the call never reaches the peer.
+  it('cancels by signal', async () => {
+    const client = pool.client(peer.address);
+    const { key } = await client.newKey();
+    const controller = new AbortController();
+    const waiting = client.await(key, { signal: controller.signal });
+    await waitFor(() => waiters() === 1, 'the Await is registered');
+    const reason = new Error('the consumer gave up');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    await waitFor(() => waiters() === 0, 'the peer dropped the waiter');
+    const early = new Error('too late');
+    await expect(client.get(key, { signal: AbortSignal.abort(early) })).rejects.toBe(early);
+    await expect(client.put({ codec: 'bytes', data: patternBytes(3 << 20, 'never') }, { signal: AbortSignal.abort(early) })).rejects.toBe(early);
+    expect(peer.stats().objects).toBe(0);
+  });
+
+  // An object over the client's limit is refused from its header and the stream cancelled; the peer keeps serving.
+  it('refuses an oversized object mid-stream', async () => {
+    const data = patternBytes(3 << 20, 'large');
+    const key = await pool.client(peer.address).put({ codec: 'bytes', data });
+    const small = new ClientPool({ ...settings, maxObjectBytes: 1 << 20 });
+    try {
+      await expect(small.client(peer.address).get(key)).rejects.toBeInstanceOf(LimitExceededError);
+      expect(Buffer.from((await pool.client(peer.address).get(key))?.data ?? []).equals(data)).toBe(true);
+    } finally {
+      small.close();
+    }
+  });
+
+  // A streamed set (several pieces) and a whole one land intact; a status from the peer maps to its named error.
+  it('sets in pieces and whole, and maps refusals', async () => {
+    const client = pool.client(peer.address);
+    for (const data of [patternBytes((2 << 20) + 3, 'pieces'), Buffer.from('whole')]) {
+      const { key, capability } = await client.newKey();
+      await client.set(key, { codec: 'bytes', data }, { capability });
+      expect(Buffer.from((await client.get(key))?.data ?? []).equals(data)).toBe(true);
+    }
+    const { key } = await client.newKey();
+    await expect(client.set(key, { codec: 'bytes', data: Buffer.from('x') }, { capability: 'wrong' })).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+});
