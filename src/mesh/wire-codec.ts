@@ -5,8 +5,8 @@
  * nice-grpc's `Buffer.from`) and its decoder once more on receive; in a profile of a 64 MiB get
  * that was a quarter of the peer's time (BENCHMARKS.md, Tuning §2). Here a `data` or `whole`
  * part is laid out directly as protobuf bytes, `[tag][length][payload]`, in one buffer (one
- * copy, which grpc-js's framing would force anyway), and decoded as a view of the received
- * message (no copy). Every other message, and anything unusual on receive, goes through the
+ * copy; grpc-js's framing adds its own, as for any message), and decoded as a view of the
+ * received message (no copy). Every other message, and anything unusual on receive, goes through the
  * generated code, so the wire format is exactly the contract's.
  * @module
  */
@@ -41,55 +41,109 @@ export function varintBytes(value: number): number[] {
   return out;
 }
 
-/** A message in the making: chunks joined once, at the end. */
-type Chunks = Uint8Array[];
+const varintSize = (value: number): number => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
 
-const size = (chunks: Chunks): number => chunks.reduce((n, c) => n + c.byteLength, 0);
-
-/** A length-delimited field: tag and length, then its content. Proto3 leaves an empty string out. */
-function field(fieldTag: number, content: Chunks, omitEmpty = false): Chunks {
-  const length = size(content);
-  if (omitEmpty && length === 0) return [];
-  return [Uint8Array.from([fieldTag, ...varintBytes(length)]), ...content];
+/** Writes a varint (below 2^32) at `pos`; returns the position after it. */
+function writeVarint(out: Buffer, pos: number, value: number): number {
+  let v = value;
+  let at = pos;
+  while (v >= 0x80) {
+    out[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[at++] = v;
+  return at;
 }
 
-const text = (value: string): Chunks => [Buffer.from(value, 'utf8')];
+/** Size of a length-delimited field with `length` bytes of content; proto3 leaves an empty one out when `omitEmpty`. */
+const fieldSize = (length: number, omitEmpty = false): number => (omitEmpty && length === 0 ? 0 : 1 + varintSize(length) + length);
+
+/** Writes a field's tag and length at `pos`; returns where its content goes. */
+function writeFieldHead(out: Buffer, pos: number, fieldTag: number, length: number): number {
+  out[pos] = fieldTag;
+  return writeVarint(out, pos + 1, length);
+}
+
+/** Messages at least this large are built so nice-grpc's `Buffer.from` views them; smaller ones are cheaper to copy. */
+const VIEWED_BYTES = 64 * 1024;
 
 /**
- * The chunks joined into one buffer that owns its whole ArrayBuffer and says so through
+ * A buffer for one message. A large one owns its whole ArrayBuffer and says so through
  * `valueOf()`: nice-grpc's server passes what an encoder returns through `Buffer.from`, which
- * makes a view of an ArrayBuffer but a copy of a Uint8Array. grpc-js only reads the buffer.
+ * makes a view of an ArrayBuffer but a copy of a Uint8Array. A small one comes from Node's pool.
+ * grpc-js only reads it.
  */
-function join(chunks: Chunks): Buffer {
-  const out = Buffer.allocUnsafeSlow(size(chunks));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+function allocate(size: number): Buffer {
+  if (size < VIEWED_BYTES) return Buffer.allocUnsafe(size);
+  const out = Buffer.allocUnsafeSlow(size);
   const backing = out.buffer;
   Object.defineProperty(out, 'valueOf', { value: () => backing });
   return out;
 }
 
-function wholeContent(whole: WholeObject): Chunks {
-  return [...field(WHOLE_CODEC, text(whole.codec), true), ...field(WHOLE_DATA, [whole.data], true), ...(whole.crc32c === 0 ? [] : [Uint8Array.from([WHOLE_CRC, ...varintBytes(whole.crc32c)])])];
+/** WholeObject's content: its size, and how to write it. */
+function wholeLayout(whole: WholeObject): { size: number; write(out: Buffer, pos: number): number } {
+  const codecBytes = Buffer.byteLength(whole.codec, 'utf8');
+  const { data, crc32c } = whole;
+  const size = fieldSize(codecBytes, true) + fieldSize(data.byteLength, true) + (crc32c === 0 ? 0 : 1 + varintSize(crc32c));
+  return {
+    size,
+    write(out, start) {
+      let pos = start;
+      if (codecBytes > 0) {
+        pos = writeFieldHead(out, pos, WHOLE_CODEC, codecBytes);
+        pos += out.write(whole.codec, pos, 'utf8');
+      }
+      if (data.byteLength > 0) {
+        pos = writeFieldHead(out, pos, WHOLE_DATA, data.byteLength);
+        out.set(data, pos);
+        pos += data.byteLength;
+      }
+      if (crc32c !== 0) {
+        out[pos] = WHOLE_CRC;
+        pos = writeVarint(out, pos + 1, crc32c);
+      }
+      return pos;
+    },
+  };
+}
+
+/** A data piece as a message of any of the four: `[tag][length][piece]`. */
+function encodeData(piece: Uint8Array): Buffer {
+  const out = allocate(fieldSize(piece.byteLength));
+  out.set(piece, writeFieldHead(out, 0, DATA, piece.byteLength));
+  return out;
 }
 
 /** A `data` or `whole` part as a message of PutRequest, GetResponse or AwaitResponse; else `undefined`. */
 function encodePayloadPart(part: ObjectPart | undefined): Buffer | undefined {
-  if (part?.$case === 'data') return join(field(DATA, [part.value]));
-  if (part?.$case === 'whole') return join(field(WHOLE, wholeContent(part.value)));
-  return undefined;
+  if (part?.$case === 'data') return encodeData(part.value);
+  if (part?.$case !== 'whole') return undefined;
+  const whole = wholeLayout(part.value);
+  const out = allocate(fieldSize(whole.size));
+  whole.write(out, writeFieldHead(out, 0, WHOLE, whole.size));
+  return out;
 }
 
 /** A SetRequest whose header carries the whole object, or a data piece; else `undefined`. */
 function encodeSetPart(part: SetRequest['part']): Buffer | undefined {
-  if (part?.$case === 'data') return join(field(DATA, [part.value]));
+  if (part?.$case === 'data') return encodeData(part.value);
   if (part?.$case !== 'header' || part.value.payload?.$case !== 'whole') return undefined;
   const { key, payload, capability } = part.value;
-  const header = [...(key ? field(HEADER_KEY, [Key.encode(key).finish()]) : []), ...field(HEADER_WHOLE, wholeContent(payload.value)), ...field(HEADER_CAPABILITY, text(capability), true)];
-  return join(field(SET_HEADER, header));
+  const keyBytes = key ? Key.encode(key).finish() : undefined;
+  const capabilityBytes = Buffer.byteLength(capability, 'utf8');
+  const whole = wholeLayout(payload.value);
+  const headerSize = (keyBytes ? fieldSize(keyBytes.byteLength) : 0) + fieldSize(whole.size) + fieldSize(capabilityBytes, true);
+  const out = allocate(fieldSize(headerSize));
+  let pos = writeFieldHead(out, 0, SET_HEADER, headerSize);
+  if (keyBytes) {
+    pos = writeFieldHead(out, pos, HEADER_KEY, keyBytes.byteLength);
+    out.set(keyBytes, pos);
+    pos += keyBytes.byteLength;
+  }
+  pos = whole.write(out, writeFieldHead(out, pos, HEADER_WHOLE, whole.size));
+  if (capabilityBytes > 0) out.write(capability, writeFieldHead(out, pos, HEADER_CAPABILITY, capabilityBytes), 'utf8');
+  return out;
 }
 
 /** Reads a varint of at most 32 bits at `pos`: [value, next position], or `undefined` when it is not one. */

@@ -55,6 +55,9 @@ describe('token authentication', () => {
     const allowed = connector({ peer: peer.address, token: 's3cret' });
     const key = await allowed.put(utf8('inside'));
     expect(text(await allowed.get(key))).toBe('inside');
+    // Small gets and awaits, which the peer answers on its fast path, are refused the same way.
+    expect(await failure(connector({ peer: peer.address }).get(key))).toBeInstanceOf(PermissionDeniedError);
+    expect(await failure(connector({ peer: peer.address, token: 'wrong' }).awaitKey(key))).toBeInstanceOf(PermissionDeniedError);
 
     const health = createClient(HealthDefinition, createChannel(peer.address));
     expect((await health.check({ service: '' })).status).toBe(1); // SERVING, no token needed
