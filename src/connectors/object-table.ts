@@ -89,6 +89,22 @@ export class ObjectTable {
   put(payload: Payload): string {
     this.#open();
     this.checkRoom(payload.data.byteLength);
+    return this.#store(payload);
+  }
+
+  /**
+   * Stores several payloads under new ids, all or none: the byte limit is checked for their
+   * total before any is stored.
+   * @returns the ids, in the order of `payloads`.
+   * @throws LimitExceededError when together they would pass the byte limit.
+   */
+  putAll(payloads: readonly Payload[]): string[] {
+    this.#open();
+    this.checkRoom(payloads.reduce((sum, p) => sum + p.data.byteLength, 0));
+    return payloads.map((payload) => this.#store(payload));
+  }
+
+  #store(payload: Payload): string {
     const id = newObjectId();
     this.#entries.set(id, payload);
     this.#bytes += payload.data.byteLength;
