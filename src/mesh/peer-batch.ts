@@ -6,7 +6,7 @@
  */
 import type { GetBatchRequest, GetBatchResponse, PutBatchRequest, PutBatchResponse } from '../../gen/proxymesh/v1/peer.js';
 import type { Payload } from '../connectors/protocol.js';
-import { InvalidArgumentError, ProxyMeshError } from '../errors.js';
+import { InvalidArgumentError, LimitExceededError, ProxyMeshError } from '../errors.js';
 import { BatchAssembler, MAX_BATCH_OBJECTS, batchMessages } from './batch-parts.js';
 import type { PeerState } from './peer-state.js';
 
@@ -51,14 +51,20 @@ export async function* getBatch(state: PeerState, request: GetBatchRequest): Asy
 export async function putBatch(state: PeerState, requests: AsyncIterable<PutBatchRequest>): Promise<PutBatchResponse> {
   const { table, limits } = state;
   let total = 0;
+  const what = (index: number): string => `Object ${index} of a PutBatch to peer ${state.address} (nothing of the batch was stored)`;
   const assembler = new BatchAssembler({
     maxBytes: limits.maxObjectBytes,
     maxObjects: MAX_BATCH_OBJECTS,
     allowMissing: false,
-    what: (index) => `Object ${index} of a PutBatch to peer ${state.address} (nothing of the batch was stored)`,
+    what,
     // Refuse from the headers, as Put does: a doomed batch is not received in full.
     accept: (size) => {
-      table.checkRoom(total + size);
+      try {
+        table.checkRoom(total + size);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new LimitExceededError(`${what(assembler.objects.length)}: the batch's objects so far add up to ${total + size} bytes. ${message}`, { cause: error });
+      }
       total += size;
     },
   });
