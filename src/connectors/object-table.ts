@@ -101,11 +101,12 @@ export class ObjectTable {
   putAll(payloads: readonly Payload[]): string[] {
     this.#open();
     this.checkRoom(payloads.reduce((sum, p) => sum + p.data.byteLength, 0));
-    return payloads.map((payload) => this.#store(payload));
+    // One call for all the random ids: a call each cost more than storing the objects.
+    const random = randomBytes(16 * payloads.length);
+    return payloads.map((payload, i) => this.#store(payload, random.toString('hex', 16 * i, 16 * i + 16)));
   }
 
-  #store(payload: Payload): string {
-    const id = newObjectId();
+  #store(payload: Payload, id = newObjectId()): string {
     this.#entries.set(id, payload);
     this.#bytes += payload.data.byteLength;
     return id;

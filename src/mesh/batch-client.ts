@@ -4,11 +4,11 @@
  * @module
  */
 import { createClient, type Channel, type Client } from 'nice-grpc';
-import { GetBatchRequest, GetBatchResponse, PeerServiceDefinition, PutBatchRequest, PutBatchResponse } from '../../gen/proxymesh/v1/peer.js';
+import { GetBatchRequest, PeerServiceDefinition, PutBatchRequest, PutBatchResponse } from '../../gen/proxymesh/v1/peer.js';
 import { callScope } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
-import { encodeBatchMessage } from './batch-codec.js';
+import { decodeBatchMessage, encodeBatchMessage } from './batch-codec.js';
 import { BatchAssembler, MAX_BATCH_OBJECTS, batchMessages } from './batch-parts.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import type { ClientSettings } from './peer-client.js';
@@ -26,7 +26,7 @@ const BatchDefinition = {
     requestSerialize: (message: GetBatchRequest) => GetBatchRequest.encode(message).finish(),
     requestDeserialize: (bytes: Uint8Array) => GetBatchRequest.decode(bytes),
     responseSerialize: encodeBatchMessage,
-    responseDeserialize: (bytes: Uint8Array) => GetBatchResponse.decode(bytes),
+    responseDeserialize: decodeBatchMessage,
     options: {},
   },
   putBatch: {

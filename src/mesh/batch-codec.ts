@@ -140,3 +140,122 @@ export function withBatchEncoder<D extends typeof PeerServiceDefinition>(definit
   const fast = { ...GetBatchResponse, fromPartial: (message: GetBatchResponse) => message, encode: (message: GetBatchResponse) => ({ finish: () => encodeBatchMessage(message) }) };
   return { ...definition, methods: { ...definition.methods, getBatch: { ...definition.methods.getBatch, responseType: fast } } };
 }
+
+/** Reads protobuf fields from one buffer, handing out `bytes` fields as views into it. */
+class Reader {
+  offset: number;
+  constructor(
+    readonly buffer: Buffer,
+    start = 0,
+    readonly end = buffer.byteLength,
+  ) {
+    this.offset = start;
+  }
+
+  get done(): boolean {
+    return this.offset >= this.end;
+  }
+
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.offset >= this.end) throw new Error('a varint runs past the end of its message');
+      const byte = this.buffer[this.offset++] ?? 0;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 0x80;
+      if (scale > 2 ** 63) throw new Error('a varint is longer than 10 bytes');
+    }
+  }
+
+  /** A length-delimited field's bounds; the reader moves past it. */
+  delimited(): { start: number; end: number } {
+    const length = this.varint();
+    const start = this.offset;
+    if (length > this.end - start) throw new Error('a field runs past the end of its message');
+    this.offset = start + length;
+    return { start, end: this.offset };
+  }
+
+  view(): Buffer {
+    const { start, end } = this.delimited();
+    return this.buffer.subarray(start, end);
+  }
+
+  text(): string {
+    const { start, end } = this.delimited();
+    return this.buffer.toString('utf8', start, end);
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 2) this.delimited();
+    else if (wireType === 1 || wireType === 5) this.offset += wireType === 1 ? 8 : 4;
+    else throw new Error(`wire type ${wireType} is not used by this contract`);
+    if (this.offset > this.end) throw new Error('a field runs past the end of its message');
+  }
+
+  /** Each field of the message: `read(field, wireType)` returns whether it consumed it. */
+  fields(read: (field: number, wireType: number) => boolean): void {
+    while (!this.done) {
+      const tag = this.varint();
+      if (!read(Math.floor(tag / 8), tag % 8)) this.skip(tag % 8);
+    }
+  }
+
+  /** A nested message's reader; this one moves past it. */
+  nested(): Reader {
+    const { start, end } = this.delimited();
+    return new Reader(this.buffer, start, end);
+  }
+}
+
+function decodePart(r: Reader): BatchPart {
+  let part: BatchPart['part'];
+  r.fields((field, wireType) => {
+    if (wireType !== 2 || field < 1 || field > 5) return false;
+    if (field === 3) {
+      part = { $case: 'data', value: r.view() };
+      return true;
+    }
+    const inner = r.nested();
+    let codec = '';
+    let data: Buffer = Buffer.alloc(0);
+    let number = 0;
+    inner.fields((f, w) => {
+      if (f === 1 && w === 2 && (field === 1 || field === 2)) codec = inner.text();
+      else if (f === 2 && w === 2 && field === 1) data = inner.view();
+      else if (f === 3 && w === 0 && field === 1) number = inner.varint();
+      else if (f === 2 && w === 0 && field === 2) number = inner.varint();
+      else if (f === 1 && w === 0 && field === 4) number = inner.varint();
+      else return false;
+      return true;
+    });
+    if (field === 1) part = { $case: 'whole', value: { codec, data, crc32c: number >>> 0 } };
+    else if (field === 2) part = { $case: 'header', value: { codec, size: BigInt(number) } };
+    else if (field === 4) part = { $case: 'trailer', value: { crc32c: number >>> 0 } };
+    else part = { $case: 'missing', value: {} };
+    return true;
+  });
+  return { part };
+}
+
+/**
+ * Decodes a GetBatchResponse whose `data` fields are views into `bytes`, not copies: for a
+ * client, whose values are handed over together, one copy fewer per object. (A peer decodes
+ * with the generated decoder, which copies, so a stored object never pins a whole message.)
+ * @param bytes - the encoded message.
+ * @returns the message, as the generated decoder would give it.
+ * @throws Error when the bytes are not a well-formed message.
+ */
+export function decodeBatchMessage(bytes: Uint8Array): GetBatchResponse {
+  const r = new Reader(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const parts: BatchPart[] = [];
+  r.fields((field, wireType) => {
+    if (field !== 1 || wireType !== 2) return false;
+    parts.push(decodePart(r.nested()));
+    return true;
+  });
+  return { parts };
+}

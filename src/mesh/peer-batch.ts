@@ -56,6 +56,7 @@ export async function putBatch(state: PeerState, requests: AsyncIterable<PutBatc
     maxBytes: limits.maxObjectBytes,
     maxObjects: MAX_BATCH_OBJECTS,
     allowMissing: false,
+    remember: true,
     what,
     // Refuse from the headers, as Put does: a doomed batch is not received in full.
     accept: (size) => {
