@@ -114,9 +114,11 @@ interface Open {
  * the object; what it has assembled is then to be dropped.
  */
 export class BatchAssembler {
+  /** The objects completed so far, in order. */
   readonly objects: (Payload | undefined)[] = [];
   #open: Open | undefined;
 
+  /** @param options - limits, whether `missing` parts are allowed, and how errors name an object. */
   constructor(private readonly options: AssembleOptions) {}
 
   /**
