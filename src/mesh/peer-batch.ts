@@ -27,8 +27,8 @@ function idAt(state: PeerState, key: unknown, index: number): string {
 /**
  * Answers a GetBatch: every key is checked before anything is sent, then the values (read at
  * once, so the answer is one moment's view of the table) stream back packed in key order.
- * @throws InvalidArgumentError for more than 10,000 keys or a malformed key, or a key of another peer.
- * @throws KeyLostError for a key of an earlier incarnation.
+ * @throws InvalidArgumentError for more than 10,000 keys or a malformed key.
+ * @throws KeyLostError for a key of an earlier incarnation (as Get, also for a key made by another peer).
  */
 export async function* getBatch(state: PeerState, request: GetBatchRequest): AsyncGenerator<GetBatchResponse> {
   const { keys } = request;
