@@ -88,7 +88,9 @@ export class BatchClient {
   }
 
   /**
-   * Reads keys owned by this peer: one GetBatch per 10,000, concurrently.
+   * Reads keys owned by this peer: one GetBatch per 10,000, concurrently. Small values are
+   * views into the response message (about 1 MiB) that carried them, not copies: keeping one
+   * keeps its message alive.
    * @returns the values in the order of `keys`; `undefined` where a key holds no value.
    * @throws KeyLostError when a key names an earlier incarnation of the peer.
    * @throws DataCorruptedError when an object arrives damaged.
