@@ -23,6 +23,7 @@ import { PeerThread } from '../mesh/peer-thread.js';
 import type { PeerClient } from '../mesh/peer-client.js';
 import { callSignal, throwIfAborted } from './call-options.js';
 import { checkPayload } from './connector-input.js';
+import { fetchGroups, groupByOwner } from './owner-groups.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, Payload } from './protocol.js';
 
@@ -153,7 +154,11 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<MeshKey[]> {
     for (const p of payloads) checkPayload(p, 'MeshConnector');
-    return Promise.all(payloads.map((p) => this.put(p, options)));
+    if (payloads.length === 0) return [];
+    // One PutBatch (or one thread message), stored all or none, instead of a call per object.
+    if (this.#options.peer !== undefined) return this.#pool.batch(this.#options.peer).putBatch(payloads, options);
+    const peer = await this.#embedded();
+    return (await peer.putBatch(payloads)).map((id) => ({ peer: peer.address, incarnation: peer.incarnation, id }));
   }
 
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
@@ -162,7 +167,12 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   }
 
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
-    return Promise.all(keys.map((k) => this.get(k, options)));
+    // One GetBatch per owner, all at once; keys of a peer in this process are read from memory.
+    const groups = groupByOwner(keys.map((k) => this.#route(k)), (r) => (r.local ? `local ${r.local.incarnation}` : `remote ${r.key.peer}`));
+    return fetchGroups(keys.length, groups, (routes) => {
+      const [first] = routes;
+      return first.local ? first.local.getBatch(routes.map((r) => r.key.id)) : this.#pool.batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
+    });
   }
 
   async exists(key: MeshKey, options?: CallOptions): Promise<boolean> {

@@ -89,7 +89,24 @@ export class ObjectTable {
   put(payload: Payload): string {
     this.#open();
     this.checkRoom(payload.data.byteLength);
-    const id = newObjectId();
+    return this.#store(payload);
+  }
+
+  /**
+   * Stores several payloads under new ids, all or none: the byte limit is checked for their
+   * total before any is stored.
+   * @returns the ids, in the order of `payloads`.
+   * @throws LimitExceededError when together they would pass the byte limit.
+   */
+  putAll(payloads: readonly Payload[]): string[] {
+    this.#open();
+    this.checkRoom(payloads.reduce((sum, p) => sum + p.data.byteLength, 0));
+    // One call for all the random ids: a call each cost more than storing the objects.
+    const random = randomBytes(16 * payloads.length);
+    return payloads.map((payload, i) => this.#store(payload, random.toString('hex', 16 * i, 16 * i + 16)));
+  }
+
+  #store(payload: Payload, id = newObjectId()): string {
     this.#entries.set(id, payload);
     this.#bytes += payload.data.byteLength;
     return id;

@@ -4,13 +4,14 @@
  * @module
  */
 import { Channel, type ChannelCredentials } from '@grpc/grpc-js';
+import { BatchClient } from './batch-client.js';
 import { CLIENT_CHANNEL_OPTIONS } from './channel-options.js';
 import { PeerClient, type ClientSettings } from './peer-client.js';
 import { channelCredentials } from './security.js';
 
 /** Clients by peer address; `close()` closes every channel. */
 export class ClientPool {
-  readonly #clients = new Map<string, { client: PeerClient; channel: Channel }>();
+  readonly #clients = new Map<string, { client: PeerClient; channel: Channel; batch?: BatchClient }>();
 
   readonly #credentials: ChannelCredentials;
 
@@ -28,6 +29,13 @@ export class ClientPool {
       this.#clients.set(address, entry);
     }
     return entry.client;
+  }
+
+  /** The batch client of the peer at `address`, on the same channel as `client(address)`. */
+  batch(address: string): BatchClient {
+    this.client(address);
+    const entry = this.#clients.get(address)!;
+    return (entry.batch ??= new BatchClient(address, entry.channel, this.settings));
   }
 
   /** Closes every channel; calls in flight on them fail. */

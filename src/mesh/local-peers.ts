@@ -14,6 +14,10 @@ export interface LocalPeer {
   readonly incarnation: string;
   put(payload: Payload): Promise<string>;
   get(id: string): Promise<Payload | undefined>;
+  /** Stores payloads all or none (the byte limit applies to their total); returns their ids in order. */
+  putBatch(payloads: readonly Payload[]): Promise<string[]>;
+  /** The payloads of ids, in order; `undefined` where an id holds none. */
+  getBatch(ids: readonly string[]): Promise<(Payload | undefined)[]>;
   exists(id: string): Promise<boolean>;
   evict(id: string): Promise<boolean>;
   /** Registers a deferred key; returns its id and the capability its `set` requires. */
@@ -32,6 +36,8 @@ export function tablePeer(identity: { readonly address: string; readonly incarna
     incarnation: identity.incarnation,
     put: async (payload) => table.put(payload),
     get: async (id) => table.get(id),
+    putBatch: async (payloads) => table.putAll(payloads),
+    getBatch: async (ids) => ids.map((id) => table.get(id)),
     exists: async (id) => table.exists(id),
     evict: async (id) => table.evict(id),
     newKey: async () => {

@@ -56,6 +56,15 @@ export function receiveWhole(whole: WholeObject, options: ReceiveOptions): Paylo
   return { codec, data };
 }
 
+/**
+ * Checks a header and makes the buffer its pieces go into.
+ * @throws InvalidArgumentError for a bad codec tag, LimitExceededError for an oversized object.
+ */
+export function startObject(header: ObjectHeader, options: ReceiveOptions): { codec: string; data: Buffer } {
+  checkHeader(header, options);
+  return { codec: header.codec, data: Buffer.allocUnsafe(Number(header.size)) };
+}
+
 /** One object arriving part by part. Feed it with `push`, then take the payload with `finish`. */
 export class ObjectReceiver {
   #payload: Payload | undefined;
@@ -78,8 +87,7 @@ export class ObjectReceiver {
         this.#payload = receiveWhole(part.value, this.options);
         this.#state = 'whole';
       } else if (part?.$case === 'header') {
-        checkHeader(part.value, this.options);
-        this.#payload = { codec: part.value.codec, data: Buffer.allocUnsafe(Number(part.value.size)) };
+        this.#payload = startObject(part.value, this.options);
         this.#state = 'pieces';
       } else {
         throw new InvalidArgumentError(`${what}: the stream must start with a header (codec and size).`);

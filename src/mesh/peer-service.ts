@@ -3,7 +3,7 @@
  * named errors; `errorStatusMiddleware` turns them into gRPC statuses in one place.
  * @module
  */
-import { ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
+import type { CallContext, ServerMiddlewareCall } from 'nice-grpc';
 import type {
   AwaitResponse,
   GetResponse,
@@ -16,6 +16,7 @@ import type { Payload } from '../connectors/protocol.js';
 import { objectParts, type ObjectPart } from './chunks.js';
 import { ObjectReceiver, receiveObject } from './object-receiver.js';
 import { formatKey } from './key.js';
+import { getBatch, putBatch } from './peer-batch.js';
 import { newCapability, type PeerState } from './peer-state.js';
 import { toServerError } from './status.js';
 
@@ -112,15 +113,8 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       yield* streamed(payload, limits.chunkBytes);
     },
 
-    // Filled in by the batch work; until then a clear refusal.
-    async *getBatch() {
-      yield* [];
-      throw new ServerError(Status.UNIMPLEMENTED, `Peer ${state.address} does not serve GetBatch yet; use Get per key.`);
-    },
-
-    async putBatch() {
-      throw new ServerError(Status.UNIMPLEMENTED, `Peer ${state.address} does not serve PutBatch yet; use Put per object.`);
-    },
+    getBatch: (request) => getBatch(state, request),
+    putBatch: (requests) => putBatch(state, requests),
 
     async stats() {
       const s = table.stats();

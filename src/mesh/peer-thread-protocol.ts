@@ -17,12 +17,14 @@ export interface WirePayload {
 export type PeerThreadRequest =
   | { readonly id: number; readonly op: 'put'; readonly payload: WirePayload }
   | { readonly id: number; readonly op: 'get' | 'exists' | 'evict' | 'wait'; readonly objectId: string }
+  | { readonly id: number; readonly op: 'putBatch'; readonly payloads: readonly WirePayload[] }
+  | { readonly id: number; readonly op: 'getBatch'; readonly objectIds: readonly string[] }
   | { readonly id: number; readonly op: 'set'; readonly objectId: string; readonly payload: WirePayload; readonly capability: string }
   | { readonly id: number; readonly op: 'newKey' | 'stats' | 'close' }
   | { readonly id: number; readonly op: 'cancel'; readonly target: number };
 
 /** Values replies carry. */
-export type PeerThreadValue = string | boolean | WirePayload | TableStats | { readonly id: string; readonly capability: string } | null;
+export type PeerThreadValue = string | boolean | WirePayload | readonly string[] | readonly (WirePayload | null)[] | TableStats | { readonly id: string; readonly capability: string } | null;
 
 /** A reply from the worker, or its first message once the peer is listening (or failed to). */
 export type PeerThreadReply =

@@ -5,7 +5,7 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { detachedCopy } from '../util/transfer.js';
+import { detachedCopies, detachedCopy } from '../util/transfer.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { Peer, type PeerOptions } from './peer.js';
@@ -38,6 +38,12 @@ async function main(): Promise<void> {
         return { value: table.put(request.payload) };
       case 'get':
         return withPayload(table.get(request.objectId));
+      case 'putBatch':
+        return { value: table.putAll(request.payloads) };
+      case 'getBatch': {
+        const { payloads, transfer } = detachedCopies(request.objectIds.map((id) => table.get(id)));
+        return { value: payloads, transfer };
+      }
       case 'exists':
         return { value: table.exists(request.objectId) };
       case 'evict':

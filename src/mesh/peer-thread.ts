@@ -9,12 +9,12 @@ import type { Payload } from '../connectors/protocol.js';
 import type { TableStats } from '../connectors/object-table.js';
 import { abortReason } from '../connectors/call-options.js';
 import { PeerUnavailableError } from '../errors.js';
-import { detachedCopy } from '../util/transfer.js';
+import { detachedCopies, detachedCopy } from '../util/transfer.js';
 import { fromWireError } from '../util/error-wire.js';
 import { startWorker } from '../util/start-worker.js';
 import { addLocalPeer, removeLocalPeer, type LocalPeer } from './local-peers.js';
 import type { PeerOptions } from './peer.js';
-import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue } from './peer-thread-protocol.js';
+import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type WirePayload } from './peer-thread-protocol.js';
 
 type Pending = { resolve(value: PeerThreadValue): void; reject(error: Error): void };
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -101,6 +101,17 @@ export class PeerThread implements LocalPeer {
 
   async get(id: string): Promise<Payload | undefined> {
     return ((await this.#call({ op: 'get', objectId: id })) as Payload | null) ?? undefined;
+  }
+
+  async putBatch(payloads: readonly Payload[]): Promise<string[]> {
+    const { payloads: copies, transfer } = detachedCopies(payloads);
+    // No payload is undefined, so no copy is null.
+    return (await this.#call({ op: 'putBatch', payloads: copies as WirePayload[] }, transfer)) as string[];
+  }
+
+  async getBatch(ids: readonly string[]): Promise<(Payload | undefined)[]> {
+    const values = (await this.#call({ op: 'getBatch', objectIds: ids })) as (Payload | null)[];
+    return values.map((v) => v ?? undefined);
   }
 
   async exists(id: string): Promise<boolean> {

@@ -12,6 +12,7 @@ import { PeerServiceDefinition } from '../../gen/proxymesh/v1/peer.js';
 import { PeerUnavailableError } from '../errors.js';
 import type { TableStats } from '../connectors/object-table.js';
 import { formatAddress, isLoopback, parseAddress } from './address.js';
+import { withBatchEncoder } from './batch-codec.js';
 import { DEFAULT_CHUNK_BYTES } from './chunks.js';
 import { SERVER_OPTIONS } from './channel-options.js';
 import { withServerWindow } from './server-window.js';
@@ -103,8 +104,9 @@ export class Peer {
       maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY,
       maxWaiters: options.maxWaiters ?? Number.POSITIVE_INFINITY,
     });
-    if (token === undefined) server.add(tolerantDefinition, peerService(state));
-    else server.with(requireToken(token, () => state.address)).add(tolerantDefinition, peerService(state));
+    const definition = withBatchEncoder(tolerantDefinition);
+    if (token === undefined) server.add(definition, peerService(state));
+    else server.with(requireToken(token, () => state.address)).add(definition, peerService(state));
     server.add(HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
     const port = await withServerWindow(() => server.listen(formatAddress(listen), credentials));

@@ -13,3 +13,15 @@ export function detachedCopy(payload: Payload): { payload: { codec: string; data
   data.set(payload.data);
   return { payload: { codec: payload.codec, data }, transfer: [data.buffer] };
 }
+
+/** `detachedCopy` of each payload (`undefined` stays `null`), and one transfer list for them all. */
+export function detachedCopies(payloads: readonly (Payload | undefined)[]): { payloads: ({ codec: string; data: Uint8Array } | null)[]; transfer: ArrayBuffer[] } {
+  const transfer: ArrayBuffer[] = [];
+  const copies = payloads.map((p) => {
+    if (p === undefined) return null;
+    const { payload, transfer: buffers } = detachedCopy(p);
+    transfer.push(...buffers);
+    return payload;
+  });
+  return { payloads: copies, transfer };
+}

@@ -5,7 +5,7 @@
  * prescribes; random and mutated bytes must only end with some status.
  */
 import { status } from '@grpc/grpc-js';
-import { AwaitResponse, NewKeyResponse, PutResponse, type Key } from '../../gen/proxymesh/v1/peer.js';
+import { AwaitResponse, NewKeyResponse, PutBatchRequest, PutBatchResponse, PutResponse, type Key } from '../../gen/proxymesh/v1/peer.js';
 import { MAX_CHUNK_BYTES } from '../../src/mesh/chunks.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import type { Prng } from '../../scripts/lib/prng.js';
@@ -74,6 +74,7 @@ export class Barrage {
     if (outcome.code === status.OK && response !== undefined) {
       const key = rpc === 'Put' ? PutResponse.decode(response).key : rpc === 'NewKey' ? NewKeyResponse.decode(response).key : undefined;
       if (key !== undefined) this.created.push(key);
+      if (rpc === 'PutBatch') this.created.push(...PutBatchResponse.decode(response).keys);
     }
     return outcome;
   }
@@ -194,9 +195,15 @@ async function mutatedCall(rng: Prng, s: Scope, t: Target): Promise<void> {
     const i = rng.int(0, messages.length - 1);
     return messages.map((m, j) => (j === i ? mutate(rng, m) : m));
   };
-  switch (rng.int(0, 6)) {
+  const putBatch = [PutBatchRequest.encode({ parts: [{ part: { $case: 'whole', value: { codec: 'bytes', data, crc32c: crc32c(data) } } }, { part: { $case: 'header', value: { codec: 'bytes', size: 0n } } }] }).finish()];
+  switch (rng.int(0, 8)) {
     case 0:
       return void (await s.clientStream(kind, 'Put', mutateOne(put)));
+    case 6:
+      return void (await s.clientStream(kind, 'PutBatch', mutateOne(putBatch.map((m) => Buffer.from(m)))));
+    case 7:
+      // A GetBatchRequest of one key is the same bytes as a GetRequest.
+      return void (await s.serverStream(kind, 'GetBatch', mutate(rng, keyRequest(rng.chance(0.5) ? t.stored : unknown))));
     case 1:
       return void (await s.clientStream(kind, 'Set', mutateOne(set)));
     case 2:

@@ -142,6 +142,8 @@ describe('server reflection', () => {
       Set: 'client_streaming',
       Await: 'server_streaming',
       Stats: 'unary',
+      GetBatch: 'server_streaming',
+      PutBatch: 'client_streaming',
     });
     // Source info is kept, so `grpcurl describe` shows the contract's documentation.
     expect(file?.sourceCodeInfo?.location.some((l) => l.leadingComments.includes('PeerService stores objects in memory'))).toBe(true);

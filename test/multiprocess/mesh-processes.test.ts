@@ -47,6 +47,35 @@ describe('mesh across processes', () => {
     expect(got?.size).toBe(5000);
   });
 
+  // One getBatch on C reads keys of A and B (one GetBatch each) in the caller's order, with repeats and a missing key.
+  it('reads a batch spread over two owners in order', async () => {
+    const sizes = [0, 1, 4096, 3 * 1024 * 1024 + 5];
+    const onA = await a.call<MeshKey[]>('putBatch', { sizes, seed: 'A' });
+    const onB = await b.call<MeshKey[]>('putBatch', { sizes, seed: 'B' });
+    expect(onA.every((k) => k.peer === addressA)).toBe(true);
+    const missing = { ...onB[0]!, id: 'f'.repeat(32) };
+    const keys = [onB[3]!, onA[2]!, missing, onA[0]!, onB[1]!, onA[3]!, onA[2]!];
+    const got = await c.call<Described[]>('getBatch', { keys });
+    const expected = (seed: string, i: number): string => sha256(patternBytes(sizes[i]!, `${seed}:${i}`));
+    expect(got.map((d) => d?.sha256 ?? null)).toEqual([expected('B', 3), expected('A', 2), null, expected('A', 0), expected('B', 1), expected('A', 3), expected('A', 2)]);
+  });
+
+  // Over 10,000 keys for one owner go as several GetBatch calls; a key of a lost incarnation fails the batch with KeyLostError.
+  it('splits a batch over the contract limit and reports a lost key', async () => {
+    const [key] = await a.call<MeshKey[]>('putBatch', { sizes: [3], seed: 'many' });
+    const many = await c.call<Described[]>('getBatch', { keys: Array.from({ length: 10_001 }, () => key) });
+    expect(many).toHaveLength(10_001);
+    const expected = sha256(patternBytes(3, 'many:0'));
+    expect(many.every((d) => d?.sha256 === expected)).toBe(true);
+    const lost = { ...key!, incarnation: '0123456789abcdef' };
+    const error = await c.call('getBatch', { keys: [key, lost] }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).toBe('KeyLostError');
+    expect(error?.message).toMatch(/Key 1 of the GetBatch: .*lost: the owner restarted/);
+  });
+
   // 64 MiB crosses processes byte-identical, both by put/get and by set/await.
   it('round-trips a 64 MiB object byte for byte', async () => {
     const size = 64 * 1024 * 1024;

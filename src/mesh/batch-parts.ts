@@ -1,0 +1,204 @@
+/**
+ * Many objects in one stream, as GetBatch and PutBatch carry them (see peer.proto): each object
+ * is one `whole` part, or a header, data pieces and an optional trailer; a requested key with no
+ * value is one `missing` part. `batchMessages` packs the parts of many objects into messages of
+ * about 1 MiB, so 1,000 small objects cost a few messages instead of 1,000 calls;
+ * `BatchAssembler` takes parts back in and hands out the objects, with every check a single Put
+ * or Get makes (sizes, codec tag, CRC-32C, limits).
+ * @module
+ */
+import type { BatchPart } from '../../gen/proxymesh/v1/peer.js';
+import type { Payload } from '../connectors/protocol.js';
+import { DataCorruptedError, InvalidArgumentError } from '../errors.js';
+import { dataParts, headerOf } from './chunks.js';
+import { receiveWhole, startObject, type ReceiveOptions } from './object-receiver.js';
+import { crc32c } from './crc32c.js';
+
+/** Most keys of one GetBatch, and most objects of one PutBatch (the contract's limit). */
+export const MAX_BATCH_OBJECTS = 10_000;
+
+/** Size a batch message is filled to before the next one starts: the contract's "about 1 MiB". */
+export const BATCH_MESSAGE_BYTES = 1024 * 1024;
+
+// What a part costs on the wire beyond its payload bytes (tags, lengths, codec, checksum): a
+// rough figure is enough, since it only decides where a message ends.
+const PART_OVERHEAD = 16;
+
+type Part = NonNullable<BatchPart['part']>;
+
+// The checksum a peer verified when an object arrived, kept on the object it stores: a GetBatch
+// of it sends the same checksum again instead of recomputing it (about 2 ms per 4 MiB here).
+// Only objects the peer itself received carry one, never a caller's, which the caller might
+// change. (A WeakMap by buffer cost more to fill than the checksums it saved.)
+const VERIFIED = Symbol('verified CRC-32C');
+type Verified = Payload & { readonly [VERIFIED]?: number };
+
+/** The parts of one object, or of a key with no value: small objects travel whole. */
+function* partsOf(payload: Payload | undefined, chunkBytes: number): Generator<Part> {
+  if (payload === undefined) {
+    yield { $case: 'missing', value: {} };
+  } else if (payload.data.byteLength <= chunkBytes) {
+    const { data } = payload;
+    // A view, never a copy; and no new view at all for what is already a Buffer (a peer's objects).
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    yield { $case: 'whole', value: { codec: payload.codec, data: bytes, crc32c: (payload as Verified)[VERIFIED] ?? crc32c(data) } };
+  } else {
+    yield { $case: 'header', value: headerOf(payload) };
+    yield* dataParts(payload, chunkBytes);
+  }
+}
+
+function costOf(part: Part): number {
+  switch (part.$case) {
+    case 'whole':
+      return part.value.data.byteLength + part.value.codec.length + PART_OVERHEAD;
+    case 'data':
+      return part.value.byteLength + PART_OVERHEAD;
+    case 'header':
+      return part.value.codec.length + PART_OVERHEAD;
+    default:
+      return PART_OVERHEAD;
+  }
+}
+
+/**
+ * The parts of `objects`, in order, packed into messages of about `BATCH_MESSAGE_BYTES`: a
+ * message ends before the part that would take it past that size, so a data piece of
+ * `chunkBytes` has a message to itself and no message exceeds max(1 MiB, one piece).
+ * @param objects - the payloads (`undefined`: a key with no value, GetBatch only).
+ * @param chunkBytes - largest object sent whole, and the size of the pieces of larger ones.
+ * @returns the `parts` of successive messages, views into the payloads, never copies.
+ */
+export function* batchMessages(objects: Iterable<Payload | undefined>, chunkBytes: number): Generator<BatchPart[]> {
+  let parts: BatchPart[] = [];
+  let bytes = 0;
+  for (const object of objects) {
+    for (const part of partsOf(object, chunkBytes)) {
+      const cost = costOf(part);
+      if (parts.length > 0 && bytes + cost > BATCH_MESSAGE_BYTES) {
+        yield parts;
+        parts = [];
+        bytes = 0;
+      }
+      parts.push({ part });
+      bytes += cost;
+    }
+  }
+  if (parts.length > 0) yield parts;
+}
+
+/** Limits and wording for a `BatchAssembler`. */
+export interface AssembleOptions {
+  /** Largest object accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Most objects accepted; more is INVALID_ARGUMENT. */
+  readonly maxObjects: number;
+  /** Whether a `missing` part is allowed (GetBatch answers) or refused (PutBatch requests). */
+  readonly allowMissing: boolean;
+  /** Names object `index` in error messages ("Object 3 of the PutBatch to peer …"). */
+  readonly what: (index: number) => string;
+  /** Refuses an object by its announced size before it is received (a peer's byte limit). */
+  readonly accept?: ((size: number) => void) | undefined;
+  /** Whether to remember the checksums verified, for a peer's later GetBatch (not for a caller's values). */
+  readonly remember?: boolean | undefined;
+}
+
+/** An object whose header has arrived and whose pieces are coming in. */
+interface Open {
+  readonly target: { codec: string; data: Buffer };
+  received: number;
+}
+
+/**
+ * Turns batch parts, fed in order, back into objects: `objects` holds one entry per object
+ * (`undefined` for a `missing` part). Throws at the first part that breaks the contract, naming
+ * the object; what it has assembled is then to be dropped.
+ */
+export class BatchAssembler {
+  /** The objects completed so far, in order. */
+  readonly objects: (Payload | undefined)[] = [];
+  #open: Open | undefined;
+
+  /** @param options - limits, whether `missing` parts are allowed, and how errors name an object. */
+  constructor(private readonly options: AssembleOptions) {}
+
+  /**
+   * Takes the next part.
+   * @throws InvalidArgumentError for a part out of place, a `missing` part where none is allowed, or too many objects.
+   * @throws LimitExceededError for an object over the size limit or refused by `accept`.
+   * @throws DataCorruptedError for pieces that overrun their header or a checksum that does not match.
+   */
+  add(batchPart: BatchPart): void {
+    const part = batchPart.part;
+    const index = this.objects.length;
+    const what = (): string => this.options.what(index);
+    if (part === undefined) throw new InvalidArgumentError(`${what()}: a batch part is empty (none of whole, header, data, trailer or missing is set).`);
+    if (part.$case === 'data') return this.#data(part.value, what);
+    if (part.$case === 'trailer') return this.#trailer(part.value.crc32c, what);
+    this.#closeWithoutTrailer();
+    if (this.objects.length >= this.options.maxObjects) {
+      throw new InvalidArgumentError(`${what()}: a batch holds at most ${this.options.maxObjects} objects. Split it into several batches.`);
+    }
+    const options: ReceiveOptions = { maxBytes: this.options.maxBytes, what: what(), accept: this.options.accept };
+    if (part.$case === 'whole') {
+      // The generated decoder copies every bytes field out of its message, so a stored object
+      // never keeps a whole 1 MiB message alive.
+      const payload = receiveWhole(part.value, options);
+      this.objects.push(this.#remember(payload, part.value.crc32c));
+    } else if (part.$case === 'header') {
+      this.#open = { target: startObject(part.value, options), received: 0 };
+    } else if (this.options.allowMissing) {
+      this.objects.push(undefined);
+    } else {
+      throw new InvalidArgumentError(`${what()}: a 'missing' part is only meaningful in a GetBatch answer; send each object whole or as a header and pieces.`);
+    }
+  }
+
+  /**
+   * The objects, once every part has been added.
+   * @throws DataCorruptedError when the last object was cut short.
+   */
+  finish(): (Payload | undefined)[] {
+    this.#closeWithoutTrailer();
+    return this.objects;
+  }
+
+  #data(piece: Buffer, what: () => string): void {
+    const open = this.#open;
+    if (open === undefined) throw new InvalidArgumentError(`${what()}: a data piece arrived without a header before it.`);
+    const { data } = open.target;
+    if (piece.byteLength > data.byteLength - open.received) {
+      throw new DataCorruptedError(`${what()}: more data arrived than the ${data.byteLength} bytes its header announced.`);
+    }
+    data.set(piece, open.received);
+    open.received += piece.byteLength;
+  }
+
+  #trailer(expected: number, what: () => string): void {
+    if (this.#open === undefined) throw new InvalidArgumentError(`${what()}: a trailer arrived without a header before it.`);
+    this.#close(this.#open, expected);
+  }
+
+  #closeWithoutTrailer(): void {
+    if (this.#open !== undefined) this.#close(this.#open, 0);
+  }
+
+  /** Ends the open object: its pieces must add up to its size and match a non-zero checksum. */
+  #close({ target, received }: Open, expected: number): void {
+    const what = this.options.what(this.objects.length);
+    this.#open = undefined;
+    if (received !== target.data.byteLength) {
+      throw new DataCorruptedError(`${what}: its pieces ended after ${received} of ${target.data.byteLength} bytes; the object was truncated in transit.`);
+    }
+    if (expected !== 0 && crc32c(target.data) !== expected) {
+      throw new DataCorruptedError(`${what}: the checksum does not match; the object was corrupted in transit.`);
+    }
+    this.objects.push(this.#remember(target, expected));
+  }
+
+  #remember(payload: Payload, checksum: number): Payload {
+    if (this.options.remember !== true || checksum === 0) return payload;
+    const remembered: Verified = { codec: payload.codec, data: payload.data, [VERIFIED]: checksum };
+    return remembered;
+  }
+}
