@@ -17,6 +17,9 @@ export class WaiterTable<T> {
   // Kept alongside the map so `size` is O(1): peers check it on every new wait.
   #count = 0;
 
+  /** @param onEmpty - called when the last waiter on an id leaves by its signal (not when woken or failed). */
+  constructor(private readonly onEmpty?: (id: string) => void) {}
+
   /** Number of pending waiters, over all ids. */
   get size(): number {
     return this.#count;
@@ -82,6 +85,8 @@ export class WaiterTable<T> {
     const set = this.#waiting.get(id);
     if (!set?.delete(waiter)) return;
     this.#count -= 1;
-    if (set.size === 0) this.#waiting.delete(id);
+    if (set.size > 0) return;
+    this.#waiting.delete(id);
+    this.onEmpty?.(id);
   }
 }
