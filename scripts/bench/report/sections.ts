@@ -65,7 +65,8 @@ export function fanoutTable(results: Results): string {
       us(f.reps.map((r) => r.p50Us).sort((a, b) => a - b)[f.reps.length >> 1] ?? Number.NaN),
       `${f.rssPerWaiter.median.toFixed(0)} B`,
       `${f.heapPerWaiter.median.toFixed(0)} B (${f.heapPerWaiter.min.toFixed(0)}–${f.heapPerWaiter.max.toFixed(0)})`,
-      `${((f.heapPerWaiter.median * f.waiters) / f.streams).toFixed(0)} B`,
+      // A handful of streams is lost in the noise of a heap measurement: priced only by the many-stream row.
+      f.streams >= 100 ? `${((f.heapPerWaiter.median * f.waiters) / f.streams).toFixed(0)} B` : '–',
     ]),
   );
 }
