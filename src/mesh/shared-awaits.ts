@@ -23,11 +23,6 @@ export class SharedAwaits {
   readonly #owners = new Map<string, AbortController>();
   readonly #waiters = new WaiterTable<Payload>((name) => this.#cancel(name));
 
-  /** Number of shared waits in progress (one per key being waited on). */
-  get size(): number {
-    return this.#owners.size;
-  }
-
   /**
    * Waits for a key's payload, sharing the wait already in progress for `name` if there is one.
    * Joining happens synchronously, before this returns.
@@ -54,8 +49,13 @@ export class SharedAwaits {
       // A synchronous throw fails the waiters like any other error.
       waiting = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    // Only the current wait for a name delivers: a cancelled one settles to nobody.
-    const current = (): boolean => this.#owners.get(name) === controller && (this.#owners.delete(name), true);
+    // Only the current wait for a name delivers (a cancelled one settles to nobody), and once
+    // settled it is forgotten, so the next waiter starts afresh.
+    const current = (): boolean => {
+      if (this.#owners.get(name) !== controller) return false;
+      this.#owners.delete(name);
+      return true;
+    };
     waiting.then(
       (payload) => {
         if (current()) this.#waiters.wake(name, payload);
