@@ -52,10 +52,14 @@ export interface FanoutRep {
 }
 
 export interface FanoutRow {
-  /** How waiters wait: one stream each (stock) or a prototype. */
+  /** How waiters wait: `awaitKey` (shared streams) or one raw stream each. */
   readonly mode: string;
+  /** Whether the issue's fan-out targets judge this row (the real `awaitKey`). */
+  readonly judged: boolean;
   readonly waiters: number;
   readonly processes: number;
+  /** Await streams the peer held for these waiters. */
+  readonly streams: number;
   readonly reps: readonly FanoutRep[];
   readonly lastUs: Spread;
   readonly rssPerWaiter: Spread;

@@ -21,7 +21,8 @@ import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js
 import { Peer, type PeerOptions } from '../mesh/peer.js';
 import { PeerThread } from '../mesh/peer-thread.js';
 import type { PeerClient } from '../mesh/peer-client.js';
-import { callSignal, throwIfAborted } from './call-options.js';
+import { SharedAwaits } from '../mesh/shared-awaits.js';
+import { callScope } from './call-options.js';
 import { checkPayload } from './connector-input.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
@@ -55,6 +56,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   #peer: Promise<Embedded> | undefined;
   // Capabilities of the deferred keys this connector made, until they are set or evicted.
   readonly #capabilities = new Map<string, string>();
+  // Concurrent awaitKey calls on one key, sharing one wait on its owner.
+  readonly #awaits = new SharedAwaits();
   #closed = false;
 
   /**
@@ -222,12 +225,30 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     this.#capabilities.delete(name);
   }
 
+  /**
+   * Waits, pushed by the owner, until the key holds a value. Concurrent waits on one key through
+   * this connector share one wait on the owner (one `Await` stream for a remote key): the owner
+   * holds one stream per process and key however many wait, and one set wakes them all at once.
+   * Each wait keeps its own signal and deadline; all of them receive the same payload buffer.
+   * @param key - a mesh key.
+   * @param options - signal and deadline of this wait (unbounded by default).
+   * @returns the payload.
+   * @throws KeyNotFoundError when the key is unknown or is evicted before it is set.
+   * @throws KeyLostError when the owner restarted since the key was made.
+   * @throws PeerUnavailableError naming the key and the owner when the owner stops or is unreachable.
+   * @throws DeadlineExceededError when `timeoutMs` passes first; the signal's reason when it fires.
+   */
   async awaitKey(key: MeshKey, options?: CallOptions): Promise<Payload> {
     const r = this.#route(key);
-    if (r.remote) return r.remote.await(r.key, options);
-    const signal = callSignal(options, `Waiting for key ${r.key.peer}/${r.key.id}`);
-    throwIfAborted(signal);
-    return r.local.wait(r.key.id, signal);
+    const name = formatKey(r.key);
+    // Same words as PeerClient's, so a deadline reads alike on every route.
+    const scope = callScope(options, `The await of key ${name} on peer ${r.key.peer}`);
+    const start = r.remote ? (signal: AbortSignal) => r.remote.await(r.key, { signal }) : (signal: AbortSignal) => r.local.wait(r.key.id, signal);
+    try {
+      return await this.#awaits.wait(name, start, scope.signal);
+    } finally {
+      scope.dispose();
+    }
   }
 
   /**

@@ -6,9 +6,35 @@
  */
 import { abortReason } from './call-options.js';
 
-interface Waiter<T> {
-  resolve(value: T): void;
-  reject(error: Error): void;
+/**
+ * One pending wait. Its methods live on the prototype and it is its own abort listener
+ * (`handleEvent`), so a waiter costs one small object instead of three closures: a peer holds
+ * one per pending `Await`.
+ */
+class Waiter<T> {
+  constructor(
+    readonly table: WaiterTable<T>,
+    readonly id: string,
+    readonly signal: AbortSignal | undefined,
+    readonly resolved: (value: T) => void,
+    readonly rejected: (error: Error) => void,
+  ) {}
+
+  resolve(value: T): void {
+    this.signal?.removeEventListener('abort', this);
+    this.resolved(value);
+  }
+
+  reject(error: Error): void {
+    this.signal?.removeEventListener('abort', this);
+    this.rejected(error);
+  }
+
+  /** The signal fired: leave the table and reject with its reason. */
+  handleEvent(): void {
+    this.table.remove(this);
+    this.rejected(abortReason(this.signal!));
+  }
 }
 
 /** A table of promises waiting on string ids. */
@@ -17,6 +43,9 @@ export class WaiterTable<T> {
   // Kept alongside the map so `size` is O(1): peers check it on every new wait.
   #count = 0;
 
+  /** @param onEmpty - called when the last waiter on an id leaves by its signal (not when woken or failed). */
+  constructor(private readonly onEmpty?: (id: string) => void) {}
+
   /** Number of pending waiters, over all ids. */
   get size(): number {
     return this.#count;
@@ -24,26 +53,10 @@ export class WaiterTable<T> {
 
   /** Waits for `wake(id)` or `fail(id)`; a fired signal rejects and removes the waiter. */
   wait(id: string, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<T>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = (): void => {
-        this.#remove(id, waiter);
-        reject(abortReason(signal!));
-      };
-      const waiter: Waiter<T> = {
-        resolve: (v) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        reject: (e) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter = new Waiter(this, id, signal, resolve, reject);
+      signal?.addEventListener('abort', waiter, { once: true });
       let set = this.#waiting.get(id);
       if (!set) this.#waiting.set(id, (set = new Set()));
       set.add(waiter);
@@ -78,10 +91,13 @@ export class WaiterTable<T> {
     return set;
   }
 
-  #remove(id: string, waiter: Waiter<T>): void {
-    const set = this.#waiting.get(id);
+  /** Takes out a waiter whose signal fired (called by the waiter). */
+  remove(waiter: Waiter<T>): void {
+    const set = this.#waiting.get(waiter.id);
     if (!set?.delete(waiter)) return;
     this.#count -= 1;
-    if (set.size === 0) this.#waiting.delete(id);
+    if (set.size > 0) return;
+    this.#waiting.delete(waiter.id);
+    this.onEmpty?.(waiter.id);
   }
 }

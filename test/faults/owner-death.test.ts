@@ -49,8 +49,9 @@ describe('owner death while consumers in other processes wait', () => {
     const address = await owner.call<string>('address');
     const keys = await Promise.all(Array.from({ length: KEYS }, () => owner.call<Deferred>('newKey')));
     await Promise.all(consumers.flatMap((c) => keys.map(({ key }, k) => c.call('watch', { key, count: WAITERS_PER_KEY, tag: `${tag}-${k}` }))));
-    const total = CONSUMERS * KEYS * WAITERS_PER_KEY;
-    await waitFor(async () => (await peerStats(address)).waiters === total, `all ${total} waiters are registered on the owner`);
+    // A consumer's waiters on one key share one Await stream: the owner counts one per consumer and key.
+    const streams = CONSUMERS * KEYS;
+    await waitFor(async () => (await peerStats(address)).waiters === streams, `all ${CONSUMERS * KEYS * WAITERS_PER_KEY} waiters are registered on the owner, as ${streams} streams`);
     return { owner, address, keys };
   }
 

@@ -303,6 +303,8 @@ describe('service', () => {
     const owner = await startRemotePeer();
     const connector = attach(owner.address);
     const reader = attach((await startRemotePeer()).address);
+    // A second reader: waits through one connector share one stream, so it takes two to count two.
+    const otherReader = attach((await startRemotePeer()).address);
     expect(owner.stats()).toEqual({ objects: 0, bytes: 0, pendingKeys: 0, waiters: 0 });
 
     const stored = await connector.put({ codec: 'bytes', data: new Uint8Array(100) });
@@ -311,7 +313,7 @@ describe('service', () => {
     const deferred = await connector.newKey();
     expect(owner.stats()).toEqual({ objects: 1, bytes: 100, pendingKeys: 1, waiters: 0 });
 
-    const waits = [reader.awaitKey(deferred), reader.awaitKey(deferred)];
+    const waits = [reader.awaitKey(deferred), otherReader.awaitKey(deferred)];
     await waitFor(() => owner.stats().waiters === 2, 'both waiters are registered');
     expect(owner.stats()).toEqual({ objects: 1, bytes: 100, pendingKeys: 1, waiters: 2 });
     // The Stats RPC reports the same counters to operators.

@@ -151,18 +151,22 @@ describe('limits', () => {
     expect(peer.stats().objects).toBe(0);
   });
 
-  // Past maxWaiters a new Await is refused; the waiters already there are still woken.
+  // Past maxWaiters a new Await is refused; the waiters already there are still woken, and a
+  // further wait through a connector already waiting joins its stream instead of taking a place.
   it('refuses waiters past maxWaiters', async () => {
     const peer = await remotePeer({ maxWaiters: 2 });
     const owner = connector({ peer: peer.address });
-    const reader = connector({ peer: peer.address });
+    // Waits through one connector share one Await stream: three readers make three streams.
+    const [first, second, third] = [connector({ peer: peer.address }), connector({ peer: peer.address }), connector({ peer: peer.address })];
     const key = await owner.newKey();
-    const waits = [reader.awaitKey(key), reader.awaitKey(key)];
+    const waits = [first.awaitKey(key), second.awaitKey(key)];
     await waitFor(() => peer.stats().waiters === 2, 'two waiters are registered');
-    const third = await failure(reader.awaitKey(key));
-    expect(third).toBeInstanceOf(LimitExceededError);
-    expect(third.message).toContain('maximum pending waiters');
+    const refused = await failure(third.awaitKey(key));
+    expect(refused).toBeInstanceOf(LimitExceededError);
+    expect(refused.message).toContain('maximum pending waiters');
+    waits.push(first.awaitKey(key));
+    expect(peer.stats().waiters).toBe(2);
     await owner.set(key, utf8('for the first two'));
-    expect((await Promise.all(waits)).map(text)).toEqual(['for the first two', 'for the first two']);
+    expect((await Promise.all(waits)).map(text)).toEqual(['for the first two', 'for the first two', 'for the first two']);
   });
 });

@@ -91,11 +91,11 @@ describe('mesh across processes', () => {
     await a.call('evict', { key: deferred });
   }, 60_000);
 
-  // One set wakes 100 concurrent waiters, each with the full value.
+  // One set wakes 100 concurrent waiters, each with the full value; C's waiters share one Await stream.
   it('wakes 100 concurrent waiters with one set', async () => {
     const { key, capability } = await a.call<Deferred>('newKey');
     const waiting = c.call<Described[]>('await', { key, count: 100 });
-    await waitFor(async () => (await peerStats(addressA)).waiters === 100, 'all 100 waiters are registered on A');
+    await waitFor(async () => (await peerStats(addressA)).waiters === 1, "C's 100 waiters are registered on A as one shared stream");
     await b.call('set', { key, capability, text: 'for everyone' });
     const got = await waiting;
     expect(got).toHaveLength(100);
@@ -127,7 +127,7 @@ describe('mesh across processes', () => {
     const { key, capability } = await a.call<Deferred>('newKey');
     const before = await peerStats(addressA);
     const waiting = c.call('await', { key, count: 3, tag: 'cancel-me' }).catch((e: Error) => e);
-    await waitFor(async () => (await peerStats(addressA)).waiters === before.waiters + 3, 'three waiters are registered');
+    await waitFor(async () => (await peerStats(addressA)).waiters === before.waiters + 1, "the three waiters' shared stream is registered");
     await c.call('abort', { tag: 'cancel-me' });
     expect(((await waiting) as Error).message).toBe('aborted cancel-me');
     await waitFor(async () => (await peerStats(addressA)).waiters === before.waiters, 'the owner has dropped the cancelled waiters');

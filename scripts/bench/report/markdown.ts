@@ -71,7 +71,7 @@ ${wakeTable(r)}
 
 ## Fan-out and memory per pending waiter
 
-One deferred key on the peer process, waited on through \`awaitKey\` by consumers in several processes; one set wakes them all. The peer measures its own memory after a full GC before and after the waiters register.
+One deferred key on the peer process, waited on by consumers in several processes; one set wakes them all. The peer measures its own memory after a full GC before and after the waiters register. \`awaitKey\` shares one \`Await\` stream among a process's waiters on a key, so the peer's cost grows with the waiting processes, not the waiters; the raw-stream row gives one stream per waiter, the price of each further waiting process.
 
 ${fanoutTable(r)}
 

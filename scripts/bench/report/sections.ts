@@ -54,16 +54,19 @@ export function wakeTable(results: Results): string {
 
 export function fanoutTable(results: Results): string {
   return table(
-    ['waiting', 'waiters', 'processes', 'reps', 'set → last woken, median (min–max)', 'set → median waiter', 'peer RSS per waiter (cold, first rep)', 'peer heap+external per waiter, median (min–max)'],
+    ['waiting', 'waiters', 'processes', 'Await streams on the peer', 'reps', 'set → last woken, median (min–max)', 'set → median waiter', 'peer RSS per waiter (cold, first rep)', 'peer heap+external per waiter, median (min–max)', 'peer heap+external per stream, median'],
     results.fanout.map((f) => [
       f.mode,
       f.waiters.toLocaleString('en'),
       String(f.processes),
+      f.streams.toLocaleString('en'),
       String(f.reps.length),
       `${us(f.lastUs.median)} (${us(f.lastUs.min)}–${us(f.lastUs.max)})`,
       us(f.reps.map((r) => r.p50Us).sort((a, b) => a - b)[f.reps.length >> 1] ?? Number.NaN),
       `${f.rssPerWaiter.median.toFixed(0)} B`,
       `${f.heapPerWaiter.median.toFixed(0)} B (${f.heapPerWaiter.min.toFixed(0)}–${f.heapPerWaiter.max.toFixed(0)})`,
+      // A handful of streams is lost in the noise of a heap measurement: priced only by the many-stream row.
+      f.streams >= 100 ? `${((f.heapPerWaiter.median * f.waiters) / f.streams).toFixed(0)} B` : '–',
     ]),
   );
 }

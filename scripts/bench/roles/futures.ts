@@ -3,12 +3,14 @@
  * (the producer) or waits for them (a consumer), either by proxymesh's push `awaitKey` or by
  * polling Redis as ProxyStore's futures do (`exists` every interval, then `get`). Times are
  * monotonic microseconds, comparable across processes, taken right around the calls.
- * `await` with `coalesce` prototypes one shared Await stream per process and key.
+ * `await` waits through `MeshConnector.awaitKey` (a process's waiters on a key share one Await
+ * stream), or with `raw` through one `PeerClient.await` stream per waiter, to price a stream.
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { MeshConnector, type MeshKey } from '../../../src/index.js';
+import { ClientPool } from '../../../src/mesh/client-pool.js';
 import { num, serve, str } from '../lib/serve.js';
 import { sourceBytes } from '../lib/source.js';
 import { nowUs, quantile } from '../lib/stats.js';
@@ -16,6 +18,8 @@ import { nowUs, quantile } from '../lib/stats.js';
 const [peer, redisPort] = process.argv.slice(2);
 const mesh = new MeshConnector({ peer: peer ?? '' });
 const redis = new Redis({ port: Number(redisPort), host: '127.0.0.1' });
+// Raw clients, below MeshConnector's shared waits: one Await stream per call.
+const raw = new ClientPool({ timeoutMs: 30_000, transferTimeoutMs: 600_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 });
 const POLL_LIMIT_MS = 30_000;
 
 /** The waits started by the last `await`/`poll`, each resolving with its wake time. */
@@ -38,13 +42,8 @@ await serve({
   await: async (args) => {
     const key = args.key as MeshKey;
     const count = num(args, 'count', 1);
-    if (args.coalesce === true) {
-      // Prototype: every waiter of this process shares one Await stream.
-      const shared = mesh.awaitKey(key, { timeoutMs: 120_000 });
-      waits = Array.from({ length: count }, () => shared.then(() => nowUs()));
-    } else {
-      waits = Array.from({ length: count }, () => mesh.awaitKey(key, { timeoutMs: 120_000 }).then(() => nowUs()));
-    }
+    const wait = args.raw === true ? () => raw.client(key.peer).await(key, { timeoutMs: 120_000 }) : () => mesh.awaitKey(key, { timeoutMs: 120_000 });
+    waits = Array.from({ length: count }, () => wait().then(() => nowUs()));
     return waits.length;
   },
   poll: async (args) => {
@@ -71,6 +70,7 @@ await serve({
   evict: async (args) => mesh.evict(args.key as MeshKey),
   close: async () => {
     await mesh.close();
+    raw.close();
     redis.disconnect();
   },
 });
