@@ -91,7 +91,7 @@ export interface MeshRow {
 
 /** A large transfer through proxymesh with some tunings prototyped (Phase 2). */
 export interface LargePrototype {
-  /** `stock`, `server window`, `zero-copy encoder`, or both. */
+  /** Which piece size: `1 MiB pieces (default)` or `4 MiB pieces`. */
   readonly config: string;
   readonly op: 'get' | 'put';
   readonly size: number;

@@ -131,6 +131,7 @@ async function soak(config: SoakConfig): Promise<boolean> {
     return { index, child, address: '', pid: child.pid ?? 0, peakRss: 0, loopDelayMaxMs: 0, exited: false };
   });
   let peakWaiters = 0;
+  let peakStreams = 0;
   const send = (m: Member, message: ToWorker): void => {
     if (!m.exited && m.child.connected) m.child.send(message);
   };
@@ -138,7 +139,8 @@ async function soak(config: SoakConfig): Promise<boolean> {
     m.latest = s;
     m.peakRss = Math.max(m.peakRss, s.rss);
     m.loopDelayMaxMs = Math.max(m.loopDelayMaxMs, s.loopDelayMaxMs);
-    peakWaiters = Math.max(peakWaiters, members.reduce((n, x) => n + (x.latest?.waiters ?? 0), 0));
+    peakWaiters = Math.max(peakWaiters, members.reduce((n, x) => n + (x.latest?.pendingWaits ?? 0), 0));
+    peakStreams = Math.max(peakStreams, members.reduce((n, x) => n + (x.latest?.waiters ?? 0), 0));
   };
   let stopping = false;
   for (const m of members) {
@@ -262,7 +264,7 @@ async function soak(config: SoakConfig): Promise<boolean> {
   for (const example of results.flatMap((r) => r.mismatchExamples).slice(0, 10)) console.log(`  mismatch: ${example}`);
   console.log(`errors: ${errorCount === 0 ? 'none' : Object.entries(errors).map(([name, n]) => `${name} ${n}`).join(', ')}`);
   for (const example of results.flatMap((r) => r.errorExamples).slice(0, 10)) console.log(`  error: ${example}`);
-  console.log(`waiters pending at once (sum over peers, sampled): peak ${peakWaiters}`);
+  console.log(`waiters pending at once (sum over processes, sampled): peak ${peakWaiters}, sharing at most ${peakStreams} Await streams on the peers`);
   console.log('memory per process: RSS MB start / peak / end; JS heap MB after GC start / end; longest event-loop stall:');
   for (const m of members) {
     console.log(
@@ -287,6 +289,7 @@ async function soak(config: SoakConfig): Promise<boolean> {
     mismatches,
     leftovers: leftovers.length,
     peakWaiters,
+    peakStreams,
     verifiedBytes: verified,
     memory: members.map((m) => ({
       pid: m.pid,

@@ -57,7 +57,10 @@ export interface Sample {
   readonly loopDelayMaxMs: number;
   readonly objects: number;
   readonly pendingKeys: number;
+  /** Await streams pending on this process's peer (waits on one key from one process share one). */
   readonly waiters: number;
+  /** `awaitKey` calls this process has pending, whatever peer owns their keys. */
+  readonly pendingWaits: number;
 }
 
 /** What a worker did, reported once it has drained. */
@@ -94,6 +97,8 @@ export interface SoakSummary {
   /** Peers that still held objects, pending keys or waiters at the end. */
   readonly leftovers: number;
   readonly peakWaiters: number;
+  /** Most Await streams pending on the peers at one sample: fewer than waiters, since a process's waits on one key share a stream. */
+  readonly peakStreams: number;
   readonly verifiedBytes: number;
   readonly memory: readonly { pid: number; startRss: number; peakRss: number; endRss: number; startHeap: number; endHeap: number; loopDelayMaxMs: number }[];
   readonly failures: readonly string[];

@@ -45,6 +45,8 @@ const address = await connector.ownerAddress();
 
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 loopDelay.enable();
+/** `awaitKey` calls pending in this process. */
+let pendingWaits = 0;
 
 /** Memory and counters now; `collect` runs a full garbage collection first (main.ts starts workers with --expose-gc). */
 async function sample(collect = false): Promise<Sample> {
@@ -53,7 +55,7 @@ async function sample(collect = false): Promise<Sample> {
   const memory = process.memoryUsage();
   const loopDelayMaxMs = loopDelay.max / 1e6;
   loopDelay.reset();
-  return { rss: memory.rss, heapUsed: memory.heapUsed, loopDelayMaxMs, objects: stats.objects, pendingKeys: stats.pendingKeys, waiters: stats.waiters };
+  return { rss: memory.rss, heapUsed: memory.heapUsed, loopDelayMaxMs, objects: stats.objects, pendingKeys: stats.pendingKeys, waiters: stats.waiters, pendingWaits };
 }
 
 /** Lets loops wait for "something changed" instead of polling. */
@@ -343,8 +345,9 @@ class Run {
   async #onAwait(from: number, order: Extract<Order, { kind: 'await' }>): Promise<void> {
     const bound = this.config.durationMs + this.config.drainMs;
     const controllers = Array.from({ length: order.count }, () => new AbortController());
+    pendingWaits += order.count;
     const outcomes = controllers.map((controller) =>
-      connector.awaitKey(order.key, { signal: controller.signal, timeoutMs: bound }).then(
+      connector.awaitKey(order.key, { signal: controller.signal, timeoutMs: bound }).finally(() => (pendingWaits -= 1)).then(
         (payload) => {
           this.#check(order.value, payload.data);
           return 'values' as const;

@@ -45,6 +45,8 @@ describe('the soak script', () => {
       expect(result.operations[kind] ?? 0, kind).toBeGreaterThan(0);
     }
     expect(result.peakWaiters).toBeGreaterThanOrEqual(200);
+    expect(result.peakStreams).toBeGreaterThan(0);
+    expect(result.peakStreams).toBeLessThanOrEqual(result.peakWaiters);
     expect(result.verifiedBytes).toBeGreaterThan(0);
     expect(result.memory).toHaveLength(3);
   }, 120_000);

@@ -1,5 +1,5 @@
 /**
- * Prototype flags on a role's command line: `--window`, `--zerocopy`, `--chunk=<bytes>`.
+ * Flags on a role's command line: `--chunk=<bytes>`, and `--only=` for the suite.
  * @module
  */
 

@@ -3,7 +3,6 @@
  * puts and batches against that system's server process, and reports their timings.
  * A measurement is either one `transfer` call, or `prepare`, several `loop` calls (so the
  * orchestrator can interleave repetitions of several systems) and `finish`.
- * `--zerocopy` prototypes an encoder for data pieces (lib/zero-copy.ts).
  * @module
  */
 import { makeDriver, PROTOTYPE_SYSTEMS, SYSTEMS, type AnySystem } from '../drivers/make.js';
@@ -12,9 +11,7 @@ import { runLoop, type LoopPlan } from '../lib/loop.js';
 import { num, serve, str } from '../lib/serve.js';
 import { releaseSource } from '../lib/source.js';
 import { memoryNow } from '../lib/memory.js';
-import { applyZeroCopyFlag } from '../lib/zero-copy.js';
 
-applyZeroCopyFlag();
 const [system, target] = process.argv.slice(2);
 const known: readonly string[] = [...SYSTEMS, ...PROTOTYPE_SYSTEMS];
 if (system === undefined || !known.includes(system) || target === undefined) throw new Error(`usage: client <${known.join('|')}> <target>`);

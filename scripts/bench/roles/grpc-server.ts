@@ -1,6 +1,6 @@
 /**
  * Bare grpc-js baseline server: the raw service of lib/raw-grpc.ts with proxymesh's own server
- * options. Argument `--window` prototypes a raised server HTTP/2 window (see lib/h2-window.ts).
+ * options, the 16 MiB server HTTP/2 window included (src/mesh/server-window.ts).
  * Ready info: `{port}`.
  * @module
  */
@@ -9,10 +9,9 @@ import { SERVER_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { serve } from '../lib/serve.js';
 import { sourceBytes } from '../lib/source.js';
 import { PIECE_BYTES, RAW_SERVICE } from '../lib/raw-grpc.js';
-import { applyWindowFlag } from '../lib/h2-window.js';
+import { withServerWindow } from '../../../src/mesh/server-window.js';
 import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
 
-applyWindowFlag();
 const EMPTY = Buffer.alloc(0);
 
 type Unary = ServerUnaryCall<Buffer, Buffer>;
@@ -60,7 +59,10 @@ server.addService(RAW_SERVICE, {
 });
 
 await serve({}, () =>
-  new Promise((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve({ port })));
-  }),
+  withServerWindow(
+    () =>
+      new Promise((resolve, reject) => {
+        server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve({ port })));
+      }),
+  ),
 );

@@ -1,21 +1,16 @@
 /**
  * A proxymesh peer in its own process (`Peer.start()` on this thread), the server side of every
  * proxymesh scenario. Commands: `stats` (what it holds, waiters included) and `memory` (after
- * a full GC, measured here, inside the peer process). `--window` prototypes a raised server
- * HTTP/2 window (lib/h2-window.ts), `--zerocopy` an encoder for data pieces (lib/zero-copy.ts),
- * `--chunk=<bytes>` another piece size (lib/flags.ts).
+ * a full GC, measured here, inside the peer process). `--chunk=<bytes>` sets another piece size
+ * (lib/flags.ts).
  * Ready info: `{address}`.
  * @module
  */
 import { Peer } from '../../../src/index.js';
 import { serve } from '../lib/serve.js';
-import { applyWindowFlag } from '../lib/h2-window.js';
-import { applyZeroCopyFlag } from '../lib/zero-copy.js';
 import { memoryNow } from '../lib/memory.js';
 import { chunkFlag } from '../lib/flags.js';
 
-applyWindowFlag();
-applyZeroCopyFlag();
 let peer: Peer | undefined;
 
 await serve(

@@ -1,9 +1,7 @@
 /**
  * Tuning prototypes (Phase 2 of issue 5), measured in the same run as everything else:
- * - large gets and puts through proxymesh peers and clients started with `--window` (the
- *   server advertises a 16 MiB HTTP/2 window, lib/h2-window.ts) and/or `--zerocopy` (an
- *   encoder for data pieces, lib/zero-copy.ts), both, and both with 4 MiB pieces (`chunkBytes`,
- *   a public option), repetitions interleaved with the stock setup's;
+ * - large gets and puts through fresh proxymesh peers and clients with the default 1 MiB pieces
+ *   and with 4 MiB pieces (`chunkBytes`, a public option), repetitions interleaved;
  * - small gets, decomposed: bare grpc-js unary, bare grpc-js stream, proxymesh's own wire
  *   messages over bare grpc-js (`grpc-pmwire`), and proxymesh;
  * - client memory retained per finished get (fresh client processes), and what it does to a
@@ -19,20 +17,17 @@ import type { LargePrototype, Prototypes, RetainedPrototype, SmallPrototype } fr
 import { log, rate, us, type Context } from './context.js';
 import { interleaved } from './transfers.js';
 
+// The window and zero-copy prototypes measured here before are part of src/ now (server-window.ts, wire-codec.ts).
 const CONFIGS: readonly { readonly name: string; readonly flags: readonly string[] }[] = [
-  { name: 'stock', flags: [] },
-  { name: 'server window', flags: ['--window'] },
-  { name: 'zero-copy encoder', flags: ['--zerocopy'] },
-  { name: 'window + zero-copy', flags: ['--window', '--zerocopy'] },
-  { name: 'window + zero-copy + 4 MiB pieces', flags: ['--window', '--zerocopy', `--chunk=${4 * 1024 * 1024}`] },
+  { name: '1 MiB pieces (default)', flags: [] },
+  { name: '4 MiB pieces', flags: [`--chunk=${4 * 1024 * 1024}`] },
 ];
 
 async function large(config: BenchConfig, errors: string[]): Promise<LargePrototype[]> {
   const started: RoleProcess[] = [];
   try {
-    const configs = CONFIGS.filter((c) => !config.quick || c.name === 'stock' || c.name === 'window + zero-copy');
     const clients = await Promise.all(
-      configs.map(async (c) => {
+      CONFIGS.map(async (c) => {
         const peer = await startRole('mesh-peer', [...c.flags]);
         started.push(peer);
         const client = await startRole('client', ['proxymesh', (peer.info as { address: string }).address, ...c.flags]);
