@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { createServer, type ServiceDefinition } from 'nice-grpc';
 import { ObjectTable } from '../../src/connectors/object-table.js';
-import { CLIENT_CHANNEL_OPTIONS, SERVER_OPTIONS } from '../../src/mesh/channel-options.js';
+import { CONTROL_CHANNEL_OPTIONS, SERVER_OPTIONS } from '../../src/mesh/channel-options.js';
 import { ClientPool } from '../../src/mesh/client-pool.js';
 import { Peer } from '../../src/mesh/peer.js';
 import { errorStatusMiddleware } from '../../src/mesh/peer-service.js';
@@ -84,7 +84,7 @@ async function client(address: string, n: number, layer: Layer): Promise<void> {
       for (let i = 0; i < n; i++) peer.await(key).catch(() => undefined);
     };
   } else {
-    const raw = new grpc.Client(address, grpc.credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+    const raw = new grpc.Client(address, grpc.credentials.createInsecure(), CONTROL_CHANNEL_OPTIONS);
     await new Promise<void>((resolve, reject) => raw.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())));
     open = () => {
       for (let i = 0; i < n; i++) raw.makeServerStreamRequest(PATH, identity, identity, Buffer.alloc(0)).on('error', () => undefined);

@@ -2,6 +2,13 @@
  * gRPC options shared by every peer and client. Measured on this stack (see DESIGN.md): the
  * 16 MiB flow-control window is the biggest lever for streamed transfers, and message limits
  * must be raised on both ends so a 4 MiB piece plus protobuf framing is accepted.
+ *
+ * A client keeps two channels per peer, because keepalive cannot serve both kinds of call at
+ * once. A keepalive ack travels behind whatever data the other end has already queued on the
+ * connection (up to the 16 MiB window), and a process sharing its cores with 15 others takes
+ * seconds to drain that: with 2 s + 2 s on every call, the 16-peer benchmark dropped 4–159 of
+ * ~960 live gets as dead (BENCHMARKS.md, Tuning §9). Waits carry no data while they wait and must
+ * find a dead owner within 5 s, so they keep the quick setting; transfers get a patient one.
  * @module
  */
 import type { ChannelOptions } from '@grpc/grpc-js';
@@ -9,8 +16,8 @@ import { MAX_CHUNK_BYTES } from './chunks.js';
 
 const MESSAGE_LIMIT = MAX_CHUNK_BYTES + 64 * 1024;
 
-/** Options for client channels. */
-export const CLIENT_CHANNEL_OPTIONS: ChannelOptions = {
+/** Options for client channels that wait (Await) and ask (Exists, Evict, NewKey, Stats). */
+export const CONTROL_CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.max_receive_message_length': MESSAGE_LIMIT,
   'grpc.max_send_message_length': MESSAGE_LIMIT,
   'grpc-node.flow_control_window': 16 * 1024 * 1024,
@@ -28,10 +35,22 @@ export const CLIENT_CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.min_reconnect_backoff_ms': 5_000,
 };
 
-/** Options for peer servers. */
+/**
+ * Options for client channels that move objects (Get, Put, Set, GetBatch, PutBatch): an owner
+ * that dies mid-transfer without a reset is found within 5 s + 15 s, and a live end buried in
+ * queued data has 15 s to answer a ping.
+ */
+export const TRANSFER_CHANNEL_OPTIONS: ChannelOptions = {
+  ...CONTROL_CHANNEL_OPTIONS,
+  'grpc.keepalive_time_ms': 5_000,
+  'grpc.keepalive_timeout_ms': 15_000,
+};
+
+/** Options for peer servers: their pings free the state of clients that vanished (within 20 s). */
 export const SERVER_OPTIONS: ChannelOptions = {
   'grpc.max_receive_message_length': MESSAGE_LIMIT,
   'grpc.max_send_message_length': MESSAGE_LIMIT,
   'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
+  // Puts queue data ahead of the client's ack, as gets do on the other side (see above).
+  'grpc.keepalive_timeout_ms': 10_000,
 };

@@ -1,17 +1,19 @@
 /**
- * One channel per peer address, reused by every call to that peer: HTTP/2 multiplexes the
- * calls, so a connector never pays a new connection per operation.
+ * Two channels per peer address, reused by every call to that peer: HTTP/2 multiplexes the
+ * calls, so a connector never pays a new connection per operation. Waits and small questions go
+ * on the control channel, objects on the transfer channel; their keepalive settings differ
+ * (channel-options.ts).
  * @module
  */
 import { Channel, type ChannelCredentials } from '@grpc/grpc-js';
 import { BatchClient } from './batch-client.js';
-import { CLIENT_CHANNEL_OPTIONS } from './channel-options.js';
-import { PeerClient, type ClientSettings } from './peer-client.js';
+import { CONTROL_CHANNEL_OPTIONS, TRANSFER_CHANNEL_OPTIONS } from './channel-options.js';
+import { PeerClient, type ClientSettings, type PeerChannels } from './peer-client.js';
 import { channelCredentials } from './security.js';
 
 /** Clients by peer address; `close()` closes every channel. */
 export class ClientPool {
-  readonly #clients = new Map<string, { client: PeerClient; channel: Channel; batch?: BatchClient }>();
+  readonly #clients = new Map<string, { client: PeerClient; channels: PeerChannels; batch?: BatchClient }>();
 
   readonly #credentials: ChannelCredentials;
 
@@ -20,27 +22,36 @@ export class ClientPool {
     this.#credentials = channelCredentials(settings.tls);
   }
 
-  /** The client of the peer at `address`, creating its channel on first use. */
+  /** The client of the peer at `address`, creating its channels on first use. */
   client(address: string): PeerClient {
-    let entry = this.#clients.get(address);
-    if (!entry) {
-      const channel = new Channel(address, this.#credentials, CLIENT_CHANNEL_OPTIONS);
-      entry = { client: new PeerClient(address, channel, this.#credentials, this.settings), channel };
-      this.#clients.set(address, entry);
-    }
-    return entry.client;
+    return this.#entry(address).client;
   }
 
-  /** The batch client of the peer at `address`, on the same channel as `client(address)`. */
+  /** The batch client of the peer at `address`, on the transfer channel of `client(address)`. */
   batch(address: string): BatchClient {
-    this.client(address);
-    const entry = this.#clients.get(address)!;
-    return (entry.batch ??= new BatchClient(address, entry.channel, this.settings));
+    const entry = this.#entry(address);
+    return (entry.batch ??= new BatchClient(address, entry.channels.transfer, this.settings));
+  }
+
+  #entry(address: string): { client: PeerClient; channels: PeerChannels; batch?: BatchClient } {
+    let entry = this.#clients.get(address);
+    if (!entry) {
+      const channels: PeerChannels = {
+        control: new Channel(address, this.#credentials, CONTROL_CHANNEL_OPTIONS),
+        transfer: new Channel(address, this.#credentials, TRANSFER_CHANNEL_OPTIONS),
+      };
+      entry = { client: new PeerClient(address, channels, this.#credentials, this.settings), channels };
+      this.#clients.set(address, entry);
+    }
+    return entry;
   }
 
   /** Closes every channel; calls in flight on them fail. */
   close(): void {
-    for (const { channel } of this.#clients.values()) channel.close();
+    for (const { channels } of this.#clients.values()) {
+      channels.control.close();
+      channels.transfer.close();
+    }
     this.#clients.clear();
   }
 }

@@ -64,19 +64,29 @@ const METHODS = {
   stats: method('stats'),
 };
 
+/** The two channels to one peer (see channel-options.ts for why two). */
+export interface PeerChannels {
+  /** For Await, Exists, Evict, NewKey and Stats: keepalive finds a dead owner within seconds. */
+  readonly control: Channel;
+  /** For Get, Put and Set (and the batches): keepalive is patient with ends busy moving data. */
+  readonly transfer: Channel;
+}
+
 /** Typed calls to the peer at `address`. */
 export class PeerClient {
-  readonly #client: Client;
+  readonly #control: Client;
+  readonly #transfer: Client;
   readonly #metadata: Metadata;
 
   constructor(
     readonly address: string,
-    channel: Channel,
+    channels: PeerChannels,
     credentials: ChannelCredentials,
     private readonly settings: ClientSettings,
   ) {
-    // A client on the pool's channel: closing the pool closes it, never this client.
-    this.#client = new Client(address, credentials, { channelOverride: channel });
+    // Clients on the pool's channels: closing the pool closes them, never these clients.
+    this.#control = new Client(address, credentials, { channelOverride: channels.control });
+    this.#transfer = new Client(address, credentials, { channelOverride: channels.transfer });
     this.#metadata = callMetadata(settings.token);
   }
 
@@ -106,7 +116,7 @@ export class PeerClient {
       const requests = (function* (chunkBytes: number) {
         for (const part of objectParts(payload, chunkBytes)) yield { part };
       })(this.settings.chunkBytes);
-      return toMeshKey((await clientStream(this.#client, METHODS.put, requests, settings)).key);
+      return toMeshKey((await clientStream(this.#transfer, METHODS.put, requests, settings)).key);
     });
   }
 
@@ -115,7 +125,7 @@ export class PeerClient {
     try {
       return await this.#call('get', key, options, this.settings.transferTimeoutMs, async (settings) => {
         const receiver = this.#receiver(key);
-        await serverStream(this.#client, METHODS.get, { key }, settings, (response) => receiver.push(response.part));
+        await serverStream(this.#transfer, METHODS.get, { key }, settings, (response) => receiver.push(response.part));
         return receiver.finish();
       });
     } catch (error) {
@@ -126,18 +136,18 @@ export class PeerClient {
 
   /** Whether the key holds a value. */
   exists(key: MeshKey, options?: CallOptions): Promise<boolean> {
-    return this.#call('exists check', key, options, this.settings.timeoutMs, async (settings) => (await unary(this.#client, METHODS.exists, { key }, settings)).exists);
+    return this.#call('exists check', key, options, this.settings.timeoutMs, async (settings) => (await unary(this.#control, METHODS.exists, { key }, settings)).exists);
   }
 
   /** Removes the key; returns whether anything was there. */
   evict(key: MeshKey, options?: CallOptions): Promise<boolean> {
-    return this.#call('evict', key, options, this.settings.timeoutMs, async (settings) => (await unary(this.#client, METHODS.evict, { key }, settings)).evicted);
+    return this.#call('evict', key, options, this.settings.timeoutMs, async (settings) => (await unary(this.#control, METHODS.evict, { key }, settings)).evicted);
   }
 
   /** Registers a deferred key on this peer. */
   newKey(options?: CallOptions): Promise<{ key: MeshKey; capability: string }> {
     return this.#call('newKey', undefined, options, this.settings.timeoutMs, async (settings) => {
-      const response = await unary(this.#client, METHODS.newKey, {}, settings);
+      const response = await unary(this.#control, METHODS.newKey, {}, settings);
       return { key: toMeshKey(response.key), capability: response.capability };
     });
   }
@@ -155,7 +165,7 @@ export class PeerClient {
         yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'object' as const, value: headerOf(payload) }, capability } } };
         for (const part of dataParts(payload, chunkBytes)) yield { part };
       })();
-      await clientStream(this.#client, METHODS.set, requests, settings);
+      await clientStream(this.#transfer, METHODS.set, requests, settings);
     });
   }
 
@@ -163,13 +173,13 @@ export class PeerClient {
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
     return this.#call('await', key, options, undefined, async (settings) => {
       const receiver = this.#receiver(key);
-      await serverStream(this.#client, METHODS.await, { key }, settings, (response) => receiver.push(response.part));
+      await serverStream(this.#control, METHODS.await, { key }, settings, (response) => receiver.push(response.part));
       return receiver.finish();
     });
   }
 
   /** The peer's counters. */
   stats(options?: CallOptions): Promise<StatsResponse> {
-    return this.#call('stats', undefined, options, this.settings.timeoutMs, (settings) => unary(this.#client, METHODS.stats, {}, settings));
+    return this.#call('stats', undefined, options, this.settings.timeoutMs, (settings) => unary(this.#control, METHODS.stats, {}, settings));
   }
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ChildNode, type Reply } from '../helpers/child.js';
 import { defer } from '../helpers/defer.js';
 import type { MeshConnectorOptions } from '../../src/connectors/mesh-options.js';
-import { CLIENT_CHANNEL_OPTIONS } from '../../src/mesh/channel-options.js';
+import { CONTROL_CHANNEL_OPTIONS, TRANSFER_CHANNEL_OPTIONS } from '../../src/mesh/channel-options.js';
 import type { MeshKey } from '../../src/mesh/key.js';
 import type { Outcome } from '../fixtures/fault-node.js';
 
@@ -85,18 +85,20 @@ export function failures(outcomes: readonly Outcome[]): Outcome[] {
   return outcomes.filter((o) => !o.ok);
 }
 
-function channelOption(name: string, fallback: number): number {
-  const value = CLIENT_CHANNEL_OPTIONS[name] as unknown;
+function channelOption(name: string, fallback: number, options = CONTROL_CHANNEL_OPTIONS): number {
+  const value = options[name] as unknown;
   return typeof value === 'number' ? value : fallback;
 }
 
 /**
  * The longest a client takes to notice, by keepalive alone, that a connection went silent
  * (no reset): the next ping goes out up to keepalive_time after the last one and is declared
- * lost keepalive_timeout later. Read from the options the mesh really uses.
+ * lost keepalive_timeout later. Read from the options the mesh really uses: waits and small
+ * calls on the control channel, objects (`'transfer'`) on the transfer channel.
  */
-export function keepaliveWorstMs(): number {
-  return channelOption('grpc.keepalive_time_ms', 0) + channelOption('grpc.keepalive_timeout_ms', 20_000);
+export function keepaliveWorstMs(channel: 'control' | 'transfer' = 'control'): number {
+  const options = channel === 'control' ? CONTROL_CHANNEL_OPTIONS : TRANSFER_CHANNEL_OPTIONS;
+  return channelOption('grpc.keepalive_time_ms', 0, options) + channelOption('grpc.keepalive_timeout_ms', 20_000, options);
 }
 
 /**

@@ -162,15 +162,16 @@ describe('failures', () => {
     expect(second.address).toBe(first.address);
     expect(second.incarnation).not.toBe(first.incarnation);
 
-    const calls: [string, Promise<unknown>][] = [
-      ['get', connector.get(stored)],
-      ['exists', connector.exists(stored)],
-      ['evict', connector.evict(stored)],
-      ['set', connector.set(deferred, utf8('too late'))],
-      ['awaitKey', connector.awaitKey(deferred)],
+    // Each failure is caught as soon as it happens (they settle in any order).
+    const calls: [string, Promise<Error>][] = [
+      ['get', rejection(connector.get(stored))],
+      ['exists', rejection(connector.exists(stored))],
+      ['evict', rejection(connector.evict(stored))],
+      ['set', rejection(connector.set(deferred, utf8('too late')))],
+      ['awaitKey', rejection(connector.awaitKey(deferred))],
     ];
-    for (const [operation, call] of calls) {
-      const error = await rejection(call);
+    for (const [operation, failure] of calls) {
+      const error = await failure;
       expect(error, operation).toBeInstanceOf(KeyLostError);
       expect(error.message, operation).toMatch(/lost: the owner restarted/);
       expect(error.message, operation).toContain(first.incarnation);

@@ -6,7 +6,7 @@
  * @module
  */
 import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
-import { CLIENT_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
+import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { PIECE_BYTES, RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
 import { sourceBytes } from '../lib/source.js';
 import { expectSize, type Driver, type Op } from './driver.js';
@@ -76,7 +76,7 @@ export class GrpcDriver implements Driver {
     private readonly mode: 'unary' | 'stream' | 'pmwire',
   ) {
     const Raw = makeGenericClientConstructor(RAW_SERVICE, 'Raw');
-    this.#client = new Raw(`127.0.0.1:${port}`, credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+    this.#client = new Raw(`127.0.0.1:${port}`, credentials.createInsecure(), TRANSFER_CHANNEL_OPTIONS);
   }
 
   async prepareGet(size: number): Promise<Op> {

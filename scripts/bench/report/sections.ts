@@ -91,7 +91,8 @@ export function largePrototypeTable(results: Results): string {
   const keys = [...new Set(large.map((p) => `${p.op} ${p.size}`))];
   const rows = keys.map((k) => {
     const of = large.filter((p) => `${p.op} ${p.size}` === k);
-    const stock = of.find((p) => p.config === 'stock');
+    // Gains are shown against the first configuration measured: the default.
+    const base = of.find((p) => p.config === configs[0]);
     const first = of[0];
     return [
       first?.op ?? '',
@@ -99,7 +100,7 @@ export function largePrototypeTable(results: Results): string {
       ...configs.map((c) => {
         const p = of.find((x) => x.config === c);
         if (!p) return '–';
-        return c === 'stock' || !stock ? mbpsSpread(p.throughput) : `${mbpsSpread(p.throughput)} **${ratio(p.throughput.median / stock.throughput.median)}**`;
+        return c === configs[0] || !base ? mbpsSpread(p.throughput) : `${mbpsSpread(p.throughput)} **${ratio(p.throughput.median / base.throughput.median)}**`;
       }),
     ];
   });

@@ -7,7 +7,7 @@
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { MeshConnector, type MeshKey } from '../../../src/index.js';
-import { CLIENT_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
+import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { streamGet } from '../drivers/grpc.js';
 import { RAW_SERVICE } from '../lib/raw-grpc.js';
 import { serve } from '../lib/serve.js';
@@ -26,7 +26,7 @@ async function getOnce(): Promise<number> {
     }
     case 'grpc-stream': {
       const Raw = makeGenericClientConstructor(RAW_SERVICE, 'Raw');
-      const client = new Raw(`127.0.0.1:${target}`, credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+      const client = new Raw(`127.0.0.1:${target}`, credentials.createInsecure(), TRANSFER_CHANNEL_OPTIONS);
       const length = (await streamGet(client, size)).byteLength;
       client.close();
       return length;
