@@ -3,42 +3,33 @@
  * `PeerClient` uses too: many objects per call, split into calls of at most 10,000.
  * @module
  */
-import { Metadata, createClient, type Channel, type Client } from 'nice-grpc';
-import { GetBatchRequest, PeerServiceDefinition, PutBatchRequest, PutBatchResponse } from '../../gen/proxymesh/v1/peer.js';
-import { callScope } from '../connectors/call-options.js';
+import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
+import { GetBatchRequest, PeerServiceDefinition, PutBatchResponse, type GetBatchResponse, type PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
 import { decodeBatchMessage, encodeBatchMessage } from './batch-codec.js';
 import { BatchAssembler, MAX_BATCH_OBJECTS, batchMessages } from './batch-parts.js';
+import { clientStream, serverStream, type CallSettings, type Method } from './grpc-calls.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
-import type { ClientSettings } from './peer-client.js';
-import { fromClientError } from './status.js';
+import { callPeer, type ClientSettings } from './peer-client.js';
+import { callMetadata } from './security.js';
 
 const path = (method: string): string => `/${PeerServiceDefinition.fullName}/${method}`;
+const view = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
-/** The two batch RPCs of PeerService, with PutBatch requests written by `encodeBatchMessage`. */
-const BatchDefinition = {
-  getBatch: {
-    path: path('GetBatch'),
-    requestStream: false,
-    responseStream: true,
-    requestSerialize: (message: GetBatchRequest) => GetBatchRequest.encode(message).finish(),
-    requestDeserialize: (bytes: Uint8Array) => GetBatchRequest.decode(bytes),
-    responseSerialize: encodeBatchMessage,
-    responseDeserialize: decodeBatchMessage,
-    options: {},
-  },
-  putBatch: {
-    path: path('PutBatch'),
-    requestStream: true,
-    responseStream: false,
-    requestSerialize: encodeBatchMessage,
-    requestDeserialize: (bytes: Uint8Array) => PutBatchRequest.decode(bytes),
-    responseSerialize: (message: PutBatchResponse) => PutBatchResponse.encode(message).finish(),
-    responseDeserialize: (bytes: Uint8Array) => PutBatchResponse.decode(bytes),
-    options: {},
-  },
-} as const;
+/** GetBatch, with responses decoded as views by `decodeBatchMessage`. */
+const GET_BATCH: Method<GetBatchRequest, GetBatchResponse> = {
+  path: path('GetBatch'),
+  serialize: (request) => view(GetBatchRequest.encode(request).finish()),
+  deserialize: decodeBatchMessage,
+};
+
+/** PutBatch, with requests written by `encodeBatchMessage`. */
+const PUT_BATCH: Method<PutBatchRequest, PutBatchResponse> = {
+  path: path('PutBatch'),
+  serialize: (request) => view(encodeBatchMessage(request)),
+  deserialize: (bytes) => PutBatchResponse.decode(bytes),
+};
 
 /** `items` in runs of at most `MAX_BATCH_OBJECTS`: one call each. */
 function runs<T>(items: readonly T[]): T[][] {
@@ -47,22 +38,25 @@ function runs<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-/** Batch calls to the peer at `address`. */
+/** Batch calls to the peer at `address`, through the same grpc-js call path as `PeerClient`. */
 export class BatchClient {
-  readonly #client: Client<typeof BatchDefinition>;
+  readonly #client: Client;
+  readonly #metadata: Metadata;
 
   /**
    * @param address - the peer's "host:port", for error messages.
-   * @param channel - the pooled channel to the peer.
+   * @param channel - the pooled transfer channel to the peer.
+   * @param credentials - the pool's channel credentials.
    * @param settings - deadlines, sizes and the token of the connector.
    */
   constructor(
     readonly address: string,
     channel: Channel,
+    credentials: ChannelCredentials,
     private readonly settings: ClientSettings,
   ) {
-    const metadata = settings.token === undefined ? undefined : Metadata({ authorization: `Bearer ${settings.token}` });
-    this.#client = createClient(BatchDefinition, channel, metadata ? { '*': { metadata } } : {});
+    this.#client = new Client(address, credentials, { channelOverride: channel });
+    this.#metadata = callMetadata(settings.token);
   }
 
   /**
@@ -72,12 +66,12 @@ export class BatchClient {
    * @throws LimitExceededError, PeerUnavailableError, DeadlineExceededError as the peer answers.
    */
   async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<MeshKey[]> {
-    const calls = runs(payloads).map((run) => this.#call('putBatch', run.length, options, async (signal) => {
+    const calls = runs(payloads).map((run) => this.#call('putBatch', run.length, options, async (settings) => {
       const chunkBytes = this.settings.chunkBytes;
-      const requests = (async function* () {
+      const requests = (function* () {
         for (const parts of batchMessages(run, chunkBytes)) yield { parts };
       })();
-      const { keys } = await this.#client.putBatch(requests, signal ? { signal } : {});
+      const { keys } = await clientStream(this.#client, PUT_BATCH, requests, settings);
       if (keys.length !== run.length) {
         throw new InvalidArgumentError(`Peer ${this.address} answered a PutBatch of ${run.length} objects with ${keys.length} keys; it does not follow the contract.`);
       }
@@ -95,16 +89,16 @@ export class BatchClient {
    * @throws DataCorruptedError when an object arrives damaged.
    */
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
-    const calls = runs(keys).map((run) => this.#call('getBatch', run.length, options, async (signal) => {
+    const calls = runs(keys).map((run) => this.#call('getBatch', run.length, options, async (settings) => {
       const assembler = new BatchAssembler({
         maxBytes: this.settings.maxObjectBytes,
         maxObjects: run.length,
         allowMissing: true,
         what: (index) => `Key ${run[index] ? formatKey(run[index]) : `#${index}`} from peer ${this.address}`,
       });
-      for await (const response of this.#client.getBatch({ keys: [...run] }, signal ? { signal } : {})) {
+      await serverStream(this.#client, GET_BATCH, { keys: [...run] }, settings, (response) => {
         for (const part of response.parts) assembler.add(part);
-      }
+      });
       const values = assembler.finish();
       if (values.length !== run.length) {
         throw new InvalidArgumentError(`Peer ${this.address} answered a GetBatch of ${run.length} keys with ${values.length} objects; it does not follow the contract.`);
@@ -115,15 +109,7 @@ export class BatchClient {
   }
 
   /** Runs one call under the transfer deadline, translating its failure. */
-  async #call<T>(operation: string, count: number, options: CallOptions | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    const what = `The ${operation} of ${count} objects on peer ${this.address}`;
-    const scope = callScope({ signal: options?.signal, timeoutMs: options?.timeoutMs ?? this.settings.transferTimeoutMs }, what);
-    try {
-      return await run(scope.signal);
-    } catch (error) {
-      throw fromClientError(error, { peer: this.address, operation: `${operation} of ${count} objects` }, scope.signal);
-    } finally {
-      scope.dispose();
-    }
+  #call<T>(operation: string, count: number, options: CallOptions | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
+    return callPeer({ peer: this.address, operation: `${operation} of ${count} objects` }, this.#metadata, options, this.settings.transferTimeoutMs, run);
   }
 }

@@ -30,7 +30,7 @@ export class ClientPool {
   /** The batch client of the peer at `address`, on the transfer channel of `client(address)`. */
   batch(address: string): BatchClient {
     const entry = this.#entry(address);
-    return (entry.batch ??= new BatchClient(address, entry.channels.transfer, this.settings));
+    return (entry.batch ??= new BatchClient(address, entry.channels.transfer, this.#credentials, this.settings));
   }
 
   #entry(address: string): { client: PeerClient; channels: PeerChannels; batch?: BatchClient } {

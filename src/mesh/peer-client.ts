@@ -16,7 +16,7 @@ import { clientStream, serverStream, unary, type CallSettings, type Method } fro
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import { ObjectReceiver } from './object-receiver.js';
 import { callMetadata, type TlsOptions } from './security.js';
-import { fromClientError } from './status.js';
+import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 
 /** Tuning of a client. */
@@ -64,6 +64,23 @@ const METHODS = {
   stats: method('stats'),
 };
 
+/**
+ * Runs one call to a peer with its metadata and deadline (the caller's, else `defaultMs`), and
+ * turns a failure into the named errors: our own deadline reads as every connector's (what did
+ * not finish, and within how long), the rest goes through status.ts.
+ */
+export async function callPeer<T>(site: CallSite, metadata: Metadata, options: CallOptions | undefined, defaultMs: number | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
+  const timeoutMs = options?.timeoutMs ?? defaultMs;
+  const signal = options?.signal;
+  try {
+    return await run({ metadata, timeoutMs, signal });
+  } catch (error) {
+    const what = site.key !== undefined ? `The ${site.operation} of key ${site.key} on peer ${site.peer}` : `The ${site.operation} on peer ${site.peer}`;
+    if (timeoutMs !== undefined && !signal?.aborted && error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED) throw deadlineError(what, timeoutMs);
+    throw fromClientError(error, site, signal);
+  }
+}
+
 /** The two channels to one peer (see channel-options.ts for why two). */
 export interface PeerChannels {
   /** For Await, Exists, Evict, NewKey and Stats: keepalive finds a dead owner within seconds. */
@@ -91,18 +108,8 @@ export class PeerClient {
   }
 
   /** Runs one call with the right deadline, translating its failure. */
-  async #call<T>(operation: string, key: MeshKey | undefined, options: CallOptions | undefined, defaultMs: number | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
-    const timeoutMs = options?.timeoutMs ?? defaultMs;
-    const signal = options?.signal;
-    try {
-      return await run({ metadata: this.#metadata, timeoutMs, signal });
-    } catch (error) {
-      const keyText = key ? formatKey(key) : undefined;
-      const what = keyText ? `The ${operation} of key ${keyText} on peer ${this.address}` : `The ${operation} on peer ${this.address}`;
-      // Our own deadline reads as every connector's: what did not finish, and within how long.
-      if (timeoutMs !== undefined && !signal?.aborted && error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED) throw deadlineError(what, timeoutMs);
-      throw fromClientError(error, { peer: this.address, key: keyText, operation }, signal);
-    }
+  #call<T>(operation: string, key: MeshKey | undefined, options: CallOptions | undefined, defaultMs: number | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
+    return callPeer({ peer: this.address, operation, key: key ? formatKey(key) : undefined }, this.#metadata, options, defaultMs, run);
   }
 
   /** A receiver of one object from this peer. */
