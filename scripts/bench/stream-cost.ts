@@ -1,6 +1,6 @@
 /**
- * What one pending server stream costs a server, layer by layer (BENCHMARKS.md §7): bare grpc-js,
- * nice-grpc, the peer's middlewares, a wait in an object table, and the real peer's `Await`.
+ * What one pending server stream costs a server, layer by layer (BENCHMARKS.md §8): bare grpc-js,
+ * the peer's handler adapter with a wait in an object table, and the real peer's `Await`.
  * Each layer runs in a fresh server process that measures its own heap+external and RSS after
  * a full GC, before and after a client process opens N streams that stay pending.
  *
@@ -13,28 +13,24 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { createServer, type ServiceDefinition } from 'nice-grpc';
 import { ObjectTable } from '../../src/connectors/object-table.js';
 import { CONTROL_CHANNEL_OPTIONS, SERVER_OPTIONS } from '../../src/mesh/channel-options.js';
 import { ClientPool } from '../../src/mesh/client-pool.js';
 import { Peer } from '../../src/mesh/peer.js';
-import { errorStatusMiddleware } from '../../src/mesh/peer-service.js';
-import { rejectMalformedMiddleware } from '../../src/mesh/tolerant-decode.js';
+import { OPEN, cancelSignal, serverStreamingCall } from '../../src/mesh/grpc-handlers.js';
 import { memoryNow } from './lib/memory.js';
 
-const LAYERS = ['grpc-js', 'nice-grpc', 'nice-grpc + middlewares', 'nice-grpc + middlewares + table wait', 'peer Await'] as const;
+const LAYERS = ['grpc-js', 'grpc-js + handler adapter + table wait', 'peer Await'] as const;
 type Layer = (typeof LAYERS)[number];
 
 const self = fileURLToPath(import.meta.url);
 const identity = (b: Buffer): Buffer => b;
 const PATH = '/bench.Pending/Wait';
 const grpcWait = { wait: { path: PATH, requestStream: false, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } } satisfies grpc.ServiceDefinition;
-const niceWait = {
-  wait: { path: PATH, requestStream: false, responseStream: true, requestSerialize: (b: Buffer) => b, requestDeserialize: identity, responseSerialize: (b: Buffer) => b, responseDeserialize: identity, options: {} },
-} satisfies ServiceDefinition;
 
-/** Resolves once `signal` fires. */
-const aborted = (signal: AbortSignal): Promise<void> => new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+/** Binds a server on a free loopback port. */
+const bind = (server: grpc.Server): Promise<number> =>
+  new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
 
 /** Starts one layer's server; `pending()` counts the streams it holds. Returns its address. */
 async function startLayer(layer: Layer): Promise<{ address: string; pending(): number }> {
@@ -47,8 +43,7 @@ async function startLayer(layer: Layer): Promise<{ address: string; pending(): n
         call.on('cancelled', () => pending--);
       },
     });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
-    return { address: `127.0.0.1:${port}`, pending: () => pending };
+    return { address: `127.0.0.1:${await bind(server)}`, pending: () => pending };
   }
   if (layer === 'peer Await') {
     const peer = await Peer.start({ listen: '127.0.0.1:0' });
@@ -56,21 +51,19 @@ async function startLayer(layer: Layer): Promise<{ address: string; pending(): n
   }
   const table = new ObjectTable();
   const id = table.newKey();
-  const server = layer === 'nice-grpc' ? createServer(SERVER_OPTIONS) : createServer(SERVER_OPTIONS).use(errorStatusMiddleware).use(rejectMalformedMiddleware);
-  server.add(niceWait, {
-    async *wait(_request, context) {
+  const server = new grpc.Server(SERVER_OPTIONS);
+  server.addService(grpcWait, {
+    wait: serverStreamingCall<Buffer, Buffer>(OPEN, 'Wait', async (_request, call) => {
       pending++;
       try {
-        if (layer === 'nice-grpc + middlewares + table wait') await table.wait(id, context.signal).catch(() => undefined);
-        else await aborted(context.signal);
+        await table.wait(id, cancelSignal(call)).catch(() => undefined);
       } finally {
         pending--;
       }
-      yield Buffer.alloc(0);
-    },
+      return [Buffer.alloc(0)];
+    }),
   });
-  const port = await server.listen('127.0.0.1:0');
-  return { address: `127.0.0.1:${port}`, pending: () => pending };
+  return { address: `127.0.0.1:${await bind(server)}`, pending: () => pending };
 }
 
 /** A client process: opens `n` streams when told to on stdin, and keeps them open. */

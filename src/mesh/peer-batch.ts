@@ -30,7 +30,7 @@ function idAt(state: PeerState, key: unknown, index: number): string {
  * @throws InvalidArgumentError for more than 10,000 keys or a malformed key.
  * @throws KeyLostError for a key of an earlier incarnation (as Get, also for a key made by another peer).
  */
-export async function* getBatch(state: PeerState, request: GetBatchRequest): AsyncGenerator<GetBatchResponse> {
+export function* getBatch(state: PeerState, request: GetBatchRequest): Generator<GetBatchResponse> {
   const { keys } = request;
   if (keys.length > MAX_BATCH_OBJECTS) {
     throw new InvalidArgumentError(`A GetBatch to peer ${state.address} asked for ${keys.length} keys; a batch holds at most ${MAX_BATCH_OBJECTS}. Split it into several batches.`);

@@ -1,15 +1,29 @@
 /**
- * The PeerService handlers: the contract's RPCs over a peer's object table. Handlers throw the
- * named errors; `errorStatusMiddleware` turns them into gRPC statuses in one place.
+ * The PeerService handlers: the contract's RPCs over a peer's object table, served on a bare
+ * grpc-js server. Handlers throw the named errors; the adapters of grpc-handlers.ts check the
+ * token and turn errors into gRPC statuses in one place.
  * @module
  */
-import type { CallContext, ServerMiddlewareCall } from 'nice-grpc';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type {
+  AwaitRequest,
   AwaitResponse,
+  EvictRequest,
+  EvictResponse,
+  ExistsRequest,
+  ExistsResponse,
+  GetBatchRequest,
+  GetBatchResponse,
+  GetRequest,
   GetResponse,
-  PeerServiceImplementation,
+  NewKeyResponse,
+  PutBatchRequest,
+  PutBatchResponse,
   PutRequest,
+  PutResponse,
   SetRequest,
+  SetResponse,
+  StatsResponse,
 } from '../../gen/proxymesh/v1/peer.js';
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
@@ -18,19 +32,7 @@ import { ObjectReceiver, receiveObject } from './object-receiver.js';
 import { formatKey } from './key.js';
 import { getBatch, putBatch } from './peer-batch.js';
 import { newCapability, type PeerState } from './peer-state.js';
-import { toServerError } from './status.js';
-
-/** Converts every error a handler throws into its gRPC status (see status.ts). */
-export async function* errorStatusMiddleware<Request, Response>(
-  call: ServerMiddlewareCall<Request, Response>,
-  context: CallContext,
-): AsyncGenerator<Response, Response | void, undefined> {
-  try {
-    return yield* call.next(call.request, context);
-  } catch (error) {
-    throw toServerError(error);
-  }
-}
+import { cancelSignal, clientStreamingCall, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
 
 async function* partsOf(requests: AsyncIterable<PutRequest | SetRequest>): AsyncGenerator<ObjectPart | undefined> {
   for await (const request of requests) {
@@ -46,22 +48,22 @@ function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse 
   for (const part of objectParts(payload, chunkBytes)) yield { part };
 }
 
-/** The PeerService implementation for one peer. */
-export function peerService(state: PeerState): PeerServiceImplementation {
+/** The PeerService implementation for one peer, each call first passing `guard` (the token check). */
+export function peerService(state: PeerState, guard: Guard): UntypedServiceImplementation {
   const { table, limits } = state;
   const name = (id: string): string => formatKey(state.keyFor(id));
 
   return {
-    async put(requests) {
+    put: clientStreamingCall<PutRequest, PutResponse>(guard, 'Put', async (requests) => {
       const payload = await receiveObject(partsOf(requests), {
         maxBytes: limits.maxObjectBytes,
         what: `An object put on peer ${state.address}`,
         accept: (size) => table.checkRoom(size),
       });
       return { key: state.keyFor(table.put(payload)) };
-    },
+    }),
 
-    async *get(request) {
+    get: serverStreamingCall<GetRequest, GetResponse>(guard, 'Get', (request) => {
       const id = state.idOf(request.key);
       const payload = table.get(id);
       if (payload === undefined) {
@@ -71,23 +73,19 @@ export function peerService(state: PeerState): PeerServiceImplementation {
             : `Key ${name(id)} does not exist on peer ${state.address}: it was never stored or has been evicted.`,
         );
       }
-      yield* streamed(payload, limits.chunkBytes);
-    },
+      return streamed(payload, limits.chunkBytes);
+    }),
 
-    async exists(request) {
-      return { exists: table.exists(state.idOf(request.key)) };
-    },
+    exists: unaryCall<ExistsRequest, ExistsResponse>(guard, 'Exists', (request) => ({ exists: table.exists(state.idOf(request.key)) })),
 
-    async evict(request) {
-      return { evicted: table.evict(state.idOf(request.key)) };
-    },
+    evict: unaryCall<EvictRequest, EvictResponse>(guard, 'Evict', (request) => ({ evicted: table.evict(state.idOf(request.key)) })),
 
-    async newKey() {
+    newKey: unaryCall<unknown, NewKeyResponse>(guard, 'NewKey', () => {
       const capability = newCapability();
       return { key: state.keyFor(table.newKey(capability)), capability };
-    },
+    }),
 
-    async set(requests) {
+    set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', async (requests) => {
       const iterator = requests[Symbol.asyncIterator]();
       const first = await iterator.next();
       const header = first.done ? undefined : first.value.part;
@@ -105,18 +103,19 @@ export function peerService(state: PeerState): PeerServiceImplementation {
       for await (const part of partsOf({ [Symbol.asyncIterator]: () => iterator })) receiver.push(part);
       table.set(id, receiver.finish(), capability);
       return {};
-    },
+    }),
 
-    async *await(request, context) {
+    await: serverStreamingCall<AwaitRequest, AwaitResponse>(guard, 'Await', async (request, call) => {
       const id = state.idOf(request.key);
-      const payload = await table.wait(id, context.signal);
-      yield* streamed(payload, limits.chunkBytes);
-    },
+      const payload = await table.wait(id, cancelSignal(call));
+      return streamed(payload, limits.chunkBytes);
+    }),
 
-    getBatch: (request) => getBatch(state, request),
-    putBatch: (requests) => putBatch(state, requests),
+    getBatch: serverStreamingCall<GetBatchRequest, GetBatchResponse>(guard, 'GetBatch', (request) => getBatch(state, request)),
 
-    async stats() {
+    putBatch: clientStreamingCall<PutBatchRequest, PutBatchResponse>(guard, 'PutBatch', (requests) => putBatch(state, requests)),
+
+    stats: unaryCall<unknown, StatsResponse>(guard, 'Stats', () => {
       const s = table.stats();
       return {
         peer: state.address,
@@ -126,6 +125,6 @@ export function peerService(state: PeerState): PeerServiceImplementation {
         pendingKeys: BigInt(s.pendingKeys),
         waiters: BigInt(s.waiters),
       };
-    },
+    }),
   };
 }

@@ -1,12 +1,12 @@
 /**
- * A running peer: a gRPC server for the PeerService (plus gRPC health and reflection) over a
+ * A running peer: a grpc-js server for the PeerService (plus gRPC health and reflection) over a
  * `PeerState`. A peer binds to loopback unless told otherwise, and can listen on one address
  * while advertising another (`listen 0.0.0.0:7001`, `advertise node12.cluster:7001`).
  * @module
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { hostname } from 'node:os';
-import { createServer, type Server } from 'nice-grpc';
+import { Server, type ServerCredentials } from '@grpc/grpc-js';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
 import { PeerServiceDefinition } from '../../gen/proxymesh/v1/peer.js';
 import { PeerUnavailableError } from '../errors.js';
@@ -19,9 +19,11 @@ import { withServerWindow } from './server-window.js';
 import { formatKey } from './key.js';
 import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
-import { errorStatusMiddleware, peerService } from './peer-service.js';
+import { peerService } from './peer-service.js';
+import { OPEN, grpcDefinition } from './grpc-handlers.js';
+import { addNiceService } from './nice-services.js';
 import { addReflection } from './reflection.js';
-import { rejectMalformedMiddleware, tolerantDefinition } from './tolerant-decode.js';
+import { tolerantDefinition } from './tolerant-decode.js';
 import { requireToken, resolveToken, serverCredentials, usesTls, type TlsOptions } from './security.js';
 import { log } from '../log.js';
 
@@ -71,6 +73,16 @@ function parseAdvertise(listenHost: string, advertise: string | undefined): { ho
   return { host };
 }
 
+/** Binds `server`; resolves with the port. */
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port))));
+}
+
+/** Stops `server` once its calls have finished. */
+function shutdown(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => server.tryShutdown((error) => (error ? reject(error) : resolve())));
+}
+
 /** A peer serving its objects over gRPC. */
 export class Peer {
   #closing: Promise<void> | undefined;
@@ -94,7 +106,6 @@ export class Peer {
   static async start(options: PeerOptions = {}): Promise<Peer> {
     const listen = parseAddress(options.listen ?? '127.0.0.1:0', 'listen address');
     const advertise = parseAdvertise(listen.host, options.advertise);
-    const server = createServer(SERVER_OPTIONS).use(errorStatusMiddleware).use(rejectMalformedMiddleware);
     const health = HealthState();
     const credentials = serverCredentials(options.tls);
     const token = resolveToken(options.token);
@@ -104,12 +115,12 @@ export class Peer {
       maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY,
       maxWaiters: options.maxWaiters ?? Number.POSITIVE_INFINITY,
     });
-    const definition = withBatchEncoder(tolerantDefinition);
-    if (token === undefined) server.add(definition, peerService(state));
-    else server.with(requireToken(token, () => state.address)).add(definition, peerService(state));
-    server.add(HealthDefinition, HealthServiceImpl(health));
+    const server = new Server(SERVER_OPTIONS);
+    const guard = token === undefined ? OPEN : requireToken(token, () => state.address);
+    server.addService(grpcDefinition(withBatchEncoder(tolerantDefinition)), peerService(state, guard));
+    addNiceService(server, HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
-    const port = await withServerWindow(() => server.listen(formatAddress(listen), credentials));
+    const port = await withServerWindow(() => bind(server, formatAddress(listen), credentials));
     if (!isLoopback(listen.host) && token === undefined && !usesTls(options.tls)) {
       process.emitWarning(
         `proxymesh peer listening on ${formatAddress({ ...listen, port })} with neither TLS nor a token: anyone who can reach it can read and write its objects. Set a token (PROXYMESH_TOKEN or --token) or TLS (--tls-cert/--tls-key).`,
@@ -168,7 +179,7 @@ export class Peer {
       }, GRACE_MS);
     });
     try {
-      await Promise.race([this.server.shutdown(), forced]);
+      await Promise.race([shutdown(this.server), forced]);
     } finally {
       clearTimeout(timer);
       this.state.table.clear();

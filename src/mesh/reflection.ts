@@ -8,8 +8,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Server } from 'nice-grpc';
+import type { Server } from '@grpc/grpc-js';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import { addNiceService } from './nice-services.js';
 
 /** Where the descriptor set is: from `src/mesh/` (sources) and from `dist/src/mesh/` (built). */
 const DESCRIPTOR_PATHS = ['../../descriptors/proxymesh.binpb', '../../../descriptors/proxymesh.binpb'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
@@ -33,6 +34,6 @@ function readDescriptorSet(): Uint8Array {
 /** Adds the reflection services to a server; it lists the services named (full names) and itself. */
 export function addReflection(server: Server, serviceNames: readonly string[]): void {
   const implementation = ServerReflection(readDescriptorSet(), [...serviceNames, 'grpc.reflection.v1.ServerReflection']);
-  server.add(ServerReflectionService, implementation);
-  server.add(V1ALPHA_SERVICE, implementation);
+  addNiceService(server, ServerReflectionService, implementation);
+  addNiceService(server, V1ALPHA_SERVICE, implementation);
 }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { ChannelCredentials, Metadata, ServerCredentials } from '@grpc/grpc-js';
-import { ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
+import { ServerError, Status } from 'nice-grpc';
 import { InvalidArgumentError } from '../errors.js';
 
 /** TLS material, as paths to PEM files. */
@@ -78,19 +78,16 @@ function tokenMatches(expected: Buffer, header: string | undefined): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-/** A server middleware that refuses calls without the token with UNAUTHENTICATED. */
-export function requireToken(token: string, peer: () => string) {
+/** A guard (grpc-handlers.ts) that refuses calls without the token with UNAUTHENTICATED. */
+export function requireToken(token: string, peer: () => string): (metadata: Metadata) => void {
   const expected = Buffer.from(token);
-  return async function* tokenCheck<Request, Response>(
-    call: ServerMiddlewareCall<Request, Response>,
-    context: CallContext,
-  ): AsyncGenerator<Response, Response | void, undefined> {
-    if (!tokenMatches(expected, context.metadata.get('authorization'))) {
+  return (metadata) => {
+    const [header] = metadata.get('authorization');
+    if (!tokenMatches(expected, typeof header === 'string' ? header : undefined)) {
       throw new ServerError(
         Status.UNAUTHENTICATED,
         `Peer ${peer()} requires a token: send "authorization: Bearer <token>" metadata (set PROXYMESH_TOKEN, --token, or the token option) with the token the peer was started with.`,
       );
     }
-    return yield* call.next(call.request, context);
   };
 }

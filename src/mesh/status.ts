@@ -1,9 +1,10 @@
 /**
  * The one place where proxymesh errors and gRPC status codes meet, in both directions.
- * Servers throw named errors and `toServerError` gives each its status; clients turn the status
+ * Servers throw named errors and `toStatus` gives each its status; clients turn the status
  * back into the named error with `fromClientError`, adding which peer and key were involved.
  * @module
  */
+import type { status as GrpcStatus } from '@grpc/grpc-js';
 import { ClientError, ServerError, Status } from 'nice-grpc';
 import { isAbortError } from 'abort-controller-x';
 import {
@@ -23,7 +24,7 @@ import {
 type ErrorClass = new (message: string, options?: ErrorOptions) => ProxyMeshError;
 
 // Order matters for subclasses; these classes have none among themselves.
-const toStatus: [ErrorClass, Status][] = [
+const toStatusCode: [ErrorClass, Status][] = [
   [InvalidArgumentError, Status.INVALID_ARGUMENT],
   [KeyNotFoundError, Status.NOT_FOUND],
   [KeyExistsError, Status.ALREADY_EXISTS],
@@ -53,15 +54,17 @@ const fromStatus = new Map<Status, ErrorClass>([
 const MAX_MESSAGE = 2_000;
 const bounded = (message: string): string => (message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`);
 
-/** The status a server answers with for an error thrown by a handler. */
-export function toServerError(error: unknown): unknown {
-  if (error instanceof ServerError || isAbortError(error)) return error;
-  for (const [cls, status] of toStatus) {
-    if (error instanceof cls) return new ServerError(status, bounded(error.message));
+/** The status a peer answers with for an error thrown by a handler (grpc-js sends it as is). */
+export function toStatus(error: unknown): { code: GrpcStatus; details: string } {
+  const status = (code: Status, details: string) => ({ code: code, details: bounded(details) });
+  if (error instanceof ServerError) return status(error.code, error.details);
+  if (isAbortError(error)) return status(Status.CANCELLED, 'The call was cancelled.');
+  for (const [cls, code] of toStatusCode) {
+    if (error instanceof cls) return status(code, error.message);
   }
   // Anything else is a bug on our side: say so without leaking internals beyond the message.
   const message = error instanceof Error ? error.message : String(error);
-  return new ServerError(Status.INTERNAL, bounded(`The peer failed unexpectedly: ${message}`));
+  return status(Status.INTERNAL, `The peer failed unexpectedly: ${message}`);
 }
 
 /** Where a failed call went, for error messages. */

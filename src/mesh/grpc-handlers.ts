@@ -1,0 +1,180 @@
+/**
+ * The server side of grpc-calls.ts: plain handler functions served on a bare grpc-js `Server`.
+ * Each adapter adds what every call of the peer needs, in one place: the token check, the
+ * refusal of undecodable messages (tolerant-decode.ts), named errors turned into gRPC statuses
+ * (status.ts), backpressure on response streams, and the client's cancellation as an
+ * `AbortSignal`. nice-grpc's server did the same through a call context, async generators and
+ * two middlewares per call, which cost a 100 B get ~0.12× of a bare unary call (BENCHMARKS.md,
+ * Tuning §10). Here a handler that can answer at once does so in the same tick.
+ * @module
+ */
+import type {
+  Metadata,
+  ServerDuplexStream,
+  MethodDefinition,
+  ServerReadableStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+  ServiceDefinition,
+  handleClientStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+} from '@grpc/grpc-js';
+import { checkDecoded } from './tolerant-decode.js';
+import { toStatus } from './status.js';
+
+/** Any server call: what a handler gets to watch for cancellation. */
+export type ServerCall = ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+
+/** Refuses a call by throwing (e.g. a missing token), before its handler runs. */
+export type Guard = (metadata: Metadata) => void;
+
+/** Lets every call through. */
+export const OPEN: Guard = () => {};
+
+interface MessageType {
+  encode(message: never): { finish(): Uint8Array };
+  decode(input: Uint8Array): unknown;
+}
+
+/** A service definition as ts-proto generates it (what nice-grpc serves). */
+export interface TsProtoService {
+  readonly fullName: string;
+  readonly methods: Record<string, { readonly name: string; readonly requestType: MessageType; readonly responseType: MessageType; readonly requestStream: boolean; readonly responseStream: boolean }>;
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/**
+ * The grpc-js form of a ts-proto definition. Unlike nice-grpc it does not run `fromPartial` on
+ * every message: handlers must return complete messages (ts-proto's encoder writes an
+ * `undefined` scalar as a field).
+ */
+export function grpcDefinition(service: TsProtoService): ServiceDefinition {
+  const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(service.methods)) {
+    const { requestType, responseType } = method;
+    definition[name] = {
+      path: `/${service.fullName}/${method.name}`,
+      requestStream: method.requestStream,
+      responseStream: method.responseStream,
+      requestSerialize: (message) => asBuffer(requestType.encode(message as never).finish()),
+      requestDeserialize: (bytes: Buffer) => requestType.decode(bytes),
+      responseSerialize: (message) => asBuffer(responseType.encode(message as never).finish()),
+      responseDeserialize: (bytes: Buffer) => responseType.decode(bytes),
+    };
+  }
+  return definition;
+}
+
+/** An `AbortSignal` that fires when the client cancels the call (or its connection drops). */
+export function cancelSignal(call: ServerCall): AbortSignal {
+  const controller = new AbortController();
+  if (call.cancelled) controller.abort();
+  else (call as NodeJS.EventEmitter).once('cancelled', () => controller.abort());
+  return controller.signal;
+}
+
+/** Resolves when a response stream can take more, or when its call is cancelled. */
+export function drained(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      call.off('drain', done);
+      call.off('cancelled', done);
+      resolve();
+    };
+    call.once('drain', done);
+    call.once('cancelled', done);
+  });
+}
+
+/** Ends a response stream with the status of `error` (grpc-js's streams turn an 'error' event into the status). */
+export function failStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, error: unknown): void {
+  if (!call.cancelled) call.emit('error', toStatus(error));
+}
+
+/** A unary method: `handler` returns the response, or a promise of it. */
+export function unaryCall<Request, Response>(guard: Guard, method: string, handler: (request: Request) => Response | Promise<Response>): handleUnaryCall<Request, Response> {
+  return (call, callback) => {
+    let result: Response | Promise<Response>;
+    try {
+      guard(call.metadata);
+      checkDecoded(call.request, method);
+      result = handler(call.request);
+    } catch (error) {
+      callback(toStatus(error));
+      return;
+    }
+    if (result instanceof Promise) result.then((response) => callback(null, response), (error: unknown) => callback(toStatus(error)));
+    else callback(null, result);
+  };
+}
+
+/** Writes `messages` in order, pausing while the stream is full; ends the call with OK or with the error thrown. */
+function writeAll<Response>(call: ServerWritableStream<unknown, Response>, messages: Iterator<Response>): void {
+  try {
+    for (let next = messages.next(); !next.done; next = messages.next()) {
+      if (call.cancelled) return;
+      if (!call.write(next.value)) {
+        void drained(call).then(() => writeAll(call, messages));
+        return;
+      }
+    }
+  } catch (error) {
+    failStream(call, error);
+    return;
+  }
+  if (!call.cancelled) call.end();
+}
+
+/**
+ * A server-streaming method: `handler` returns the responses, or a promise of them once it has
+ * them (an Await). It gets the call, for `cancelSignal`.
+ */
+export function serverStreamingCall<Request, Response>(
+  guard: Guard,
+  method: string,
+  handler: (request: Request, call: ServerCall) => Iterable<Response> | Promise<Iterable<Response>>,
+): handleServerStreamingCall<Request, Response> {
+  return (call) => {
+    let result: Iterable<Response> | Promise<Iterable<Response>>;
+    try {
+      guard(call.metadata);
+      checkDecoded(call.request, method);
+      result = handler(call.request, call);
+    } catch (error) {
+      failStream(call, error);
+      return;
+    }
+    if (result instanceof Promise) result.then((messages) => writeAll(call, messages[Symbol.iterator]()), (error: unknown) => failStream(call, error));
+    else writeAll(call, result[Symbol.iterator]());
+  };
+}
+
+/** The request messages of a client stream, refusing the first undecodable one. */
+async function* checkedMessages<Request>(call: ServerReadableStream<Request, unknown>, method: string): AsyncGenerator<Request> {
+  for await (const message of call as AsyncIterable<Request>) {
+    checkDecoded(message, method);
+    yield message;
+  }
+}
+
+/**
+ * A client-streaming method: `handler` reads the requests (a cancelled call makes that reading
+ * throw) and returns the response.
+ */
+export function clientStreamingCall<Request, Response>(
+  guard: Guard,
+  method: string,
+  handler: (requests: AsyncIterable<Request>, call: ServerCall) => Promise<Response>,
+): handleClientStreamingCall<Request, Response> {
+  return (call, callback) => {
+    try {
+      guard(call.metadata);
+    } catch (error) {
+      callback(toStatus(error));
+      return;
+    }
+    handler(checkedMessages(call, method), call).then((response) => callback(null, response), (error: unknown) => callback(toStatus(error)));
+  };
+}
