@@ -65,7 +65,7 @@ ${batchTable(r)}
 
 ## Future wake-up
 
-A producer process sets a 100 B value; the time runs from just before its \`set\` call to the moment the consumer process has the value. proxymesh's consumer waits with \`awaitKey\` (an \`Await\` stream to the owner, a third process); the polling baselines check Redis with \`EXISTS\` every interval and then \`GET\`, as ProxyStore's futures do, with the set at a random phase of the interval.
+A producer process sets a 100 B value; the time runs from just before its \`set\` call to the moment the consumer process has the value. proxymesh's consumer waits with \`awaitKey\` (an \`Await\` stream to the key's owner), in two layouts, samples interleaved: the key owned by a third process (a \`proxymesh peer\` daemon both processes attach to: the set crosses to it, the wake-up comes back from it), and the key owned by the producer's own embedded peer (the mesh's peer-to-peer layout: the set goes to the producer's peer thread, which pushes the value to the consumer); the polling baselines check Redis with \`EXISTS\` every interval and then \`GET\`, as ProxyStore's futures do, with the set at a random phase of the interval.
 
 ${wakeTable(r)}
 

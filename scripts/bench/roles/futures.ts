@@ -5,6 +5,8 @@
  * monotonic microseconds, comparable across processes, taken right around the calls.
  * `await` waits through `MeshConnector.awaitKey` (a process's waiters on a key share one Await
  * stream), or with `raw` through one `PeerClient.await` stream per waiter, to price a stream.
+ * Keys come from the peer process, or with `own` from this process's own embedded peer (on its
+ * worker thread, the default), the mesh's peer-to-peer layout: the producer owns its futures.
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +19,8 @@ import { nowUs, quantile } from '../lib/stats.js';
 
 const [peer, redisPort] = process.argv.slice(2);
 const mesh = new MeshConnector({ peer: peer ?? '' });
+// Embedded: the keys it makes are owned by this process, which serves them to waiters elsewhere.
+const own = new MeshConnector();
 const redis = new Redis({ port: Number(redisPort), host: '127.0.0.1' });
 // Raw clients, below MeshConnector's shared waits: one Await stream per call.
 const raw = new ClientPool({ timeoutMs: 30_000, transferTimeoutMs: 600_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 });
@@ -38,7 +42,8 @@ async function pollRedis(key: string, intervalMs: number): Promise<number> {
 }
 
 await serve({
-  newKey: async () => mesh.newKey(),
+  newKey: async (args) => (args.own === true ? own : mesh).newKey(),
+  ownStats: async () => own.stats(),
   await: async (args) => {
     const key = args.key as MeshKey;
     const count = num(args, 'count', 1);
@@ -58,7 +63,7 @@ await serve({
   set: async (args) => {
     const payload = { codec: 'bytes', data: sourceBytes(num(args, 'size')) };
     const t0 = nowUs();
-    await mesh.set(args.key as MeshKey, payload);
+    await (args.own === true ? own : mesh).set(args.key as MeshKey, payload);
     return t0;
   },
   redisSet: async (args) => {
@@ -67,9 +72,9 @@ await serve({
     await redis.set(str(args, 'key'), data);
     return t0;
   },
-  evict: async (args) => mesh.evict(args.key as MeshKey),
+  evict: async (args) => (args.own === true ? own : mesh).evict(args.key as MeshKey),
   close: async () => {
-    await mesh.close();
+    await Promise.all([mesh.close(), own.close()]);
     raw.close();
     redis.disconnect();
   },

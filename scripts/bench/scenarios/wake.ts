@@ -1,6 +1,7 @@
 /**
  * Future wake-up latency: a producer process sets a key, a consumer process waiting for it has
- * the value. proxymesh waits by push (`awaitKey`, the owner is the peer process); the baselines
+ * the value. proxymesh waits by push (`awaitKey`), with the key owned either by a third process
+ * (the peer daemon both attach to) or by the producer's own embedded peer; the baselines
  * poll Redis the way ProxyStore's futures do, every 1 ms and every 1 s (its default), with the
  * set landing at a random phase of the polling interval.
  * @module
@@ -13,6 +14,9 @@ import type { WakeRow } from '../results.js';
 import { log, waitForWaiters, type Context } from './context.js';
 
 const VALUE_BYTES = 100;
+/** The rows' names (report/targets.ts looks them up). */
+export const PUSH_VIA_PEER = 'proxymesh push (awaitKey), key owned by a third process (peer daemon)';
+export const PUSH_VIA_PRODUCER = "proxymesh push (awaitKey), key owned by the producer's embedded peer";
 const WARMUP = 10;
 
 interface Collected {
@@ -28,13 +32,27 @@ function row(method: string, latencies: number[]): WakeRow {
   return r;
 }
 
-async function pushSample(ctx: Context, setter: RoleProcess, waiter: RoleProcess): Promise<number> {
-  const key = await setter.call('newKey');
+/** Where the key lives: on the peer process, or on the producer's embedded peer. */
+type Owner = 'peer' | 'producer';
+
+/** Waits (bounded) until the producer's embedded peer counts a waiter. */
+async function producerWaiter(setter: RoleProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await setter.call<{ waiters: number }>('ownStats')).waiters < 1) {
+    if (Date.now() > deadline) throw new Error("the producer's peer did not see the waiter within 60 s");
+    await sleep(1);
+  }
+}
+
+async function pushSample(ctx: Context, owner: Owner, setter: RoleProcess, waiter: RoleProcess): Promise<number> {
+  const own = owner === 'producer';
+  const key = await setter.call('newKey', { own });
   await waiter.call('await', { key, count: 1 });
-  await waitForWaiters(ctx.peer, 1);
-  const t0 = await setter.call<number>('set', { key, size: VALUE_BYTES });
+  if (own) await producerWaiter(setter);
+  else await waitForWaiters(ctx.peer, 1);
+  const t0 = await setter.call<number>('set', { key, size: VALUE_BYTES, own });
   const woke = await waiter.call<Collected>('collect');
-  await setter.call('evict', { key });
+  await setter.call('evict', { key, own });
   return woke.lastUs - t0;
 }
 
@@ -48,10 +66,13 @@ async function pollSample(i: number, intervalMs: number, setter: RoleProcess, wa
 }
 
 export async function runWake(config: BenchConfig, ctx: Context, setter: RoleProcess, waiter: RoleProcess): Promise<WakeRow[]> {
-  for (let i = 0; i < WARMUP; i++) await pushSample(ctx, setter, waiter);
-  const push: number[] = [];
-  for (let i = 0; i < config.wake.push; i++) push.push(await pushSample(ctx, setter, waiter));
-  const rows = [row('proxymesh push (awaitKey)', push)];
+  const owners = { peer: [] as number[], producer: [] as number[] };
+  for (const owner of ['peer', 'producer'] as const) for (let i = 0; i < WARMUP; i++) await pushSample(ctx, owner, setter, waiter);
+  // Interleaved, so background load lands on both layouts alike.
+  for (let i = 0; i < config.wake.push; i++) {
+    for (const owner of ['peer', 'producer'] as const) owners[owner].push(await pushSample(ctx, owner, setter, waiter));
+  }
+  const rows = [row(PUSH_VIA_PEER, owners.peer), row(PUSH_VIA_PRODUCER, owners.producer)];
   for (const [intervalMs, samples] of [
     [1, config.wake.poll1ms],
     [1000, config.wake.poll1s],
