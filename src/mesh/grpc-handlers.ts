@@ -151,30 +151,63 @@ export function serverStreamingCall<Request, Response>(
   };
 }
 
-/** The request messages of a client stream, refusing the first undecodable one. */
-async function* checkedMessages<Request>(call: ServerReadableStream<Request, unknown>, method: string): AsyncGenerator<Request> {
-  for await (const message of call as AsyncIterable<Request>) {
-    checkDecoded(message, method);
-    yield message;
-  }
+/** What a client-streaming handler does with its stream: take each request, then answer. */
+export interface RequestSink<Request, Response> {
+  /** Takes the next request; throwing refuses the call with that error. */
+  push(request: Request): void;
+  /** Answers once the client has sent everything; throwing refuses the call. */
+  finish(): Response;
 }
 
 /**
- * A client-streaming method: `handler` reads the requests (a cancelled call makes that reading
- * throw) and returns the response.
+ * A client-streaming method: `start` makes the sink that each request is pushed into as it
+ * arrives (synchronously, so a small put or set is answered in the tick its last message
+ * arrives, with no async iteration of the stream in between). The first error ends the call
+ * with its status and drops the rest of the stream; a call the client cancels just stops.
  */
 export function clientStreamingCall<Request, Response>(
   guard: Guard,
   method: string,
-  handler: (requests: AsyncIterable<Request>, call: ServerCall) => Promise<Response>,
+  start: (call: ServerCall) => RequestSink<Request, Response>,
 ): handleClientStreamingCall<Request, Response> {
   return (call, callback) => {
+    let sink: RequestSink<Request, Response> | undefined;
+    const refuse = (error: unknown): void => {
+      sink = undefined;
+      callback(toStatus(error));
+      call.destroy();
+    };
     try {
       guard(call.metadata);
+      sink = start(call);
     } catch (error) {
-      callback(toStatus(error));
+      refuse(error);
       return;
     }
-    handler(checkedMessages(call, method), call).then((response) => callback(null, response), (error: unknown) => callback(toStatus(error)));
+    call.on('data', (request: Request) => {
+      if (sink === undefined) return;
+      try {
+        checkDecoded(request, method);
+        sink.push(request);
+      } catch (error) {
+        refuse(error);
+      }
+    });
+    call.on('end', () => {
+      if (sink === undefined) return;
+      const finished = sink;
+      sink = undefined;
+      let response: Response;
+      try {
+        response = finished.finish();
+      } catch (error) {
+        callback(toStatus(error));
+        return;
+      }
+      callback(null, response);
+    });
+    // A cancelled call's stream is destroyed: nobody is left to answer.
+    call.on('close', () => (sink = undefined));
+    call.on('error', () => (sink = undefined));
   };
 }

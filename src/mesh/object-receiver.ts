@@ -129,13 +129,3 @@ export class ObjectReceiver {
     return payload;
   }
 }
-
-/**
- * Reads a whole object stream: a header and what follows it, or one whole object.
- * @throws as `ObjectReceiver.push` and `finish`.
- */
-export async function receiveObject(parts: AsyncIterable<ObjectPart | undefined>, options: ReceiveOptions): Promise<Payload> {
-  const receiver = new ObjectReceiver(options);
-  for await (const part of parts) receiver.push(part);
-  return receiver.finish();
-}

@@ -9,6 +9,7 @@ import type { Payload } from '../connectors/protocol.js';
 import { InvalidArgumentError, LimitExceededError, ProxyMeshError } from '../errors.js';
 import { BatchAssembler, MAX_BATCH_OBJECTS, batchMessages } from './batch-parts.js';
 import type { PeerState } from './peer-state.js';
+import type { RequestSink } from './grpc-handlers.js';
 
 type ErrorClass = new (message: string, options?: ErrorOptions) => ProxyMeshError;
 
@@ -41,14 +42,14 @@ export function* getBatch(state: PeerState, request: GetBatchRequest): Generator
 }
 
 /**
- * Answers a PutBatch: receives every object with the checks of Put (sizes, codec tag, checksum,
+ * Receives a PutBatch, message by message: every object with the checks of Put (sizes, codec tag, checksum,
  * the object size limit, and the byte limit for the batch's total), then stores them all at
  * once. A refused batch stores nothing.
  * @throws InvalidArgumentError for a malformed part, a `missing` part, or more than 10,000 objects.
  * @throws DataCorruptedError (INVALID_ARGUMENT) for a size or checksum mismatch.
  * @throws LimitExceededError (RESOURCE_EXHAUSTED) for an object or a total over a limit.
  */
-export async function putBatch(state: PeerState, requests: AsyncIterable<PutBatchRequest>): Promise<PutBatchResponse> {
+export function putBatch(state: PeerState): RequestSink<PutBatchRequest, PutBatchResponse> {
   const { table, limits } = state;
   let total = 0;
   const what = (index: number): string => `Object ${index} of a PutBatch to peer ${state.address} (nothing of the batch was stored)`;
@@ -69,10 +70,14 @@ export async function putBatch(state: PeerState, requests: AsyncIterable<PutBatc
       total += size;
     },
   });
-  for await (const request of requests) {
-    for (const part of request.parts) assembler.add(part);
-  }
-  // A PutBatch never carries a `missing` part (the assembler refuses one), so every entry is set.
-  const payloads = assembler.finish() as Payload[];
-  return { keys: table.putAll(payloads).map((id) => state.keyFor(id)) };
+  return {
+    push(request) {
+      for (const part of request.parts) assembler.add(part);
+    },
+    finish() {
+      // A PutBatch never carries a `missing` part (the assembler refuses one), so every entry is set.
+      const payloads = assembler.finish() as Payload[];
+      return { keys: table.putAll(payloads).map((id) => state.keyFor(id)) };
+    },
+  };
 }

@@ -28,20 +28,19 @@ import type {
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
 import { objectParts, type ObjectPart } from './chunks.js';
-import { ObjectReceiver, receiveObject } from './object-receiver.js';
+import { ObjectReceiver } from './object-receiver.js';
 import { formatKey } from './key.js';
 import { getBatch, putBatch } from './peer-batch.js';
 import { newCapability, type PeerState } from './peer-state.js';
 import { cancelSignal, clientStreamingCall, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
 
-async function* partsOf(requests: AsyncIterable<PutRequest | SetRequest>): AsyncGenerator<ObjectPart | undefined> {
-  for await (const request of requests) {
-    const part = request.part;
-    if (part?.$case === 'header' && 'key' in part.value) {
-      throw new InvalidArgumentError('A second header arrived in one Set stream.');
-    }
-    yield part as ObjectPart | undefined;
+/** The object part of a Put or Set message after the first; a second Set header is refused. */
+function partOf(request: PutRequest | SetRequest): ObjectPart | undefined {
+  const part = request.part;
+  if (part?.$case === 'header' && 'key' in part.value) {
+    throw new InvalidArgumentError('A second header arrived in one Set stream.');
   }
+  return part as ObjectPart | undefined;
 }
 
 function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse & AwaitResponse> {
@@ -54,13 +53,16 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
   const name = (id: string): string => formatKey(state.keyFor(id));
 
   return {
-    put: clientStreamingCall<PutRequest, PutResponse>(guard, 'Put', async (requests) => {
-      const payload = await receiveObject(partsOf(requests), {
+    put: clientStreamingCall<PutRequest, PutResponse>(guard, 'Put', () => {
+      const receiver = new ObjectReceiver({
         maxBytes: limits.maxObjectBytes,
         what: `An object put on peer ${state.address}`,
         accept: (size) => table.checkRoom(size),
       });
-      return { key: state.keyFor(table.put(payload)) };
+      return {
+        push: (request) => receiver.push(partOf(request)),
+        finish: () => ({ key: state.keyFor(table.put(receiver.finish())) }),
+      };
     }),
 
     get: serverStreamingCall<GetRequest, GetResponse>(guard, 'Get', (request) => {
@@ -85,24 +87,33 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
       return { key: state.keyFor(table.newKey(capability)), capability };
     }),
 
-    set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', async (requests) => {
-      const iterator = requests[Symbol.asyncIterator]();
-      const first = await iterator.next();
-      const header = first.done ? undefined : first.value.part;
-      const body = header?.$case === 'header' ? header.value.payload : undefined;
-      if (header?.$case !== 'header' || body === undefined) {
-        throw new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
-      }
-      const id = state.idOf(header.value.key);
-      const { capability } = header.value;
-      // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
-      table.checkSet(id, capability);
-      const options = { maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size) };
-      const receiver = new ObjectReceiver(options);
-      receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
-      for await (const part of partsOf({ [Symbol.asyncIterator]: () => iterator })) receiver.push(part);
-      table.set(id, receiver.finish(), capability);
-      return {};
+    set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', () => {
+      let target: { id: string; capability: string; receiver: ObjectReceiver } | undefined;
+      const mustStart = (): InvalidArgumentError =>
+        new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
+      return {
+        push(request) {
+          if (target !== undefined) {
+            target.receiver.push(partOf(request));
+            return;
+          }
+          const header = request.part;
+          const body = header?.$case === 'header' ? header.value.payload : undefined;
+          if (header?.$case !== 'header' || body === undefined) throw mustStart();
+          const id = state.idOf(header.value.key);
+          const { capability } = header.value;
+          // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
+          table.checkSet(id, capability);
+          const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size) });
+          receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
+          target = { id, capability, receiver };
+        },
+        finish() {
+          if (target === undefined) throw mustStart();
+          table.set(target.id, target.receiver.finish(), target.capability);
+          return {};
+        },
+      };
     }),
 
     await: serverStreamingCall<AwaitRequest, AwaitResponse>(guard, 'Await', async (request, call) => {
@@ -113,7 +124,7 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
 
     getBatch: serverStreamingCall<GetBatchRequest, GetBatchResponse>(guard, 'GetBatch', (request) => getBatch(state, request)),
 
-    putBatch: clientStreamingCall<PutBatchRequest, PutBatchResponse>(guard, 'PutBatch', (requests) => putBatch(state, requests)),
+    putBatch: clientStreamingCall<PutBatchRequest, PutBatchResponse>(guard, 'PutBatch', () => putBatch(state)),
 
     stats: unaryCall<unknown, StatsResponse>(guard, 'Stats', () => {
       const s = table.stats();

@@ -8,16 +8,22 @@ import {
   objectParts,
   type ObjectPart,
 } from '../../src/mesh/chunks.js';
-import { ObjectReceiver, receiveObject, type ReceiveOptions } from '../../src/mesh/object-receiver.js';
+import { ObjectReceiver, type ReceiveOptions } from '../../src/mesh/object-receiver.js';
+import type { Payload } from '../../src/connectors/protocol.js';
 import { MAX_CODEC_BYTES } from '../../src/connectors/connector-input.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
 
 const options: ReceiveOptions = { maxBytes: 1 << 20, what: 'Key pm://test from peer 127.0.0.1:1' };
 
-/** An async stream of parts, as a gRPC call delivers them. */
-async function* stream(...parts: (ObjectPart | undefined)[]): AsyncGenerator<ObjectPart | undefined> {
-  for (const part of parts) yield part;
+/** The parts of a stream, in the order a gRPC call delivers them. */
+const stream = (...parts: (ObjectPart | undefined)[]): (ObjectPart | undefined)[] => parts;
+
+/** What a peer does with a Put stream: push each part into a receiver, then finish it (async, as errors are asserted as rejections). */
+async function receiveObject(parts: (ObjectPart | undefined)[], receiveOptions: ReceiveOptions): Promise<Payload> {
+  const receiver = new ObjectReceiver(receiveOptions);
+  for (const part of parts) receiver.push(part);
+  return receiver.finish();
 }
 
 const header = (size: number, codec = 'bytes'): ObjectPart => ({ $case: 'header', value: { codec, size: BigInt(size) } });
