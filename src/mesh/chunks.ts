@@ -8,6 +8,7 @@
 import type { Payload } from '../connectors/protocol.js';
 import type { ObjectHeader, ObjectTrailer, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import { crc32c } from './crc32c.js';
+import { checksumOf, verifiedCrc } from './verified-crc.js';
 
 /** One part of an object stream, as the generated oneof `part` types spell it. */
 export type ObjectPart =
@@ -36,23 +37,25 @@ export function travelsWhole(payload: Payload, chunkBytes: number): boolean {
 
 /** A payload as one message: codec, a view of its bytes, and their CRC-32C. */
 export function wholeOf(payload: Payload): WholeObject {
-  return { codec: payload.codec, data: view(payload.data), crc32c: crc32c(payload.data) };
+  return { codec: payload.codec, data: view(payload.data), crc32c: checksumOf(payload) };
 }
 
 /**
  * The data pieces and trailer of a payload: views into it, never copies. The trailer carries
  * the CRC-32C of the payload, computed piece by piece as the pieces go out, so the receiver
- * can prove it got exactly these bytes.
+ * can prove it got exactly these bytes (a peer sends the checksum it verified on arrival, when
+ * it has one).
  */
 export function* dataParts(payload: Payload, chunkBytes = DEFAULT_CHUNK_BYTES): Generator<Extract<ObjectPart, { $case: 'data' | 'trailer' }>> {
   const { data } = payload;
+  const verified = verifiedCrc(payload);
   let crc = 0;
   for (let offset = 0; offset < data.byteLength; offset += chunkBytes) {
     const piece = view(data, offset, Math.min(chunkBytes, data.byteLength - offset));
-    crc = crc32c(piece, crc);
+    if (verified === undefined) crc = crc32c(piece, crc);
     yield { $case: 'data', value: piece };
   }
-  yield { $case: 'trailer', value: { crc32c: crc } };
+  yield { $case: 'trailer', value: { crc32c: verified ?? crc } };
 }
 
 /** The object stream of a payload: one whole object, or a header, data pieces and a trailer. */

@@ -13,6 +13,7 @@ import { MAX_CODEC_BYTES } from '../connectors/connector-input.js';
 import type { ObjectHeader, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import type { ObjectPart } from './chunks.js';
 import { crc32c } from './crc32c.js';
+import { withVerifiedCrc } from './verified-crc.js';
 
 /** Limits and wording for a receiver. */
 export interface ReceiveOptions {
@@ -22,6 +23,8 @@ export interface ReceiveOptions {
   readonly what: string;
   /** Refuses an object by its announced size before any of it is received (a peer's byte limit). */
   readonly accept?: ((size: number) => void) | undefined;
+  /** Whether the payload keeps the checksum verified, for a peer's later gets (verified-crc.ts; never for a caller's values). */
+  readonly remember?: boolean | undefined;
 }
 
 /** The checks of a header (or of a whole object's codec and size) before any payload is kept. */
@@ -84,7 +87,8 @@ export class ObjectReceiver {
     const { what } = this.options;
     if (this.#state === 'start') {
       if (part?.$case === 'whole') {
-        this.#payload = receiveWhole(part.value, this.options);
+        const payload = receiveWhole(part.value, this.options);
+        this.#payload = this.options.remember === true ? withVerifiedCrc(payload, part.value.crc32c) : payload;
         this.#state = 'whole';
       } else if (part?.$case === 'header') {
         this.#payload = startObject(part.value, this.options);
@@ -126,6 +130,6 @@ export class ObjectReceiver {
       throw new DataCorruptedError(`${what}: the stream ended after ${this.#received} of ${data.byteLength} bytes; the object was truncated in transit.`);
     }
     checkCrc(data, this.#crc, this.options);
-    return payload;
+    return this.options.remember === true ? withVerifiedCrc(payload, this.#crc) : payload;
   }
 }

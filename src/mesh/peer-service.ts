@@ -4,7 +4,7 @@
  * token and turn errors into gRPC statuses in one place.
  * @module
  */
-import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type {
   AwaitRequest,
   AwaitResponse,
@@ -32,7 +32,9 @@ import { ObjectReceiver } from './object-receiver.js';
 import { formatKey } from './key.js';
 import { getBatch, putBatch } from './peer-batch.js';
 import { newCapability, type PeerState } from './peer-state.js';
-import { cancelSignal, clientStreamingCall, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
+import { cancelSignal, clientStreamingCall, grpcDefinition, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
+import { withBatchEncoder } from './batch-codec.js';
+import { tolerantDefinition } from './tolerant-decode.js';
 
 /** The object part of a Put or Set message after the first; a second Set header is refused. */
 function partOf(request: PutRequest | SetRequest): ObjectPart | undefined {
@@ -47,6 +49,11 @@ function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse 
   for (const part of objectParts(payload, chunkBytes)) yield { part };
 }
 
+/** The PeerService as the peer's grpc-js server takes it: requests decoded tolerantly (tolerant-decode.ts), payload messages by the zero-copy codecs, GetBatch answers by the batch encoder. */
+export function peerDefinition(): ServiceDefinition {
+  return grpcDefinition(withBatchEncoder(tolerantDefinition));
+}
+
 /** The PeerService implementation for one peer, each call first passing `guard` (the token check). */
 export function peerService(state: PeerState, guard: Guard): UntypedServiceImplementation {
   const { table, limits } = state;
@@ -58,6 +65,7 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
         maxBytes: limits.maxObjectBytes,
         what: `An object put on peer ${state.address}`,
         accept: (size) => table.checkRoom(size),
+        remember: true,
       });
       return {
         push: (request) => receiver.push(partOf(request)),
@@ -104,7 +112,7 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
           const { capability } = header.value;
           // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
           table.checkSet(id, capability);
-          const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size) });
+          const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size), remember: true });
           receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
           target = { id, capability, receiver };
         },

@@ -64,23 +64,6 @@ function writeFieldHead(out: Buffer, pos: number, fieldTag: number, length: numb
   return writeVarint(out, pos + 1, length);
 }
 
-/** Messages at least this large are built so nice-grpc's `Buffer.from` views them; smaller ones are cheaper to copy. */
-const VIEWED_BYTES = 64 * 1024;
-
-/**
- * A buffer for one message. A large one owns its whole ArrayBuffer and says so through
- * `valueOf()`: nice-grpc's server passes what an encoder returns through `Buffer.from`, which
- * makes a view of an ArrayBuffer but a copy of a Uint8Array. A small one comes from Node's pool.
- * grpc-js only reads it.
- */
-function allocate(size: number): Buffer {
-  if (size < VIEWED_BYTES) return Buffer.allocUnsafe(size);
-  const out = Buffer.allocUnsafeSlow(size);
-  const backing = out.buffer;
-  Object.defineProperty(out, 'valueOf', { value: () => backing });
-  return out;
-}
-
 /** WholeObject's content: its size, and how to write it. */
 function wholeLayout(whole: WholeObject): { size: number; write(out: Buffer, pos: number): number } {
   const codecBytes = Buffer.byteLength(whole.codec, 'utf8');
@@ -110,7 +93,7 @@ function wholeLayout(whole: WholeObject): { size: number; write(out: Buffer, pos
 
 /** A data piece as a message of any of the four: `[tag][length][piece]`. */
 function encodeData(piece: Uint8Array): Buffer {
-  const out = allocate(fieldSize(piece.byteLength));
+  const out = Buffer.allocUnsafe(fieldSize(piece.byteLength));
   out.set(piece, writeFieldHead(out, 0, DATA, piece.byteLength));
   return out;
 }
@@ -120,7 +103,7 @@ function encodePayloadPart(part: ObjectPart | undefined): Buffer | undefined {
   if (part?.$case === 'data') return encodeData(part.value);
   if (part?.$case !== 'whole') return undefined;
   const whole = wholeLayout(part.value);
-  const out = allocate(fieldSize(whole.size));
+  const out = Buffer.allocUnsafe(fieldSize(whole.size));
   whole.write(out, writeFieldHead(out, 0, WHOLE, whole.size));
   return out;
 }
@@ -134,7 +117,7 @@ function encodeSetPart(part: SetRequest['part']): Buffer | undefined {
   const capabilityBytes = Buffer.byteLength(capability, 'utf8');
   const whole = wholeLayout(payload.value);
   const headerSize = (keyBytes ? fieldSize(keyBytes.byteLength) : 0) + fieldSize(whole.size) + fieldSize(capabilityBytes, true);
-  const out = allocate(fieldSize(headerSize));
+  const out = Buffer.allocUnsafe(fieldSize(headerSize));
   let pos = writeFieldHead(out, 0, SET_HEADER, headerSize);
   if (keyBytes) {
     pos = writeFieldHead(out, pos, HEADER_KEY, keyBytes.byteLength);
@@ -208,7 +191,7 @@ function zeroCopy<T extends PartMessage>(fns: MessageFns<T>, encodeFast: (part: 
     ...fns,
     encode(message, writer) {
       const bytes = writer === undefined ? encodeFast(message.part) : undefined;
-      // The BinaryWriter shape callers use: nice-grpc and grpcSerialize call `finish()` only.
+      // The BinaryWriter shape callers use: they call `finish()` only.
       return bytes === undefined ? fns.encode(message, writer) : ({ finish: () => bytes } as unknown as ReturnType<MessageFns<T>['encode']>);
     },
     decode(input, length) {

@@ -97,6 +97,17 @@ describe('peer server calls', () => {
     expect(peer.stats().objects).toBe(0);
   });
 
+  // Large gets of different objects at once interleave their pieces on one connection; every object arrives intact.
+  it('keeps concurrent large gets apart', async () => {
+    const client = pool.client(peer.address);
+    const values = Array.from({ length: 4 }, (_, i) => patternBytes((6 << 20) + i, `large ${i}`));
+    const keys = await Promise.all(values.map((data) => client.put({ codec: 'bytes', data })));
+    for (let round = 0; round < 2; round++) {
+      const got = await Promise.all(keys.map((key) => client.get(key)));
+      got.forEach((payload, i) => expect(Buffer.from(payload?.data ?? []).equals(values[i] ?? Buffer.alloc(0))).toBe(true));
+    }
+  });
+
   // 64 small gets and puts at once on one connection all answer correctly: answers never cross between calls.
   it('keeps concurrent calls apart', async () => {
     const client = pool.client(peer.address);
