@@ -98,6 +98,8 @@ export class BatchClient {
       });
       await serverStream(this.#client, GET_BATCH, { keys: [...run] }, settings, (response) => {
         for (const part of response.parts) assembler.add(part);
+        // The batch is whole only at the end of the stream (a last object may come without a trailer).
+        return false;
       });
       const values = assembler.finish();
       if (values.length !== run.length) {

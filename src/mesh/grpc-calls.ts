@@ -95,22 +95,36 @@ export function unary<Request, Response>(client: Client, method: Method<Request,
 }
 
 /**
- * A server-streaming call: `onMessage` gets each response as it arrives. If it throws, the call
- * is cancelled and fails with that error.
+ * A server-streaming call: `onMessage` gets each response as it arrives, and returns true once
+ * it has all it needs (a whole object, or its trailer): the call then resolves at once, without
+ * waiting for the status that follows (the object is complete and its checksum verified; a wake-up
+ * is that much sooner). If `onMessage` throws, the call is cancelled and fails with that error.
  */
-export function serverStream<Request, Response>(client: Client, method: Method<Request, Response>, request: Request, settings: CallSettings, onMessage: (response: Response) => void): Promise<void> {
+export function serverStream<Request, Response>(
+  client: Client,
+  method: Method<Request, Response>,
+  request: Request,
+  settings: CallSettings,
+  onMessage: (response: Response) => boolean,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const watched = watch(settings);
     const call = client.makeServerStreamRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, NO_OPTIONS);
     watched.attach(call);
     let failure: Error | undefined;
+    let complete = false;
     call.on('data', (response: Response) => {
-      if (failure !== undefined) return;
+      if (failure !== undefined || complete) return;
       try {
-        onMessage(response);
+        complete = onMessage(response);
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
         call.cancel();
+        return;
+      }
+      if (complete) {
+        watched.stop();
+        resolve();
       }
     });
     // grpc-js emits 'error' (a status other than OK) before the stream's 'end'.

@@ -116,8 +116,13 @@ export class ObjectReceiver {
     this.#received += piece.byteLength;
   }
 
+  /** Whether the object is all here: it came whole, or its trailer arrived (nothing may follow either). */
+  get complete(): boolean {
+    return this.#state === 'whole' || this.#state === 'trailer';
+  }
+
   /**
-   * The payload, once the stream has ended.
+   * The payload, once the stream has ended (or is `complete`).
    * @throws InvalidArgumentError for an empty stream, DataCorruptedError for a truncated or corrupted one.
    */
   finish(): Payload {

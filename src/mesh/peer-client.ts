@@ -132,7 +132,10 @@ export class PeerClient {
     try {
       return await this.#call('get', key, options, this.settings.transferTimeoutMs, async (settings) => {
         const receiver = this.#receiver(key);
-        await serverStream(this.#transfer, METHODS.get, { key }, settings, (response) => receiver.push(response.part));
+        await serverStream(this.#transfer, METHODS.get, { key }, settings, (response) => {
+          receiver.push(response.part);
+          return receiver.complete;
+        });
         return receiver.finish();
       });
     } catch (error) {
@@ -180,7 +183,10 @@ export class PeerClient {
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
     return this.#call('await', key, options, undefined, async (settings) => {
       const receiver = this.#receiver(key);
-      await serverStream(this.#control, METHODS.await, { key }, settings, (response) => receiver.push(response.part));
+      await serverStream(this.#control, METHODS.await, { key }, settings, (response) => {
+        receiver.push(response.part);
+        return receiver.complete;
+      });
       return receiver.finish();
     });
   }

@@ -10,6 +10,10 @@ import { ClientPool } from '../../src/mesh/client-pool.js';
 import { formatKey } from '../../src/mesh/key.js';
 import { patternBytes } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
+import { PeerServiceDefinition, type GetResponse } from '../../gen/proxymesh/v1/peer.js';
+import { crc32c } from '../../src/mesh/crc32c.js';
+import { grpcDefinition } from '../../src/mesh/grpc-handlers.js';
 
 const settings = { timeoutMs: 5_000, transferTimeoutMs: 60_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 };
 
@@ -78,5 +82,37 @@ describe('PeerClient calls', () => {
     }
     const { key } = await client.newKey();
     await expect(client.set(key, { codec: 'bytes', data: Buffer.from('x') }, { capability: 'wrong' })).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+
+  // A get or an await resolves once the object is complete (whole, or its trailer arrived), without waiting for the
+  // status after it: a server that sends the object and then holds its status back still hands the value over.
+  it('resolves when the object is complete, before the status', async () => {
+    const server = new Server();
+    let held: (() => void) | undefined;
+    const reply = (call: ServerWritableStream<unknown, GetResponse>, part: GetResponse['part']): void => {
+      call.write({ part });
+      held = () => call.end();
+    };
+    const whole = { $case: 'whole' as const, value: { codec: 'utf8', data: Buffer.from('early'), crc32c: crc32c(Buffer.from('early')) } };
+    const pieces = Buffer.from('in pieces');
+    server.addService(grpcDefinition(PeerServiceDefinition), {
+      get: (call: ServerWritableStream<unknown, GetResponse>) => reply(call, whole),
+      await: (call: ServerWritableStream<unknown, GetResponse>) => {
+        call.write({ part: { $case: 'header', value: { codec: 'bytes', size: BigInt(pieces.byteLength) } } });
+        call.write({ part: { $case: 'data', value: pieces } });
+        reply(call, { $case: 'trailer', value: { crc32c: crc32c(pieces) } });
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    try {
+      const client = pool.client(`127.0.0.1:${port}`);
+      const key = { peer: `127.0.0.1:${port}`, incarnation: '0123456789abcdef', id: 'held' };
+      expect(Buffer.from((await client.get(key))?.data ?? []).toString()).toBe('early');
+      held?.();
+      expect(Buffer.from((await client.await(key)).data).toString()).toBe('in pieces');
+      held?.();
+    } finally {
+      server.forceShutdown();
+    }
   });
 });

@@ -136,12 +136,21 @@ describe('receiveObject', () => {
     expect(Buffer.from((await receiveObject(stream(whole('unchecked', 0)), options)).data).toString()).toBe('unchecked');
   });
 
-  // A receiver is synchronous: parts pushed one by one from event handlers give the same object.
+  // A receiver is synchronous: parts pushed one by one from event handlers give the same object, and it says when the object is complete.
   it('takes parts synchronously', () => {
     const payload = { codec: 'bytes', data: patternBytes(2_500, 'sync') };
     const receiver = new ObjectReceiver(options);
-    for (const part of objectParts(payload, 1_000)) receiver.push(part);
+    const parts = [...objectParts(payload, 1_000)];
+    for (const part of parts) {
+      // Complete only once the trailer is in; a whole object is complete at once.
+      expect(receiver.complete).toBe(false);
+      receiver.push(part);
+    }
+    expect(receiver.complete).toBe(true);
     expect(Buffer.from(receiver.finish().data).equals(payload.data)).toBe(true);
+    const small = new ObjectReceiver(options);
+    small.push(whole('small'));
+    expect(small.complete).toBe(true);
   });
 
   // An empty object is a header of size 0 and nothing else.
