@@ -55,7 +55,7 @@ async function run(): Promise<Results> {
     const started = await Promise.all(SYSTEMS.map((s) => startRole('client', [s, targets[s]])));
     const clients = Object.fromEntries(SYSTEMS.map((s, i) => [s, started[i] as RoleProcess])) as Record<SystemName, RoleProcess>;
     const ctx: Context = { peer, peerAddress, redisPort: redis.port, targets, clients };
-    const [setter, waiter] = await Promise.all([0, 1].map(() => startRole('futures', [peerAddress, String(redis.port)])));
+    const [setter, waiter] = await Promise.all([0, 1].map(() => startRole('futures', [peerAddress, String(redis.port), targets['grpc-unary']])));
     if (!setter || !waiter) throw new Error('futures processes did not start');
 
     const errors: string[] = [];

@@ -15,7 +15,7 @@ import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
 const id = (b: Buffer): Buffer => b;
 const { fetch, store, get, put, getPm } = RAW_SERVICE;
 
-function unary(client: Client, path: string, request: Buffer): Promise<Buffer> {
+export function unary(client: Client, path: string, request: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     client.makeUnaryRequest(path, id, id, request, (error, value) => (error || !value ? reject(error ?? new Error('no response')) : resolve(value)));
   });

@@ -1,5 +1,6 @@
 /**
- * A futures process (argv: proxymesh peer address, Redis port): it makes and sets deferred keys
+ * A futures process (argv: proxymesh peer address, Redis port, optionally the bare grpc-js
+ * baseline's port for `echo`, a unary echo timed in the same process and cadence): it makes and sets deferred keys
  * (the producer) or waits for them (a consumer), either by proxymesh's push `awaitKey` or by
  * polling Redis as ProxyStore's futures do (`exists` every interval, then `get`). Times are
  * monotonic microseconds, comparable across processes, taken right around the calls.
@@ -10,14 +11,18 @@
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, credentials } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
+import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
+import { unary } from '../drivers/grpc.js';
+import { RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
 import { MeshConnector, type MeshKey } from '../../../src/index.js';
 import { ClientPool } from '../../../src/mesh/client-pool.js';
 import { num, serve, str } from '../lib/serve.js';
 import { sourceBytes } from '../lib/source.js';
 import { nowUs, quantile } from '../lib/stats.js';
 
-const [peer, redisPort] = process.argv.slice(2);
+const [peer, redisPort, echoPort] = process.argv.slice(2);
 const mesh = new MeshConnector({ peer: peer ?? '' });
 // Embedded: the keys it makes are owned by this process, which serves them to waiters elsewhere.
 const own = new MeshConnector();
@@ -25,6 +30,8 @@ const redis = new Redis({ port: Number(redisPort), host: '127.0.0.1' });
 // Raw clients, below MeshConnector's shared waits: one Await stream per call.
 const raw = new ClientPool({ timeoutMs: 30_000, transferTimeoutMs: 600_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 });
 const POLL_LIMIT_MS = 30_000;
+
+let echoClient: Client | undefined;
 
 /** The waits started by the last `await`/`poll`, each resolving with its wake time. */
 let waits: Promise<number>[] = [];
@@ -72,10 +79,18 @@ await serve({
     await redis.set(str(args, 'key'), data);
     return t0;
   },
+  echo: async (args) => {
+    if (echoPort === undefined) throw new Error('this futures process was started without the grpc-js baseline port');
+    echoClient ??= new Client(`127.0.0.1:${echoPort}`, credentials.createInsecure(), TRANSFER_CHANNEL_OPTIONS);
+    const t0 = nowUs();
+    await unary(echoClient, RAW_SERVICE.fetch.path, sizeMessage(num(args, 'size')));
+    return nowUs() - t0;
+  },
   evict: async (args) => (args.own === true ? own : mesh).evict(args.key as MeshKey),
   close: async () => {
     await Promise.all([mesh.close(), own.close()]);
     raw.close();
+    echoClient?.close();
     redis.disconnect();
   },
 });

@@ -17,6 +17,7 @@ const VALUE_BYTES = 100;
 /** The rows' names (report/targets.ts looks them up). */
 export const PUSH_VIA_PEER = 'proxymesh push (awaitKey), key owned by a third process (peer daemon)';
 export const PUSH_VIA_PRODUCER = "proxymesh push (awaitKey), key owned by the producer's embedded peer";
+export const ECHO_ALONGSIDE = 'bare grpc-js unary echo (100 B), one call per sample, from the consumer process';
 const WARMUP = 10;
 
 interface Collected {
@@ -67,12 +68,16 @@ async function pollSample(i: number, intervalMs: number, setter: RoleProcess, wa
 
 export async function runWake(config: BenchConfig, ctx: Context, setter: RoleProcess, waiter: RoleProcess): Promise<WakeRow[]> {
   const owners = { peer: [] as number[], producer: [] as number[] };
+  // The latency floor at the same cadence: one unary echo from the consumer process per sample,
+  // isolated like a wake-up, not back to back like the get table's (see report/markdown.ts).
+  const echoes: number[] = [];
   for (const owner of ['peer', 'producer'] as const) for (let i = 0; i < WARMUP; i++) await pushSample(ctx, owner, setter, waiter);
   // Interleaved, so background load lands on both layouts alike.
   for (let i = 0; i < config.wake.push; i++) {
     for (const owner of ['peer', 'producer'] as const) owners[owner].push(await pushSample(ctx, owner, setter, waiter));
+    echoes.push(await waiter.call<number>('echo', { size: VALUE_BYTES }));
   }
-  const rows = [row(PUSH_VIA_PEER, owners.peer), row(PUSH_VIA_PRODUCER, owners.producer)];
+  const rows = [row(PUSH_VIA_PEER, owners.peer), row(PUSH_VIA_PRODUCER, owners.producer), row(ECHO_ALONGSIDE, echoes)];
   for (const [intervalMs, samples] of [
     [1, config.wake.poll1ms],
     [1000, config.wake.poll1s],
