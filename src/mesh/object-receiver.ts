@@ -74,7 +74,14 @@ export class ObjectReceiver {
   /** After the first part: receiving `pieces`, or done (`whole`, or a `trailer` arrived). */
   #state: 'start' | 'pieces' | 'trailer' | 'whole' = 'start';
   #received = 0;
+  /** The trailer's checksum (0: none sent). */
   #crc = 0;
+  /**
+   * The checksum of the pieces so far, computed as each arrives: while later pieces are still on
+   * the wire, so a large object's check does not wait until its last byte (it used to be one pass
+   * over the whole object at the end, ~10 ms per 64 MiB on the critical path).
+   */
+  #running = 0;
 
   constructor(readonly options: ReceiveOptions) {}
 
@@ -114,6 +121,7 @@ export class ObjectReceiver {
     }
     data.set(piece, this.#received);
     this.#received += piece.byteLength;
+    this.#running = crc32c(piece, this.#running);
   }
 
   /** Whether the object is all here: it came whole, or its trailer arrived (nothing may follow either). */
@@ -134,7 +142,10 @@ export class ObjectReceiver {
     if (this.#received !== data.byteLength) {
       throw new DataCorruptedError(`${what}: the stream ended after ${this.#received} of ${data.byteLength} bytes; the object was truncated in transit.`);
     }
-    checkCrc(data, this.#crc, this.options);
+    // Zero means "not computed" (the contract); anything else must match.
+    if (this.#crc !== 0 && this.#running !== this.#crc) {
+      throw new DataCorruptedError(`${what}: the checksum does not match; the object was corrupted in transit.`);
+    }
     return this.options.remember === true ? withVerifiedCrc(payload, this.#crc) : payload;
   }
 }
