@@ -26,7 +26,11 @@ import { runPrototypes } from './scenarios/prototypes.js';
 import { runTransfers } from './scenarios/transfers.js';
 import { runWake } from './scenarios/wake.js';
 
-const config = process.argv.includes('--quick') ? QUICK : FULL;
+const base = process.argv.includes('--quick') ? QUICK : FULL;
+// `--sizes=67108864,1073741824` limits the transfers to these object sizes (bytes), for tuning one
+// size at a time; like `--only`, such a run writes its report to bench-results/ only.
+const sizesFlag = flagValue('sizes')?.split(',').map(Number);
+const config = sizesFlag === undefined ? base : { ...base, sizes: sizesFlag, concurrentSizes: base.concurrentSizes.filter((s) => sizesFlag.includes(s)) };
 // `--only=transfers,future` runs the scenarios whose names start with these words, for tuning one
 // thing at a time; such a partial run writes its report to bench-results/ only.
 const only = flagValue('only')?.split(',');
@@ -106,7 +110,7 @@ mkdirSync(out, { recursive: true });
 const jsonFile = new URL(`${startedAt.toISOString().replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}.json`, out);
 writeFileSync(jsonFile, JSON.stringify(results, null, 2));
 // A quick run is a smoke test: its report stays in bench-results/, the full run's stays in the repo.
-const reportDir = config.quick || only !== undefined ? out : root;
+const reportDir = config.quick || only !== undefined || sizesFlag !== undefined ? out : root;
 writeFileSync(new URL('BENCHMARKS.md', reportDir), markdownReport(results));
 writeFileSync(new URL('BENCHMARKS.svg', reportDir), svgChart(results));
 log(`done in ${results.seconds.toFixed(0)} s: ${jsonFile.pathname}; ${new URL('BENCHMARKS.md', reportDir).pathname} and .svg`);

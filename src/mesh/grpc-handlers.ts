@@ -4,7 +4,7 @@
  * refusal of undecodable messages (tolerant-decode.ts), named errors turned into gRPC statuses
  * (status.ts), backpressure on response streams, and the client's cancellation as an
  * `AbortSignal`. nice-grpc's server did the same through a call context, async generators and
- * two middlewares per call, which cost a 100 B get ~0.12× of a bare unary call (BENCHMARKS.md,
+ * two middlewares per call, which cost a 100 B get ~0.1× of a bare unary call (BENCHMARKS.md,
  * Tuning §10). Here a handler that can answer at once does so in the same tick.
  * @module
  */
