@@ -35,6 +35,7 @@ import { newCapability, type PeerState } from './peer-state.js';
 import { cancelSignal, clientStreamingCall, grpcDefinition, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
 import { withBatchEncoder } from './batch-codec.js';
 import { tolerantDefinition } from './tolerant-decode.js';
+import { AwaitResponseCodec, GetResponseCodec, serializeResponseInPlace } from './wire-codec.js';
 
 /** The object part of a Put or Set message after the first; a second Set header is refused. */
 function partOf(request: PutRequest | SetRequest): ObjectPart | undefined {
@@ -49,9 +50,20 @@ function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse 
   for (const part of objectParts(payload, chunkBytes)) yield { part };
 }
 
-/** The PeerService as the peer's grpc-js server takes it: requests decoded tolerantly (tolerant-decode.ts), payload messages by the zero-copy codecs, GetBatch answers by the batch encoder. */
+/**
+ * The PeerService as the peer's grpc-js server takes it: requests decoded tolerantly
+ * (tolerant-decode.ts), payload messages by the zero-copy codecs, GetBatch answers by the batch
+ * encoder, and Get and Await answers serialised in place (wire-codec.ts).
+ */
 export function peerDefinition(): ServiceDefinition {
-  return grpcDefinition(withBatchEncoder(tolerantDefinition));
+  const definition = grpcDefinition(withBatchEncoder(tolerantDefinition));
+  const { get, await: wait } = definition;
+  if (get === undefined || wait === undefined) throw new Error('The PeerService definition lacks Get or Await; run `npm run generate`.');
+  return {
+    ...definition,
+    get: { ...get, responseSerialize: serializeResponseInPlace(GetResponseCodec) },
+    await: { ...wait, responseSerialize: serializeResponseInPlace(AwaitResponseCodec) },
+  };
 }
 
 /** The PeerService implementation for one peer, each call first passing `guard` (the token check). */

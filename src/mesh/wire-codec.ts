@@ -64,6 +64,11 @@ function writeFieldHead(out: Buffer, pos: number, fieldTag: number, length: numb
   return writeVarint(out, pos + 1, length);
 }
 
+type Allocate = (size: number) => Buffer;
+
+/** A new buffer for one message (a small one from Node's pool). */
+const fresh: Allocate = (size) => Buffer.allocUnsafe(size);
+
 /** WholeObject's content: its size, and how to write it. */
 function wholeLayout(whole: WholeObject): { size: number; write(out: Buffer, pos: number): number } {
   const codecBytes = Buffer.byteLength(whole.codec, 'utf8');
@@ -92,18 +97,18 @@ function wholeLayout(whole: WholeObject): { size: number; write(out: Buffer, pos
 }
 
 /** A data piece as a message of any of the four: `[tag][length][piece]`. */
-function encodeData(piece: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(fieldSize(piece.byteLength));
+function encodeData(piece: Uint8Array, alloc: Allocate = fresh): Buffer {
+  const out = alloc(fieldSize(piece.byteLength));
   out.set(piece, writeFieldHead(out, 0, DATA, piece.byteLength));
   return out;
 }
 
 /** A `data` or `whole` part as a message of PutRequest, GetResponse or AwaitResponse; else `undefined`. */
-function encodePayloadPart(part: ObjectPart | undefined): Buffer | undefined {
-  if (part?.$case === 'data') return encodeData(part.value);
+function encodePayloadPart(part: ObjectPart | undefined, alloc: Allocate = fresh): Buffer | undefined {
+  if (part?.$case === 'data') return encodeData(part.value, alloc);
   if (part?.$case !== 'whole') return undefined;
   const whole = wholeLayout(part.value);
-  const out = Buffer.allocUnsafe(fieldSize(whole.size));
+  const out = alloc(fieldSize(whole.size));
   whole.write(out, writeFieldHead(out, 0, WHOLE, whole.size));
   return out;
 }
@@ -223,3 +228,36 @@ export const zeroCopyDefinition = {
     await: { ...methods.await, responseType: AwaitResponseCodec },
   },
 } as typeof PeerServiceDefinition;
+
+/** Responses at least this large are encoded into the reused buffer; smaller ones come cheaply from Node's pool. */
+const IN_PLACE_BYTES = 64 * 1024;
+let scratch = Buffer.alloc(0);
+
+/** The first `size` bytes of the reused buffer, grown when too small. */
+const inPlace: Allocate = (size) => {
+  if (size < IN_PLACE_BYTES) return Buffer.allocUnsafe(size);
+  if (scratch.byteLength < size) scratch = Buffer.allocUnsafeSlow(size);
+  return scratch.subarray(0, size);
+};
+
+/**
+ * The serialiser of a peer's Get and Await responses on its grpc-js server: large `data` and
+ * `whole` parts are encoded into one reused buffer. grpc-js's server copies every serialised
+ * response into its own frame before `write` returns (`serializeMessage` in
+ * server-interceptors.js; the peer installs no interceptors), so the buffer is free again at
+ * once, and a large get no longer allocates a fresh 1 MiB buffer per piece only to have it
+ * copied and dropped: half the peer's garbage on large gets. Against the bare grpc-js stream,
+ * 64 MiB gets from two peer processes, interleaved, went from 0.82–0.96× to 0.91–1.03×
+ * (BENCHMARKS.md, Tuning §11). Were a grpc-js release to defer that copy, the next piece would overwrite the buffer and
+ * the receiver's CRC-32C check would refuse the object (DataCorruptedError), never deliver it
+ * wrong; test/integration/peer-server-calls.test.ts gets large objects concurrently to catch
+ * exactly that. Never for a client: its writes are framed after an asynchronous filter stack.
+ */
+export function serializeResponseInPlace(codec: MessageFns<GetResponse> | MessageFns<AwaitResponse>): (message: GetResponse & AwaitResponse) => Buffer {
+  return (message) => {
+    const fast = encodePayloadPart(message.part, inPlace);
+    if (fast !== undefined) return fast;
+    const bytes = codec.encode(message).finish();
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+}

@@ -97,7 +97,8 @@ describe('peer server calls', () => {
     expect(peer.stats().objects).toBe(0);
   });
 
-  // Large gets of different objects at once interleave their pieces on one connection; every object arrives intact.
+  // Large gets of different objects at once interleave their pieces on one connection; every object arrives intact
+  // (the peer encodes pieces into one reused buffer, relying on grpc-js copying each before the next: this would catch it).
   it('keeps concurrent large gets apart', async () => {
     const client = pool.client(peer.address);
     const values = Array.from({ length: 4 }, (_, i) => patternBytes((6 << 20) + i, `large ${i}`));

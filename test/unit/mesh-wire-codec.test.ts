@@ -1,7 +1,7 @@
 /** The zero-copy codecs of the payload-carrying messages: byte-for-byte the contract's wire format, with payloads as views; no sockets. */
 import { describe, expect, it } from 'vitest';
 import { AwaitResponse, GetResponse, PutRequest, SetRequest } from '../../gen/proxymesh/v1/peer.js';
-import { AwaitResponseCodec, GetResponseCodec, PutRequestCodec, SetRequestCodec } from '../../src/mesh/wire-codec.js';
+import { AwaitResponseCodec, GetResponseCodec, PutRequestCodec, SetRequestCodec, serializeResponseInPlace } from '../../src/mesh/wire-codec.js';
 import { patternBytes } from '../helpers/data.js';
 
 const bytes = (codec: { encode(m: never): { finish(): Uint8Array } }, message: unknown): Buffer => Buffer.from(codec.encode(message as never).finish());
@@ -39,6 +39,15 @@ describe('the zero-copy codecs', () => {
     const part = PutRequestCodec.decode(whole).part;
     expect(part?.$case === 'whole' && part.value.data.buffer).toBe(whole.buffer);
     expect(part?.$case === 'whole' && Buffer.from(part.value.data).equals(payload)).toBe(true);
+  });
+
+  // The peer's in-place serialiser writes what the generated encoder writes, for small and large pieces, whole objects, headers and trailers; large ones share one buffer.
+  it('serialises responses in place, byte for byte', () => {
+    const serialize = serializeResponseInPlace(GetResponseCodec);
+    const large = { part: { $case: 'data' as const, value: patternBytes(100_000, 'large') } };
+    for (const message of [...messages, large] as GetResponse[]) expect(serialize(message).equals(bytes(GetResponse, message))).toBe(true);
+    const other = { part: { $case: 'data' as const, value: patternBytes(100_000, 'other') } };
+    expect(serialize(other).buffer).toBe(serialize(large).buffer);
   });
 
   // Messages the fast path does not cover (an unknown field too, a oneof set twice, a truncated one) get the generated decoder's answer.
