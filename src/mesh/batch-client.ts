@@ -13,21 +13,21 @@ import { clientStream, serverStream, type CallSettings, type Method } from './gr
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import { callPeer, type ClientSettings } from './peer-client.js';
 import { callMetadata } from './security.js';
+import { asBuffer } from './buffer-view.js';
 
 const path = (method: string): string => `/${PeerServiceDefinition.fullName}/${method}`;
-const view = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /** GetBatch, with responses decoded as views by `decodeBatchMessage`. */
 const GET_BATCH: Method<GetBatchRequest, GetBatchResponse> = {
   path: path('GetBatch'),
-  serialize: (request) => view(GetBatchRequest.encode(request).finish()),
+  serialize: (request) => asBuffer(GetBatchRequest.encode(request).finish()),
   deserialize: decodeBatchMessage,
 };
 
 /** PutBatch, with requests written by `encodeBatchMessage`. */
 const PUT_BATCH: Method<PutBatchRequest, PutBatchResponse> = {
   path: path('PutBatch'),
-  serialize: (request) => view(encodeBatchMessage(request)),
+  serialize: (request) => asBuffer(encodeBatchMessage(request)),
   deserialize: (bytes) => PutBatchResponse.decode(bytes),
 };
 

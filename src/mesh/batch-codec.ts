@@ -7,6 +7,7 @@
  * @module
  */
 import { GetBatchResponse, type BatchPart, type PeerServiceDefinition, type PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
+import { asBuffer } from './buffer-view.js';
 
 // Field tags of peer.proto: (field number << 3) | wire type (0 varint, 2 length-delimited).
 const TAG = {
@@ -250,7 +251,7 @@ function decodePart(r: Reader): BatchPart {
  * @throws Error when the bytes are not a well-formed message.
  */
 export function decodeBatchMessage(bytes: Uint8Array): GetBatchResponse {
-  const r = new Reader(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const r = new Reader(asBuffer(bytes));
   const parts: BatchPart[] = [];
   r.fields((field, wireType) => {
     if (field !== 1 || wireType !== 2) return false;

@@ -14,6 +14,7 @@ import { dataParts, headerOf } from './chunks.js';
 import { receiveWhole, startObject, type ReceiveOptions } from './object-receiver.js';
 import { crc32c } from './crc32c.js';
 import { checksumOf, withVerifiedCrc } from './verified-crc.js';
+import { asBuffer } from './buffer-view.js';
 
 /** Most keys of one GetBatch, and most objects of one PutBatch (the contract's limit). */
 export const MAX_BATCH_OBJECTS = 10_000;
@@ -34,8 +35,7 @@ function* partsOf(payload: Payload | undefined, chunkBytes: number): Generator<P
   } else if (payload.data.byteLength <= chunkBytes) {
     const { data } = payload;
     // A view, never a copy; and no new view at all for what is already a Buffer (a peer's objects).
-    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    yield { $case: 'whole', value: { codec: payload.codec, data: bytes, crc32c: checksumOf(payload) } };
+    yield { $case: 'whole', value: { codec: payload.codec, data: asBuffer(data), crc32c: checksumOf(payload) } };
   } else {
     yield { $case: 'header', value: headerOf(payload) };
     yield* dataParts(payload, chunkBytes);

@@ -22,6 +22,7 @@ import type {
 } from '@grpc/grpc-js';
 import { checkDecoded } from './tolerant-decode.js';
 import { toStatus } from './status.js';
+import { asBuffer } from './buffer-view.js';
 
 /** Any server call: what a handler gets to watch for cancellation. */
 export type ServerCall = ServerUnaryCall<unknown, unknown> | ServerReadableStream<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
@@ -42,8 +43,6 @@ export interface TsProtoService {
   readonly fullName: string;
   readonly methods: Record<string, { readonly name: string; readonly requestType: MessageType; readonly responseType: MessageType; readonly requestStream: boolean; readonly responseStream: boolean }>;
 }
-
-const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /**
  * The grpc-js form of a ts-proto definition. Unlike nice-grpc it does not run `fromPartial` on

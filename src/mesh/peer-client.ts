@@ -18,6 +18,7 @@ import { ObjectReceiver } from './object-receiver.js';
 import { callMetadata, type TlsOptions } from './security.js';
 import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
+import { asBuffer } from './buffer-view.js';
 
 /** Tuning of a client. */
 export interface ClientSettings {
@@ -47,7 +48,7 @@ function method<M extends keyof Methods>(name: M): Method<RequestOf<M>, Response
     serialize: (request) => {
       const bytes = (requestType.encode as (r: RequestOf<M>) => { finish(): Uint8Array })(request).finish();
       // A view, not a copy: grpc-js reads the message through Buffer methods.
-      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return asBuffer(bytes);
     },
     deserialize: (bytes) => responseType.decode(bytes) as ResponseOf<M>,
   };

@@ -13,6 +13,7 @@
 import type { MessageFns } from '../../gen/proxymesh/v1/peer.js';
 import { AwaitResponse, GetResponse, Key, PeerServiceDefinition, PutRequest, SetRequest, type WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import type { ObjectPart } from './chunks.js';
+import { asBuffer } from './buffer-view.js';
 
 // Field numbers of the contract, as protobuf tags (field << 3 | wire type).
 const LENGTH_DELIMITED = 2;
@@ -257,7 +258,6 @@ export function serializeResponseInPlace(codec: MessageFns<GetResponse> | Messag
   return (message) => {
     const fast = encodePayloadPart(message.part, inPlace);
     if (fast !== undefined) return fast;
-    const bytes = codec.encode(message).finish();
-    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return asBuffer(codec.encode(message).finish());
   };
 }
