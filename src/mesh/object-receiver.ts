@@ -41,9 +41,10 @@ function checkHeader(header: ObjectHeader, options: ReceiveOptions): void {
   options.accept?.(Number(header.size));
 }
 
-function checkCrc(data: Uint8Array, expected: number, options: ReceiveOptions): void {
+/** Checks a sent checksum against the received bytes' (`actual`, computed only when needed). */
+function checkCrc(expected: number, actual: () => number, options: ReceiveOptions): void {
   // Zero means "not computed" (the contract); anything else must match.
-  if (expected !== 0 && crc32c(data) !== expected) {
+  if (expected !== 0 && actual() !== expected) {
     throw new DataCorruptedError(`${options.what}: the checksum does not match; the object was corrupted in transit.`);
   }
 }
@@ -55,7 +56,7 @@ function checkCrc(data: Uint8Array, expected: number, options: ReceiveOptions): 
 export function receiveWhole(whole: WholeObject, options: ReceiveOptions): Payload {
   const { codec, data } = whole;
   checkHeader({ codec, size: BigInt(data.byteLength) }, options);
-  checkCrc(data, whole.crc32c, options);
+  checkCrc(whole.crc32c, () => crc32c(data), options);
   return { codec, data };
 }
 
@@ -142,10 +143,8 @@ export class ObjectReceiver {
     if (this.#received !== data.byteLength) {
       throw new DataCorruptedError(`${what}: the stream ended after ${this.#received} of ${data.byteLength} bytes; the object was truncated in transit.`);
     }
-    // Zero means "not computed" (the contract); anything else must match.
-    if (this.#crc !== 0 && this.#running !== this.#crc) {
-      throw new DataCorruptedError(`${what}: the checksum does not match; the object was corrupted in transit.`);
-    }
-    return this.options.remember === true ? withVerifiedCrc(payload, this.#crc) : payload;
+    checkCrc(this.#crc, () => this.#running, this.options);
+    // The running checksum is the received bytes' own, so it is kept even when the sender sent none.
+    return this.options.remember === true ? withVerifiedCrc(payload, this.#running) : payload;
   }
 }

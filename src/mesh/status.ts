@@ -56,7 +56,7 @@ const bounded = (message: string): string => (message.length <= MAX_MESSAGE ? me
 
 /** The status a peer answers with for an error thrown by a handler (grpc-js sends it as is). */
 export function toStatus(error: unknown): { code: GrpcStatus; details: string } {
-  const status = (code: Status, details: string) => ({ code: code, details: bounded(details) });
+  const status = (code: Status, details: string) => ({ code, details: bounded(details) });
   if (error instanceof ServerError) return status(error.code, error.details);
   if (isAbortError(error)) return status(Status.CANCELLED, 'The call was cancelled.');
   for (const [cls, code] of toStatusCode) {
