@@ -29,27 +29,36 @@ describe('waiters in one process share one Await stream', () => {
   const streams = async (at = address): Promise<number> => (await peerStats(at)).waiters;
   const outcomes = (node: ChildNode, tag: string): Promise<Outcome[]> => node.call<Outcome[]>('outcomes', { tag, timeoutMs: 10_000 });
 
+  /** Starts `count` waiters under each tag in the consumer, and waits until their one shared stream is on the owner. */
+  async function watchShared(key: Deferred['key'], watches: Record<string, number>, what = 'the shared stream is registered on the owner'): Promise<void> {
+    for (const [tag, count] of Object.entries(watches)) await consumer.call('watch', { key, count, tag });
+    await waitFor(async () => (await streams()) === 1, what);
+  }
+
+  /** Sets the key; every one of the `count` waiters under `tag` gets `text`, and the owner then finishes the stream. */
+  async function setAndExpectAll({ key, capability }: Deferred, text: string, tag: string, count: number): Promise<void> {
+    await owner.call('set', { key, capability, text });
+    const got = await outcomes(consumer, tag);
+    expect(got).toHaveLength(count);
+    for (const o of got) expect(o).toMatchObject({ ok: true, value: { text } });
+    await waitFor(async () => (await streams()) === 0, 'the owner has finished the stream');
+  }
+
   // Proves: 50 waiters in one process hold one stream on the owner (a second would be refused), and one set gives every one of them the value.
   it('wakes 50 waiters of one process through one stream', async () => {
-    const { key, capability } = await owner.call<Deferred>('newKey');
-    await consumer.call('watch', { key, count: 50, tag: 'fifty' });
-    await waitFor(async () => (await streams()) === 1, 'the shared stream is registered on the owner');
+    const deferred = await owner.call<Deferred>('newKey');
+    await watchShared(deferred.key, { fifty: 50 });
     // The consumer has been answering meanwhile; a stream per waiter would have shown up by now.
-    expect(await consumer.call<boolean>('exists', { key })).toBe(false);
+    expect(await consumer.call<boolean>('exists', { key: deferred.key })).toBe(false);
     expect(await streams()).toBe(1);
-    await owner.call('set', { key, capability, text: 'for all fifty' });
-    const got = await outcomes(consumer, 'fifty');
-    expect(got).toHaveLength(50);
-    for (const o of got) expect(o).toMatchObject({ ok: true, value: { text: 'for all fifty' } });
-    await waitFor(async () => (await streams()) === 0, 'the owner has finished the stream');
+    await setAndExpectAll(deferred, 'for all fifty', 'fifty', 50);
   });
 
   // Proves: a waiter that aborts or times out ends only its own wait; the others keep the stream and get the value.
   it('lets one waiter leave by abort or deadline without ending the others', async () => {
-    const { key, capability } = await owner.call<Deferred>('newKey');
-    await consumer.call('watch', { key, count: 3, tag: 'stay' });
-    await consumer.call('watch', { key, count: 2, tag: 'leave' });
-    await waitFor(async () => (await streams()) === 1, 'the shared stream is registered on the owner');
+    const deferred = await owner.call<Deferred>('newKey');
+    const { key } = deferred;
+    await watchShared(key, { stay: 3, leave: 2 });
 
     await consumer.call('abort', { tag: 'leave' });
     const left = await outcomes(consumer, 'leave');
@@ -62,19 +71,14 @@ describe('waiters in one process share one Await stream', () => {
     expect(timed.message).toContain(address);
     expect(await streams()).toBe(1);
 
-    await owner.call('set', { key, capability, text: 'still here' });
-    const stayed = await outcomes(consumer, 'stay');
-    expect(stayed).toHaveLength(3);
-    for (const o of stayed) expect(o).toMatchObject({ ok: true, value: { text: 'still here' } });
-    await waitFor(async () => (await streams()) === 0, 'the owner has finished the stream');
+    await setAndExpectAll(deferred, 'still here', 'stay', 3);
   });
 
   // Proves: when the last waiter leaves, the shared stream is cancelled and the owner frees it; a later waiter opens a fresh stream that gets the value.
   it('frees the owner when every waiter has left, and starts afresh for the next', async () => {
-    const { key, capability } = await owner.call<Deferred>('newKey');
-    await consumer.call('watch', { key, count: 2, tag: 'first-out' });
-    await consumer.call('watch', { key, count: 2, tag: 'last-out' });
-    await waitFor(async () => (await streams()) === 1, 'the shared stream is registered on the owner');
+    const deferred = await owner.call<Deferred>('newKey');
+    const { key } = deferred;
+    await watchShared(key, { 'first-out': 2, 'last-out': 2 });
     await consumer.call('abort', { tag: 'first-out' });
     expect(await outcomes(consumer, 'first-out')).toHaveLength(2);
     expect(await streams()).toBe(1);
@@ -83,16 +87,14 @@ describe('waiters in one process share one Await stream', () => {
     await waitFor(async () => (await streams()) === 0, 'the owner has dropped the cancelled stream');
     expect((await peerStats(address)).pendingKeys).toBeGreaterThanOrEqual(1);
 
-    await consumer.call('watch', { key, count: 2, tag: 'comeback' });
-    await waitFor(async () => (await streams()) === 1, 'a fresh stream is registered on the owner');
-    await owner.call('set', { key, capability, text: 'after all' });
-    for (const o of await outcomes(consumer, 'comeback')) expect(o).toMatchObject({ ok: true, value: { text: 'after all' } });
-    await waitFor(async () => (await streams()) === 0, 'the owner has finished the stream');
+    await watchShared(key, { comeback: 2 }, 'a fresh stream is registered on the owner');
+    await setAndExpectAll(deferred, 'after all', 'comeback', 2);
   });
 
   // Proves: a failed stream fails all its waiters with the owner's named error, and waiters joining after the failure open a fresh stream rather than inherit it.
   it('fails every waiter of a refused stream, and a later waiter starts a fresh one', async () => {
-    const { key, capability } = await owner.call<Deferred>('newKey');
+    const deferred = await owner.call<Deferred>('newKey');
+    const { key } = deferred;
     await other.call('watch', { key, count: 1, tag: 'holder' });
     await waitFor(async () => (await streams()) === 1, "the other consumer's stream takes the owner's only place");
 
@@ -106,12 +108,8 @@ describe('waiters in one process share one Await stream', () => {
 
     await other.call('abort', { tag: 'holder' });
     await waitFor(async () => (await streams()) === 0, 'the owner has a place again');
-    await consumer.call('watch', { key, count: 3, tag: 'fresh' });
-    await waitFor(async () => (await streams()) === 1, 'the fresh stream is registered on the owner');
-    await owner.call('set', { key, capability, text: 'second try' });
-    const fresh = await outcomes(consumer, 'fresh');
-    expect(fresh).toHaveLength(3);
-    for (const o of fresh) expect(o).toMatchObject({ ok: true, value: { text: 'second try' } });
+    await watchShared(key, { fresh: 3 }, 'the fresh stream is registered on the owner');
+    await setAndExpectAll(deferred, 'second try', 'fresh', 3);
   });
 
   // Proves: when the owner dies, every waiter on the shared stream gets PeerUnavailableError naming the key and the owner.
