@@ -171,7 +171,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
     // One GetBatch per owner, all at once; keys of a peer in this process are read from memory.
-    const groups = groupByOwner(keys.map((k) => this.#route(k)), (r) => (r.local ? `local ${r.local.incarnation}` : `remote ${r.key.peer}`));
+    // Grouped by the route's target (the pool keeps one client per address): no name built per key.
+    const groups = groupByOwner(keys.map((k) => this.#route(k)), (r) => r.local ?? r.remote);
     return fetchGroups(keys.length, groups, (routes) => {
       const [first] = routes;
       return first.local ? first.local.getBatch(routes.map((r) => r.key.id)) : this.#pool.batch(first.key.peer).getBatch(routes.map((r) => r.key), options);

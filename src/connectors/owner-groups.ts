@@ -15,11 +15,11 @@ export interface OwnerGroup<T> {
 /**
  * `items` grouped by `ownerOf`, each group in batch order.
  * @param items - the batch.
- * @param ownerOf - names the owner of an item; equal names share a group.
+ * @param ownerOf - the owner of an item (a name or an object); items whose owners are the same value (`Map` key equality) share a group.
  * @returns the groups, in order of each owner's first item.
  */
-export function groupByOwner<T>(items: readonly T[], ownerOf: (item: T) => string): OwnerGroup<T>[] {
-  const groups = new Map<string, OwnerGroup<T>>();
+export function groupByOwner<T>(items: readonly T[], ownerOf: (item: T) => unknown): OwnerGroup<T>[] {
+  const groups = new Map<unknown, OwnerGroup<T>>();
   items.forEach((item, position) => {
     const owner = ownerOf(item);
     const group = groups.get(owner);

@@ -4,30 +4,31 @@
  * @module
  */
 import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
-import { GetBatchRequest, PeerServiceDefinition, PutBatchResponse, type GetBatchResponse, type PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
+import { PeerServiceDefinition, PutBatchResponse, type GetBatchRequest, type GetBatchResponse, type PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
-import { decodeBatchMessage, encodeBatchMessage } from './batch-codec.js';
+import { encodeBatchMessage } from './batch-codec.js';
+import { decodeBatchMessage } from './batch-decode.js';
+import { encodeGetBatchRequest } from './batch-request.js';
 import { BatchAssembler, MAX_BATCH_OBJECTS, batchMessages } from './batch-parts.js';
 import { clientStream, serverStream, type CallSettings, type Method } from './grpc-calls.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import { callPeer, type ClientSettings } from './peer-client.js';
 import { callMetadata } from './security.js';
-import { asBuffer } from './buffer-view.js';
 
 const path = (method: string): string => `/${PeerServiceDefinition.fullName}/${method}`;
 
 /** GetBatch, with responses decoded as views by `decodeBatchMessage`. */
 const GET_BATCH: Method<GetBatchRequest, GetBatchResponse> = {
   path: path('GetBatch'),
-  serialize: (request) => asBuffer(GetBatchRequest.encode(request).finish()),
+  serialize: encodeGetBatchRequest,
   deserialize: decodeBatchMessage,
 };
 
 /** PutBatch, with requests written by `encodeBatchMessage`. */
 const PUT_BATCH: Method<PutBatchRequest, PutBatchResponse> = {
   path: path('PutBatch'),
-  serialize: (request) => asBuffer(encodeBatchMessage(request)),
+  serialize: (request) => encodeBatchMessage(request),
   deserialize: (bytes) => PutBatchResponse.decode(bytes),
 };
 

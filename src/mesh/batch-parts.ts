@@ -112,9 +112,24 @@ export class BatchAssembler {
   /** The objects completed so far, in order. */
   readonly objects: (Payload | undefined)[] = [];
   #open: Open | undefined;
+  /**
+   * What each object is received with: one object for the whole batch, whose `what` names the
+   * object being received only when an error message asks (a batch of 1,000 small objects used
+   * to format 1,000 names that no error ever read).
+   */
+  readonly #receive: ReceiveOptions;
 
   /** @param options - limits, whether `missing` parts are allowed, and how errors name an object. */
-  constructor(private readonly options: AssembleOptions) {}
+  constructor(private readonly options: AssembleOptions) {
+    const what = (): string => this.#what();
+    this.#receive = {
+      maxBytes: options.maxBytes,
+      accept: options.accept,
+      get what() {
+        return what();
+      },
+    };
+  }
 
   /**
    * Takes the next part.
@@ -124,27 +139,22 @@ export class BatchAssembler {
    */
   add(batchPart: BatchPart): void {
     const part = batchPart.part;
-    const index = this.objects.length;
-    const what = (): string => this.options.what(index);
-    if (part === undefined) throw new InvalidArgumentError(`${what()}: a batch part is empty (none of whole, header, data, trailer or missing is set).`);
-    if (part.$case === 'data') return this.#data(part.value, what);
-    if (part.$case === 'trailer') return this.#trailer(part.value.crc32c, what);
+    if (part === undefined) throw new InvalidArgumentError(`${this.#what()}: a batch part is empty (none of whole, header, data, trailer or missing is set).`);
+    if (part.$case === 'data') return this.#data(part.value);
+    if (part.$case === 'trailer') return this.#trailer(part.value.crc32c);
     this.#closeWithoutTrailer();
     if (this.objects.length >= this.options.maxObjects) {
-      throw new InvalidArgumentError(`${what()}: a batch holds at most ${this.options.maxObjects} objects. Split it into several batches.`);
+      throw new InvalidArgumentError(`${this.#what()}: a batch holds at most ${this.options.maxObjects} objects. Split it into several batches.`);
     }
-    const options: ReceiveOptions = { maxBytes: this.options.maxBytes, what: what(), accept: this.options.accept };
     if (part.$case === 'whole') {
-      // The generated decoder copies every bytes field out of its message, so a stored object
-      // never keeps a whole 1 MiB message alive.
-      const payload = receiveWhole(part.value, options);
+      const payload = receiveWhole(part.value, this.#receive);
       this.objects.push(this.#remember(payload, part.value.crc32c));
     } else if (part.$case === 'header') {
-      this.#open = { target: startObject(part.value, options), received: 0 };
+      this.#open = { target: startObject(part.value, this.#receive), received: 0 };
     } else if (this.options.allowMissing) {
       this.objects.push(undefined);
     } else {
-      throw new InvalidArgumentError(`${what()}: a 'missing' part is only meaningful in a GetBatch answer; send each object whole or as a header and pieces.`);
+      throw new InvalidArgumentError(`${this.#what()}: a 'missing' part is only meaningful in a GetBatch answer; send each object whole or as a header and pieces.`);
     }
   }
 
@@ -157,19 +167,24 @@ export class BatchAssembler {
     return this.objects;
   }
 
-  #data(piece: Buffer, what: () => string): void {
+  /** Names the object being received: the next one to complete. */
+  #what(): string {
+    return this.options.what(this.objects.length);
+  }
+
+  #data(piece: Buffer): void {
     const open = this.#open;
-    if (open === undefined) throw new InvalidArgumentError(`${what()}: a data piece arrived without a header before it.`);
+    if (open === undefined) throw new InvalidArgumentError(`${this.#what()}: a data piece arrived without a header before it.`);
     const { data } = open.target;
     if (piece.byteLength > data.byteLength - open.received) {
-      throw new DataCorruptedError(`${what()}: more data arrived than the ${data.byteLength} bytes its header announced.`);
+      throw new DataCorruptedError(`${this.#what()}: more data arrived than the ${data.byteLength} bytes its header announced.`);
     }
     data.set(piece, open.received);
     open.received += piece.byteLength;
   }
 
-  #trailer(expected: number, what: () => string): void {
-    if (this.#open === undefined) throw new InvalidArgumentError(`${what()}: a trailer arrived without a header before it.`);
+  #trailer(expected: number): void {
+    if (this.#open === undefined) throw new InvalidArgumentError(`${this.#what()}: a trailer arrived without a header before it.`);
     this.#close(this.#open, expected);
   }
 
@@ -179,13 +194,12 @@ export class BatchAssembler {
 
   /** Ends the open object: its pieces must add up to its size and match a non-zero checksum. */
   #close({ target, received }: Open, expected: number): void {
-    const what = this.options.what(this.objects.length);
     this.#open = undefined;
     if (received !== target.data.byteLength) {
-      throw new DataCorruptedError(`${what}: its pieces ended after ${received} of ${target.data.byteLength} bytes; the object was truncated in transit.`);
+      throw new DataCorruptedError(`${this.#what()}: its pieces ended after ${received} of ${target.data.byteLength} bytes; the object was truncated in transit.`);
     }
     if (expected !== 0 && crc32c(target.data) !== expected) {
-      throw new DataCorruptedError(`${what}: the checksum does not match; the object was corrupted in transit.`);
+      throw new DataCorruptedError(`${this.#what()}: the checksum does not match; the object was corrupted in transit.`);
     }
     this.objects.push(this.#remember(target, expected));
   }

@@ -33,9 +33,9 @@ import { formatKey } from './key.js';
 import { getBatch, putBatch } from './peer-batch.js';
 import { newCapability, type PeerState } from './peer-state.js';
 import { cancelSignal, clientStreamingCall, grpcDefinition, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
-import { withBatchEncoder } from './batch-codec.js';
+import { encodeBatchMessage } from './batch-codec.js';
 import { tolerantDefinition } from './tolerant-decode.js';
-import { AwaitResponseCodec, GetResponseCodec, serializeResponseInPlace } from './wire-codec.js';
+import { AwaitResponseCodec, GetResponseCodec, inPlace, serializeResponseInPlace } from './wire-codec.js';
 
 /** The object part of a Put or Set message after the first; a second Set header is refused. */
 function partOf(request: PutRequest | SetRequest): ObjectPart | undefined {
@@ -52,17 +52,19 @@ function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse 
 
 /**
  * The PeerService as the peer's grpc-js server takes it: requests decoded tolerantly
- * (tolerant-decode.ts), payload messages by the zero-copy codecs, GetBatch answers by the batch
- * encoder, and Get and Await answers serialised in place (wire-codec.ts).
+ * (tolerant-decode.ts), payload messages by the zero-copy codecs, and Get, Await and GetBatch
+ * answers serialised in place (wire-codec.ts, batch-codec.ts).
  */
 export function peerDefinition(): ServiceDefinition {
-  const definition = grpcDefinition(withBatchEncoder(tolerantDefinition));
-  const { get, await: wait } = definition;
-  if (get === undefined || wait === undefined) throw new Error('The PeerService definition lacks Get or Await; run `npm run generate`.');
+  const definition = grpcDefinition(tolerantDefinition);
+  const { get, await: wait, getBatch } = definition;
+  if (get === undefined || wait === undefined || getBatch === undefined) throw new Error('The PeerService definition lacks Get, Await or GetBatch; run `npm run generate`.');
   return {
     ...definition,
     get: { ...get, responseSerialize: serializeResponseInPlace(GetResponseCodec) },
     await: { ...wait, responseSerialize: serializeResponseInPlace(AwaitResponseCodec) },
+    // Handlers yield whole messages, so nothing is left for the generated `fromPartial` to fill in.
+    getBatch: { ...getBatch, responseSerialize: (message: GetBatchResponse) => encodeBatchMessage(message, inPlace) },
   };
 }
 

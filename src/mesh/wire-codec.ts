@@ -42,10 +42,11 @@ export function varintBytes(value: number): number[] {
   return out;
 }
 
-const varintSize = (value: number): number => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
+/** The bytes a varint below 2^32 takes. */
+export const varintSize = (value: number): number => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
 
 /** Writes a varint (below 2^32) at `pos`; returns the position after it. */
-function writeVarint(out: Buffer, pos: number, value: number): number {
+export function writeVarint(out: Buffer, pos: number, value: number): number {
   let v = value;
   let at = pos;
   while (v >= 0x80) {
@@ -65,7 +66,8 @@ function writeFieldHead(out: Buffer, pos: number, fieldTag: number, length: numb
   return writeVarint(out, pos + 1, length);
 }
 
-type Allocate = (size: number) => Buffer;
+/** Where an encoder writes a message of `size` bytes. */
+export type Allocate = (size: number) => Buffer;
 
 /** A new buffer for one message (a small one from Node's pool). */
 const fresh: Allocate = (size) => Buffer.allocUnsafe(size);
@@ -234,8 +236,11 @@ export const zeroCopyDefinition = {
 const IN_PLACE_BYTES = 64 * 1024;
 let scratch = Buffer.alloc(0);
 
-/** The first `size` bytes of the reused buffer, grown when too small. */
-const inPlace: Allocate = (size) => {
+/**
+ * The first `size` bytes of the reused buffer, grown when too small: for a peer's responses
+ * only, which grpc-js's server copies before `write` returns (see `serializeResponseInPlace`).
+ */
+export const inPlace: Allocate = (size) => {
   if (size < IN_PLACE_BYTES) return Buffer.allocUnsafe(size);
   if (scratch.byteLength < size) scratch = Buffer.allocUnsafeSlow(size);
   return scratch.subarray(0, size);

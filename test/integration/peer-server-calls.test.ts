@@ -109,6 +109,21 @@ describe('peer server calls', () => {
     }
   });
 
+  // Batches of different objects at once, alongside a large get, interleave their ~1 MiB messages on one connection;
+  // every value arrives intact (GetBatch answers are encoded into the same reused buffer as Get's pieces).
+  it('keeps concurrent batches apart', async () => {
+    const batch = pool.batch(peer.address);
+    const batches = Array.from({ length: 3 }, (_, b) => Array.from({ length: 400 }, (_, i) => patternBytes(4096 + i, `batch ${b} object ${i}`)));
+    const keys = await Promise.all(batches.map((values) => batch.putBatch(values.map((data) => ({ codec: 'bytes', data })))));
+    const large = patternBytes(3 << 20, 'large');
+    const largeKey = await pool.client(peer.address).put({ codec: 'bytes', data: large });
+    for (let round = 0; round < 2; round++) {
+      const [got, largeGot] = await Promise.all([Promise.all(keys.map((k) => batch.getBatch(k))), pool.client(peer.address).get(largeKey)]);
+      got.forEach((values, b) => values.forEach((payload, i) => expect(Buffer.from(payload?.data ?? []).equals(batches[b]?.[i] ?? Buffer.alloc(0))).toBe(true)));
+      expect(Buffer.from(largeGot?.data ?? []).equals(large)).toBe(true);
+    }
+  });
+
   // 64 small gets and puts at once on one connection all answer correctly: answers never cross between calls.
   it('keeps concurrent calls apart', async () => {
     const client = pool.client(peer.address);

@@ -3,8 +3,10 @@
  * kind of part, so any protobuf decoder reads it.
  */
 import { describe, expect, it } from 'vitest';
-import { GetBatchResponse, PutBatchRequest, type BatchPart } from '../../gen/proxymesh/v1/peer.js';
-import { decodeBatchMessage, encodeBatchMessage } from '../../src/mesh/batch-codec.js';
+import { GetBatchRequest, GetBatchResponse, PutBatchRequest, type BatchPart } from '../../gen/proxymesh/v1/peer.js';
+import { encodeGetBatchRequest } from '../../src/mesh/batch-request.js';
+import { encodeBatchMessage } from '../../src/mesh/batch-codec.js';
+import { decodeBatchMessage } from '../../src/mesh/batch-decode.js';
 import { patternBytes } from '../helpers/data.js';
 
 const parts: BatchPart[] = [
@@ -53,5 +55,24 @@ describe('encodeBatchMessage', () => {
     expect(() => decodeBatchMessage(encoded.subarray(0, encoded.byteLength - 1))).toThrow(/past the end/);
     expect(() => decodeBatchMessage(Buffer.from([0x0a, 0x05, 0x1a]))).toThrow(/past the end/);
     expect(() => decodeBatchMessage(Buffer.from([0x0b]))).toThrow(/wire type 3/);
+  });
+});
+
+describe('encodeGetBatchRequest', () => {
+  // Byte-for-byte the generated encoding: repeated and distinct peers and incarnations, a repeated key, non-ASCII and empty strings.
+  it('matches the generated encoder', () => {
+    const id = (n: number): string => n.toString(16).padStart(32, '0');
+    const keys = [
+      { peer: '127.0.0.1:7001', incarnation: '0123456789abcdef', id: id(1) },
+      { peer: '127.0.0.1:7001', incarnation: '0123456789abcdef', id: id(2) },
+      { peer: '127.0.0.1:7001', incarnation: 'fedcba9876543210', id: id(1) },
+      { peer: '[::1]:7002', incarnation: '0123456789abcdef', id: id(1) },
+      { peer: 'höst.example:1', incarnation: '', id: '' },
+      { peer: '', incarnation: '', id: 'x'.repeat(200) },
+      { peer: '127.0.0.1:7001', incarnation: '0123456789abcdef', id: id(1) },
+    ];
+    expect(encodeGetBatchRequest({ keys })).toEqual(Buffer.from(GetBatchRequest.encode({ keys }).finish()));
+    expect(GetBatchRequest.decode(encodeGetBatchRequest({ keys }))).toEqual({ keys });
+    expect(encodeGetBatchRequest({ keys: [] }).byteLength).toBe(0);
   });
 });
