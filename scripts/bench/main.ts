@@ -1,5 +1,6 @@
 /**
- * The benchmark suite of issue 5: `node --import tsx scripts/bench/main.ts [--quick]`.
+ * The benchmark suite of issue 5: `node --import tsx scripts/bench/main.ts [--quick]`; the
+ * partial-run and Node-flag options are described where they are read (below, lib/flags.ts).
  *
  * Every system's server runs in its own process (raw TCP, bare grpc-js, redis-server, a
  * proxymesh peer) and every client too; scenarios run one after another, each warmed up and

@@ -132,6 +132,8 @@ export interface Machine {
   readonly cores: number;
   readonly memoryBytes: number;
   readonly node: string;
+  /** The V8 flags every Node process of the run had (`--node-flags`); absent in runs before the option. */
+  readonly nodeFlags?: readonly string[];
   readonly grpcJs: string;
   readonly niceGrpc: string;
   readonly ioredis: string;

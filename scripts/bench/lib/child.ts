@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Reply } from './ipc-types.js';
+import { nodeFlags } from './flags.js';
 
 const READY_MS = 60_000;
 const CALL_MS = 300_000;
@@ -69,10 +70,13 @@ export class RoleProcess {
 
 const running = new Set<RoleProcess>();
 
+/** The suite's V8 flags, for every role process (flags.ts). */
+const NODE_FLAGS = nodeFlags();
+
 /** Starts `roles/<role>.ts` with `argv` and resolves once it is ready. */
 export async function startRole(role: string, argv: string[] = [], execArgv: string[] = []): Promise<RoleProcess> {
   const file = fileURLToPath(new URL(`../roles/${role}.ts`, import.meta.url));
-  const child = fork(file, argv, { execArgv: ['--import', 'tsx', '--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(file, argv, { execArgv: ['--import', 'tsx', '--expose-gc', ...NODE_FLAGS, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<unknown>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${role} was not ready within ${READY_MS} ms`)), READY_MS);
     child.once('exit', (code) => reject(new Error(`${role} exited (${code}) before it was ready`)));

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import type { Machine } from '../results.js';
+import { nodeFlags } from './flags.js';
 
 const root = new URL('../../../', import.meta.url);
 
@@ -37,6 +38,7 @@ export function describeMachine(redis: string, loadAtStart: number, commitAtStar
     cores: cpu.length,
     memoryBytes: totalmem(),
     node: process.version,
+    nodeFlags: nodeFlags(),
     grpcJs: version('@grpc/grpc-js'),
     niceGrpc: version('nice-grpc'),
     ioredis: version('ioredis'),

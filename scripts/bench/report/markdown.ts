@@ -13,8 +13,8 @@ import { evaluateTargets } from './targets.js';
 function machineTable(r: Results): string {
   const m = r.machine;
   return table(
-    ['CPU', 'cores', 'memory', 'OS', 'Node', 'grpc-js', 'nice-grpc', 'ioredis', 'redis-server', 'load avg start → end', 'proxymesh commit'],
-    [[m.cpu, String(m.cores), `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`, m.os, m.node, m.grpcJs, m.niceGrpc, m.ioredis, m.redis, `${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)}`, m.commit ?? 'unknown']],
+    ['CPU', 'cores', 'memory', 'OS', 'Node', 'Node flags (every Node process)', 'grpc-js', 'nice-grpc', 'ioredis', 'redis-server', 'load avg start → end', 'proxymesh commit'],
+    [[m.cpu, String(m.cores), `${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB`, m.os, m.node, m.nodeFlags === undefined ? 'not recorded' : m.nodeFlags.join(' ') || 'none', m.grpcJs, m.niceGrpc, m.ioredis, m.redis, `${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)}`, m.commit ?? 'unknown']],
   );
 }
 
