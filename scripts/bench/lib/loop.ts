@@ -8,6 +8,8 @@ import { nowUs, quantile } from './stats.js';
 /** How much to run. */
 export interface LoopPlan {
   readonly warmupOps: number;
+  /** No warm-up operation starts after this many milliseconds (default: `maxMsPerRep`). */
+  readonly warmupMs?: number;
   readonly reps: number;
   /** Most operations in one repetition. */
   readonly opsPerRep: number;
@@ -49,7 +51,7 @@ async function burst(maxOps: number, maxMs: number, concurrency: number, op: (wo
 
 /** Runs the plan; `afterRep` (untimed) cleans up after each repetition and the warm-up. */
 export async function runLoop(plan: LoopPlan, op: (worker: number) => Promise<void>, afterRep: () => Promise<void> = async () => {}): Promise<LoopResult> {
-  if (plan.warmupOps > 0) await burst(plan.warmupOps, plan.maxMsPerRep, plan.concurrency, op, []);
+  if (plan.warmupOps > 0) await burst(plan.warmupOps, plan.warmupMs ?? plan.maxMsPerRep, plan.concurrency, op, []);
   await afterRep();
   const reps: RepResult[] = [];
   const all: number[] = [];
