@@ -14,6 +14,7 @@ import type { ObjectHeader, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import type { ObjectPart } from './chunks.js';
 import { crc32c } from './crc32c.js';
 import { withVerifiedCrc } from './verified-crc.js';
+import { OffloadedCrc } from './crc-offload.js';
 
 /** Limits and wording for a receiver. */
 export interface ReceiveOptions {
@@ -25,7 +26,15 @@ export interface ReceiveOptions {
   readonly accept?: ((size: number) => void) | undefined;
   /** Whether the payload keeps the checksum verified, for a peer's later gets (verified-crc.ts; never for a caller's values). */
   readonly remember?: boolean | undefined;
+  /**
+   * Whether a streamed object of at least `OFFLOAD_BYTES` has its checksum computed on a worker
+   * thread (crc-offload.ts): for a client, which must then take the payload from `finishAsync`.
+   */
+  readonly offload?: boolean | undefined;
 }
+
+/** The smallest streamed object whose checksum a client computes off its thread: below it, handing pieces over costs more than it saves. */
+export const OFFLOAD_BYTES = 4 * 1024 * 1024;
 
 /** The checks of a header (or of a whole object's codec and size) before any payload is kept. */
 function checkHeader(codec: string, size: number, options: ReceiveOptions): void {
@@ -84,6 +93,8 @@ export class ObjectReceiver {
    * over the whole object at the end, ~10 ms per 64 MiB on the critical path).
    */
   #running = 0;
+  /** The checksum being computed on the worker thread instead (`offload`), until `finishAsync` takes it. */
+  #offloaded: OffloadedCrc | undefined;
 
   constructor(readonly options: ReceiveOptions) {}
 
@@ -102,6 +113,7 @@ export class ObjectReceiver {
       } else if (part?.$case === 'header') {
         this.#payload = startObject(part.value, this.options);
         this.#state = 'pieces';
+        if (this.options.offload === true && this.#payload.data.byteLength >= OFFLOAD_BYTES) this.#offloaded = new OffloadedCrc();
       } else {
         throw new InvalidArgumentError(`${what}: the stream must start with a header (codec and size).`);
       }
@@ -123,7 +135,9 @@ export class ObjectReceiver {
     }
     data.set(piece, this.#received);
     this.#received += piece.byteLength;
-    this.#running = crc32c(piece, this.#running);
+    // Copied first: an offloaded piece may leave this thread without a copy (and so be emptied).
+    if (this.#offloaded !== undefined) this.#offloaded.add(piece);
+    else this.#running = crc32c(piece, this.#running);
   }
 
   /** Whether the object is all here: it came whole, or its trailer arrived (nothing may follow either). */
@@ -136,6 +150,7 @@ export class ObjectReceiver {
    * @throws InvalidArgumentError for an empty stream, DataCorruptedError for a truncated or corrupted one.
    */
   finish(): Payload {
+    if (this.#offloaded !== undefined) throw new Error(`${this.options.what}: its checksum is computed off the thread; take the payload from finishAsync.`);
     const payload = this.#payload;
     const { what } = this.options;
     if (payload === undefined) throw new InvalidArgumentError(`${what}: the stream must start with a header (codec and size).`);
@@ -148,4 +163,26 @@ export class ObjectReceiver {
     // The running checksum is the received bytes' own, so it is kept even when the sender sent none.
     return this.options.remember === true ? withVerifiedCrc(payload, this.#running) : payload;
   }
+  /**
+   * `finish`, for a receiver that may have computed its checksum off the thread (`offload`).
+   * @throws as `finish`; Error when the checksum thread stopped before answering.
+   */
+  async finishAsync(): Promise<Payload> {
+    const offloaded = this.#offloaded;
+    if (offloaded !== undefined) {
+      this.#offloaded = undefined;
+      const whole = this.#received === this.#payload?.data.byteLength;
+      // A truncated object is refused by `finish` without waiting for its checksum.
+      if (whole) this.#running = await offloaded.result();
+      else offloaded.drop();
+    }
+    return this.finish();
+  }
+
+  /** Abandons a checksum still being computed off the thread (the call failed or was cancelled). */
+  dispose(): void {
+    this.#offloaded?.drop();
+    this.#offloaded = undefined;
+  }
+
 }

@@ -7,7 +7,7 @@
  */
 import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
 import { ClientError, Status } from 'nice-grpc';
-import type { StatsResponse } from '../../gen/proxymesh/v1/peer.js';
+import type { AwaitResponse, GetResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
 import { deadlineError } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
@@ -113,9 +113,23 @@ export class PeerClient {
     return callPeer({ peer: this.address, operation, key: key ? formatKey(key) : undefined }, this.#metadata, options, defaultMs, run);
   }
 
-  /** A receiver of one object from this peer. */
+  /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */
   #receiver(key: MeshKey): ObjectReceiver {
-    return new ObjectReceiver({ maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}` });
+    return new ObjectReceiver({ maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}`, offload: true });
+  }
+
+  /** Receives one object from a server stream of Get or Await answers. */
+  async #receive(key: MeshKey, call: (onMessage: (response: GetResponse & AwaitResponse) => boolean) => Promise<void>): Promise<Payload> {
+    const receiver = this.#receiver(key);
+    try {
+      await call((response) => {
+        receiver.push(response.part);
+        return receiver.complete;
+      });
+      return await receiver.finishAsync();
+    } finally {
+      receiver.dispose();
+    }
   }
 
   /** Stores a payload on this peer; returns its key. */
@@ -131,14 +145,9 @@ export class PeerClient {
   /** Reads a payload; `undefined` when the peer says NOT_FOUND. */
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     try {
-      return await this.#call('get', key, options, this.settings.transferTimeoutMs, async (settings) => {
-        const receiver = this.#receiver(key);
-        await serverStream(this.#transfer, METHODS.get, { key }, settings, (response) => {
-          receiver.push(response.part);
-          return receiver.complete;
-        });
-        return receiver.finish();
-      });
+      return await this.#call('get', key, options, this.settings.transferTimeoutMs, (settings) =>
+        this.#receive(key, (onMessage) => serverStream(this.#transfer, METHODS.get, { key }, settings, onMessage)),
+      );
     } catch (error) {
       if (error instanceof KeyNotFoundError) return undefined;
       throw error;
@@ -182,14 +191,9 @@ export class PeerClient {
 
   /** Waits (pushed, no polling) for a key's value; no deadline unless the caller gives one. */
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
-    return this.#call('await', key, options, undefined, async (settings) => {
-      const receiver = this.#receiver(key);
-      await serverStream(this.#control, METHODS.await, { key }, settings, (response) => {
-        receiver.push(response.part);
-        return receiver.complete;
-      });
-      return receiver.finish();
-    });
+    return this.#call('await', key, options, undefined, (settings) =>
+      this.#receive(key, (onMessage) => serverStream(this.#control, METHODS.await, { key }, settings, onMessage)),
+    );
   }
 
   /** The peer's counters. */

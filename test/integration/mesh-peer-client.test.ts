@@ -5,12 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Peer } from '../../src/index.js';
-import { DeadlineExceededError, LimitExceededError, PermissionDeniedError } from '../../src/errors.js';
+import { DataCorruptedError, DeadlineExceededError, LimitExceededError, PermissionDeniedError } from '../../src/errors.js';
+import { openOffloadedChecks } from '../../src/mesh/crc-offload.js';
+import { OFFLOAD_BYTES } from '../../src/mesh/object-receiver.js';
 import { ClientPool } from '../../src/mesh/client-pool.js';
 import { formatKey } from '../../src/mesh/key.js';
 import { patternBytes } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { Server, ServerCredentials, type ServerWritableStream } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type ServerWritableStream } from '@grpc/grpc-js';
 import { PeerServiceDefinition, type GetResponse } from '../../gen/proxymesh/v1/peer.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { grpcDefinition } from '../../src/mesh/grpc-handlers.js';
@@ -82,6 +84,43 @@ describe('PeerClient calls', () => {
     }
     const { key } = await client.newKey();
     await expect(client.set(key, { codec: 'bytes', data: Buffer.from('x') }, { capability: 'wrong' })).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+
+  // A large object's checksum is computed on the worker thread: a right one delivers the object, a wrong one is
+  // DataCorruptedError, and a stream that fails halfway leaves nothing open on the worker.
+  it('checks a large object off the thread', async () => {
+    const data = patternBytes(OFFLOAD_BYTES + 123_457, 'offloaded');
+    const pieces = [0, 1 << 20, 2 << 20, 3 << 20, 4 << 20].map((start, i, all) => data.subarray(start, all[i + 1] ?? data.byteLength));
+    const server = new Server();
+    const stream = (call: ServerWritableStream<unknown, GetResponse>, trailer: number | 'fail'): void => {
+      call.write({ part: { $case: 'header', value: { codec: 'bytes', size: BigInt(data.byteLength) } } });
+      for (const piece of trailer === 'fail' ? pieces.slice(0, 2) : pieces) call.write({ part: { $case: 'data', value: piece } });
+      if (trailer === 'fail') {
+        call.emit('error', { code: status.UNAVAILABLE, details: 'the server gave up' });
+        return;
+      }
+      call.write({ part: { $case: 'trailer', value: { crc32c: trailer } } });
+      call.end();
+    };
+    server.addService(grpcDefinition(PeerServiceDefinition), {
+      get: (call: ServerWritableStream<{ key: { id: string } }, GetResponse>) => stream(call, call.request.key.id === 'fail' ? 'fail' : call.request.key.id === 'right' ? crc32c(data) : crc32c(data) ^ 1),
+    });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    try {
+      const client = pool.client(`127.0.0.1:${port}`);
+      const key = (id: string) => ({ peer: `127.0.0.1:${port}`, incarnation: '0123456789abcdef', id });
+      expect(Buffer.from((await client.get(key('right')))?.data ?? []).equals(data)).toBe(true);
+      await expect(client.get(key('wrong'))).rejects.toThrow(DataCorruptedError);
+      await expect(client.get(key('wrong'))).rejects.toThrow(/checksum does not match/);
+      await expect(client.get(key('fail'))).rejects.toThrow(/the server gave up/);
+      expect(openOffloadedChecks()).toBe(0);
+      // The real peer's large objects go the same way.
+      const stored = await pool.client(peer.address).put({ codec: 'bytes', data });
+      expect(Buffer.from((await pool.client(peer.address).get(stored))?.data ?? []).equals(data)).toBe(true);
+      expect(openOffloadedChecks()).toBe(0);
+    } finally {
+      server.forceShutdown();
+    }
   });
 
   // A get or an await resolves once the object is complete (whole, or its trailer arrived), without waiting for the
