@@ -163,6 +163,7 @@ export class ObjectReceiver {
     // The running checksum is the received bytes' own, so it is kept even when the sender sent none.
     return this.options.remember === true ? withVerifiedCrc(payload, this.#running) : payload;
   }
+
   /**
    * `finish`, for a receiver that may have computed its checksum off the thread (`offload`).
    * @throws as `finish`; Error when the checksum thread stopped before answering.
@@ -184,5 +185,4 @@ export class ObjectReceiver {
     this.#offloaded?.drop();
     this.#offloaded = undefined;
   }
-
 }
