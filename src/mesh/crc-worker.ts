@@ -16,8 +16,10 @@ port.on('message', (request: CrcRequest) => {
   const { id } = request;
   if (request.kind === 'piece') {
     running.set(id, crc32c(request.piece, running.get(id) ?? 0));
+    const read: CrcReply = { kind: 'read', bytes: request.piece.byteLength };
+    port.postMessage(read);
   } else if (request.kind === 'end') {
-    const reply: CrcReply = { id, crc: running.get(id) ?? 0 };
+    const reply: CrcReply = { kind: 'crc', id, crc: running.get(id) ?? 0 };
     running.delete(id);
     port.postMessage(reply);
   } else {

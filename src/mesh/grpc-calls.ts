@@ -99,6 +99,8 @@ export function unary<Request, Response>(client: Client, method: Method<Request,
  * it has all it needs (a whole object, or its trailer): the call then resolves at once, without
  * waiting for the status that follows (the object is complete and its checksum verified; a wake-up
  * is that much sooner). If `onMessage` throws, the call is cancelled and fails with that error.
+ * When `pause` returns a promise after a message, the stream stops taking messages until it
+ * resolves (HTTP/2 flow control then holds the sender back).
  */
 export function serverStream<Request, Response>(
   client: Client,
@@ -106,6 +108,7 @@ export function serverStream<Request, Response>(
   request: Request,
   settings: CallSettings,
   onMessage: (response: Response) => boolean,
+  pause?: () => Promise<void> | undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const watched = watch(settings);
@@ -125,6 +128,12 @@ export function serverStream<Request, Response>(
       if (complete) {
         watched.stop();
         resolve();
+        return;
+      }
+      const until = pause?.();
+      if (until !== undefined) {
+        call.pause();
+        void until.then(() => call.resume());
       }
     });
     // grpc-js emits 'error' (a status other than OK) before the stream's 'end'.

@@ -140,6 +140,14 @@ export class ObjectReceiver {
     else this.#running = crc32c(piece, this.#running);
   }
 
+  /**
+   * While the checksum worker is far behind (crc-offload.ts), a promise to wait for before taking
+   * more: the stream feeding this receiver should pause until it resolves. Else undefined.
+   */
+  get backpressure(): Promise<void> | undefined {
+    return this.#offloaded?.backlog;
+  }
+
   /** Whether the object is all here: it came whole, or its trailer arrived (nothing may follow either). */
   get complete(): boolean {
     return this.#state === 'whole' || this.#state === 'trailer';

@@ -119,13 +119,16 @@ export class PeerClient {
   }
 
   /** Receives one object from a server stream of Get or Await answers. */
-  async #receive(key: MeshKey, call: (onMessage: (response: GetResponse & AwaitResponse) => boolean) => Promise<void>): Promise<Payload> {
+  async #receive(key: MeshKey, call: (onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
     const receiver = this.#receiver(key);
     try {
-      await call((response) => {
-        receiver.push(response.part);
-        return receiver.complete;
-      });
+      await call(
+        (response) => {
+          receiver.push(response.part);
+          return receiver.complete;
+        },
+        () => receiver.backpressure,
+      );
       return await receiver.finishAsync();
     } finally {
       receiver.dispose();
@@ -146,7 +149,7 @@ export class PeerClient {
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     try {
       return await this.#call('get', key, options, this.settings.transferTimeoutMs, (settings) =>
-        this.#receive(key, (onMessage) => serverStream(this.#transfer, METHODS.get, { key }, settings, onMessage)),
+        this.#receive(key, (onMessage, pause) => serverStream(this.#transfer, METHODS.get, { key }, settings, onMessage, pause)),
       );
     } catch (error) {
       if (error instanceof KeyNotFoundError) return undefined;
@@ -192,7 +195,7 @@ export class PeerClient {
   /** Waits (pushed, no polling) for a key's value; no deadline unless the caller gives one. */
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
     return this.#call('await', key, options, undefined, (settings) =>
-      this.#receive(key, (onMessage) => serverStream(this.#control, METHODS.await, { key }, settings, onMessage)),
+      this.#receive(key, (onMessage, pause) => serverStream(this.#control, METHODS.await, { key }, settings, onMessage, pause)),
     );
   }
 

@@ -4,7 +4,7 @@
  * result is the checksum of all of them in order, and nothing stays open on the worker.
  */
 import { expect, it } from 'vitest';
-import { OffloadedCrc, openOffloadedChecks } from '../../src/mesh/crc-offload.js';
+import { BACKLOG_BYTES, OffloadedCrc, openOffloadedChecks } from '../../src/mesh/crc-offload.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
 
@@ -33,4 +33,18 @@ it('forgets an abandoned object', async () => {
   const next = new OffloadedCrc();
   next.add(new Uint8Array(Buffer.from('next')));
   expect(await next.result()).toBe(crc32c(Buffer.from('next')));
+});
+
+it('asks receivers to pause while the worker is far behind, and to go on once it has caught up', async () => {
+  const pieces = Array.from({ length: BACKLOG_BYTES / (1 << 20) + 2 }, (_, i) => new Uint8Array(patternBytes(1 << 20, `piece ${i}`)));
+  const expected = crc32c(Buffer.concat(pieces));
+  const job = new OffloadedCrc();
+  expect(job.backlog).toBeUndefined();
+  // Nothing can be read back before this turn ends, so the backlog is all of it.
+  for (const piece of pieces) job.add(piece);
+  const backlog = job.backlog;
+  expect(backlog).toBeInstanceOf(Promise);
+  await backlog;
+  expect(job.backlog).toBeUndefined();
+  expect(await job.result()).toBe(expected);
 });
