@@ -6,6 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
+import { SharedBuffers } from './shared-buffers.js';
 import { WaiterTable } from './waiters.js';
 
 /** The table's counters. */
@@ -56,6 +57,7 @@ function capabilityMatches(issued: string, presented: string): boolean {
 export class ObjectTable {
   readonly #entries = new Map<string, Payload | Pending>();
   readonly #waiters = new WaiterTable<Payload>();
+  readonly #shared = new SharedBuffers();
   #bytes = 0;
   #pending = 0;
   #closed: ((id: string) => Error) | undefined;
@@ -95,15 +97,23 @@ export class ObjectTable {
   /**
    * Stores several payloads under new ids, all or none: the byte limit is checked for their
    * total before any is stored.
+   * @param payloads - what to store.
+   * @param views - whether the payloads are views into buffers they share (a peer's received
+   *   PutBatch messages): kept as views while that is worth it (shared-buffers.ts).
    * @returns the ids, in the order of `payloads`.
    * @throws LimitExceededError when together they would pass the byte limit.
    */
-  putAll(payloads: readonly Payload[]): string[] {
+  putAll(payloads: readonly Payload[], views = false): string[] {
     this.#open();
     this.checkRoom(payloads.reduce((sum, p) => sum + p.data.byteLength, 0));
     // One call for all the random ids: a call each cost more than storing the objects.
     const random = randomBytes(16 * payloads.length);
-    return payloads.map((payload, i) => this.#store(payload, random.toString('hex', 16 * i, 16 * i + 16)));
+    const stored = views ? this.#shared.adopt(payloads) : payloads;
+    return stored.map((payload, i) => {
+      const id = this.#store(payload, random.toString('hex', 16 * i, 16 * i + 16));
+      if (views) this.#shared.stored(id, payload);
+      return id;
+    });
   }
 
   #store(payload: Payload, id = newObjectId()): string {
@@ -134,7 +144,11 @@ export class ObjectTable {
     if (entry === undefined) return false;
     this.#entries.delete(id);
     if (entry instanceof Pending) this.#pending -= 1;
-    else this.#bytes -= entry.data.byteLength;
+    else {
+      this.#bytes -= entry.data.byteLength;
+      // Neighbours left in a buffer now mostly free move to buffers of their own, same bytes.
+      for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
+    }
     this.#waiters.fail(id, () => new KeyNotFoundError(`${this.describe(id)} was evicted before it was set, so it will never have a value.`));
     return true;
   }
@@ -221,6 +235,7 @@ export class ObjectTable {
   /** Drops every object and pending key (after `close`). */
   clear(): void {
     this.#entries.clear();
+    this.#shared.clear();
     this.#bytes = 0;
     this.#pending = 0;
   }

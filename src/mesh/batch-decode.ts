@@ -1,10 +1,11 @@
 /**
- * A client's decoder of GetBatchResponse: the same message as the generated decoder, with
- * `data` fields handed out as views into the received bytes, not copies. A batch of 1,000 small
- * objects decodes 1,000 parts per call, so the loop allocates only what it returns: no reader or
- * closure per part, and one codec string per run of parts with the same codec.
- * (A peer decodes PutBatch with the generated decoder, which copies, so a stored object never
- * pins a whole message.)
+ * The decoder of the two batch messages that carry payloads, GetBatchResponse (on a client) and
+ * PutBatchRequest (on a peer), which share one layout: the same message as the generated
+ * decoder, with `data` fields handed out as views into the received bytes, not copies. A batch
+ * of 1,000 small objects decodes 1,000 parts per call, so the loop allocates only what it
+ * returns: no reader or closure per part, and one codec string per run of parts with the same
+ * codec. (A peer keeps a PutBatch's views only while they fill most of their message:
+ * connectors/shared-buffers.ts.)
  * @module
  */
 import type { BatchPart, GetBatchResponse } from '../../gen/proxymesh/v1/peer.js';
@@ -117,7 +118,7 @@ class Cursor {
 }
 
 /**
- * Decodes a GetBatchResponse whose `data` fields are views into `bytes`.
+ * Decodes a GetBatchResponse or PutBatchRequest whose `data` fields are views into `bytes`.
  * @param bytes - the encoded message.
  * @returns the message, as the generated decoder would give it.
  * @throws Error when the bytes are not a well-formed message.

@@ -77,7 +77,8 @@ export function putBatch(state: PeerState): RequestSink<PutBatchRequest, PutBatc
     finish() {
       // A PutBatch never carries a `missing` part (the assembler refuses one), so every entry is set.
       const payloads = assembler.finish() as Payload[];
-      return { keys: table.putAll(payloads).map((id) => state.keyFor(id)) };
+      // Small objects arrived whole, as views into their messages: the table decides whether to keep them so.
+      return { keys: table.putAll(payloads, true).map((id) => state.keyFor(id)) };
     },
   };
 }

@@ -14,6 +14,7 @@ import type { MessageFns } from '../../gen/proxymesh/v1/peer.js';
 import { AwaitResponse, GetResponse, Key, PeerServiceDefinition, PutRequest, SetRequest, type WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import type { ObjectPart } from './chunks.js';
 import { asBuffer } from './buffer-view.js';
+import { decodeBatchMessage } from './batch-decode.js';
 
 // Field numbers of the contract, as protobuf tags (field << 3 | wire type).
 const LENGTH_DELIMITED = 2;
@@ -220,7 +221,7 @@ export const SetRequestCodec = zeroCopy(SetRequest, encodeSetPart, false);
 
 const { methods } = PeerServiceDefinition;
 
-/** The PeerService definition with these codecs on the four payload-carrying messages: what peers serve and clients call. */
+/** The PeerService definition with these codecs on the four payload-carrying messages, and PutBatch decoded with views: what peers serve and clients call. */
 export const zeroCopyDefinition = {
   ...PeerServiceDefinition,
   methods: {
@@ -229,6 +230,8 @@ export const zeroCopyDefinition = {
     get: { ...methods.get, responseType: GetResponseCodec },
     set: { ...methods.set, requestType: SetRequestCodec },
     await: { ...methods.await, responseType: AwaitResponseCodec },
+    // A peer stores a PutBatch's small objects as views into its messages (shared-buffers.ts).
+    putBatch: { ...methods.putBatch, requestType: { ...methods.putBatch.requestType, decode: (input: Uint8Array) => decodeBatchMessage(input) } },
   },
 } as typeof PeerServiceDefinition;
 

@@ -132,6 +132,23 @@ describe('GetBatch and PutBatch on the wire', () => {
     expect(objectsOf(responses).map((o) => o?.sha)).toEqual(objects.map(sha256));
   });
 
+  // The peer keeps a PutBatch's small objects as views into the message that carried them, and
+  // copies them out once evictions leave that message mostly free; the bytes never change.
+  it('stores small objects as views into their message until most of it is evicted', async () => {
+    const objects = Array.from({ length: 200 }, (_, i) => patternBytes(4 * KiB, `view ${i}`));
+    const keys = await putBatch(objects.map((b) => whole(b)));
+    const stored = (key: Key): Buffer => peer.state.table.get(peer.state.idOf(key))!.data as Buffer;
+    const message = stored(keys[0]!).buffer;
+    // One received message of 200 × 4 KiB and its framing: every object is a view into it.
+    expect(message.byteLength).toBeGreaterThan(200 * 4 * KiB);
+    expect(keys.every((key) => stored(key).buffer === message)).toBe(true);
+
+    for (const key of keys.slice(0, 101)) expect((await client.evict({ key })).evicted).toBe(true);
+    for (const key of keys.slice(101)) expect(stored(key).buffer).not.toBe(message);
+    expect(peer.stats()).toMatchObject({ objects: 99, bytes: 99 * 4 * KiB });
+    expect(objectsOf(await getBatch(keys.slice(101))).map((o) => o?.sha)).toEqual(objects.slice(101).map(sha256));
+  });
+
   // An empty batch is fine both ways.
   it('answers empty batches', async () => {
     expect(await putBatch()).toEqual([]);
