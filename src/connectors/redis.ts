@@ -10,7 +10,9 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as Ioredis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PeerUnavailableError, ProxyMeshError } from '../errors.js';
 import { callSignal, raceSignal, throwIfAborted } from './call-options.js';
 import type { ObjectIdKey } from './connector-input.js';
@@ -38,6 +40,15 @@ export interface RedisConnectorStats {
   readonly waiters: number;
   /** Key channels subscribed (one per key waited on). */
   readonly subscriptions: number;
+}
+
+/**
+ * ioredis, loaded when the first RedisConnector is made rather than with the package: every
+ * process that imports proxymesh (each mesh peer among them) would otherwise spend ~40 ms and
+ * ~1.9 MB of heap on it, which every full GC then marks (BENCHMARKS.md, Tuning §19).
+ */
+function loadIoredis(): typeof Ioredis {
+  return createRequire(import.meta.url)('ioredis') as typeof Ioredis;
 }
 
 /** Redis-backed, deferrable, awaitable connector. */
@@ -73,6 +84,7 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     this.#maxObjectBytes = maxObjectBytes;
     this.clientName = `proxymesh-${randomBytes(4).toString('hex')}`;
     const connectionName = this.clientName;
+    const { Redis } = loadIoredis();
     this.#client = 'url' in server ? new Redis(server.url, { connectionName }) : new Redis({ connectionName, ...server });
     this.#client.on('error', (error: Error) => log.debug('redis connection error', { client: this.clientName, error }));
     this.#channels = new KeyChannels({

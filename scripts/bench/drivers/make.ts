@@ -1,12 +1,10 @@
 /**
- * The systems under test, by name, and the driver for each.
+ * The systems under test, by name, and the driver for each. A client process drives one system
+ * and loads only that system's code, as a user's process would: its heap, which every full GC
+ * marks, holds no other system's client library.
  * @module
  */
 import type { Driver } from './driver.js';
-import { GrpcDriver } from './grpc.js';
-import { MeshDriver } from './mesh.js';
-import { RedisDriver } from './redis.js';
-import { TcpDriver } from './tcp.js';
 import { chunkFlag } from '../lib/flags.js';
 
 /** Every system the transfer scenarios compare. */
@@ -17,19 +15,17 @@ export type SystemName = (typeof SYSTEMS)[number];
 export type AnySystem = SystemName | (typeof PROTOTYPE_SYSTEMS)[number];
 
 /** A driver for `system`; `target` is a port, or proxymesh's peer address. */
-export function makeDriver(system: AnySystem, target: string): Driver {
+export async function makeDriver(system: AnySystem, target: string): Promise<Driver> {
   switch (system) {
     case 'tcp':
-      return new TcpDriver(Number(target));
+      return new (await import('./tcp.js')).TcpDriver(Number(target));
     case 'grpc-unary':
-      return new GrpcDriver(Number(target), 'unary');
     case 'grpc-stream':
-      return new GrpcDriver(Number(target), 'stream');
     case 'grpc-pmwire':
-      return new GrpcDriver(Number(target), 'pmwire');
+      return new (await import('./grpc.js')).GrpcDriver(Number(target), system === 'grpc-unary' ? 'unary' : system === 'grpc-stream' ? 'stream' : 'pmwire');
     case 'redis':
-      return new RedisDriver(Number(target));
+      return new (await import('./redis.js')).RedisDriver(Number(target));
     case 'proxymesh':
-      return new MeshDriver(target, chunkFlag());
+      return new (await import('./mesh.js')).MeshDriver(target, chunkFlag());
   }
 }

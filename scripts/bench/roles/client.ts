@@ -15,7 +15,7 @@ import { memoryNow } from '../lib/memory.js';
 const [system, target] = process.argv.slice(2);
 const known: readonly string[] = [...SYSTEMS, ...PROTOTYPE_SYSTEMS];
 if (system === undefined || !known.includes(system) || target === undefined) throw new Error(`usage: client <${known.join('|')}> <target>`);
-const driver = makeDriver(system as AnySystem, target);
+const driver = await makeDriver(system as AnySystem, target);
 
 const planOf = (args: Record<string, unknown>): LoopPlan => args.plan as LoopPlan;
 
