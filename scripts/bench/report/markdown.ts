@@ -89,7 +89,7 @@ ${meshTable(r)}
 
 ## Method
 
-Each get/put figure comes from one client process driving one server process: a warm-up (1.5 s for calls of up to 4 KiB), then repetitions bounded in operations and in time; p50/p99 are over every operation of every repetition, throughput is per repetition (median, min–max). Gets copy the received bytes once into a fresh buffer on every system. The grpc-js baseline uses proxymesh's own channel and server options (\`src/mesh/channel-options.ts\`), identity serializers and 1 MiB pieces; Redis runs without persistence. Every Node process, baselines and proxymesh alike, runs with the flags in the machine table (\`--single-threaded-gc\` unless \`--node-flags=\` says otherwise; Tuning §14). Run it with \`npm run bench\` (full, ~8 min) or \`npm run bench -- --quick\` (under a minute; its report goes to \`bench-results/\`).
+Each get/put figure comes from one client process driving one server process (a client loads only its own system's code, Tuning §19): a warm-up (1.5 s for calls of up to 4 KiB), then repetitions bounded in operations and in time; p50/p99 are over every operation of every repetition, throughput is per repetition (median, min–max). Gets copy the received bytes once into a fresh buffer on every system. The grpc-js baseline uses proxymesh's own channel and server options (\`src/mesh/channel-options.ts\`), identity serializers and 1 MiB pieces; Redis runs without persistence. Every Node process, baselines and proxymesh alike, runs with the flags in the machine table (\`--single-threaded-gc\` unless \`--node-flags=\` says otherwise; Tuning §14). Run it with \`npm run bench\` (full, ~8 min) or \`npm run bench -- --quick\` (under a minute; its report goes to \`bench-results/\`).
 
 ${tuning}`;
 }
