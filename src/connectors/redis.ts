@@ -10,8 +10,6 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type * as Ioredis from 'ioredis';
 import type { Redis } from 'ioredis';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PeerUnavailableError, ProxyMeshError } from '../errors.js';
 import { callSignal, raceSignal, throwIfAborted } from './call-options.js';
@@ -22,6 +20,7 @@ import { newObjectId } from './object-table.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
 import { KeyChannels, quit } from './redis-channels.js';
 import type { RedisConnectorOptions, RedisServer } from './redis-options.js';
+import { loadIoredis } from './redis-module.js';
 import { describeServer, redisOptionsFromConfig, resolveRedisOptions } from './redis-options.js';
 import { EVICT, SET_ONCE, SetOnceResult, runScript } from './redis-scripts.js';
 import { decodeValue, encodeValue, headerBytes } from './redis-value.js';
@@ -40,15 +39,6 @@ export interface RedisConnectorStats {
   readonly waiters: number;
   /** Key channels subscribed (one per key waited on). */
   readonly subscriptions: number;
-}
-
-/**
- * ioredis, loaded when the first RedisConnector is made rather than with the package: every
- * process that imports proxymesh (each mesh peer among them) would otherwise spend ~40 ms and
- * ~1.9 MB of heap on it, which every full GC then marks (BENCHMARKS.md, Tuning §19).
- */
-function loadIoredis(): typeof Ioredis {
-  return createRequire(import.meta.url)('ioredis') as typeof Ioredis;
 }
 
 /** Redis-backed, deferrable, awaitable connector. */
