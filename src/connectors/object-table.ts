@@ -235,7 +235,6 @@ export class ObjectTable {
   /** Drops every object and pending key (after `close`). */
   clear(): void {
     this.#entries.clear();
-    this.#shared.clear();
     this.#bytes = 0;
     this.#pending = 0;
   }

@@ -33,7 +33,8 @@ function copied(payload: Payload): Payload {
 
 /** Which stored objects share a buffer, and when to copy them out of it. */
 export class SharedBuffers {
-  #groups = new WeakMap<ArrayBufferLike, Group>();
+  // Keyed weakly by the buffer: a group goes when its buffer does, so a cleared table leaves nothing here.
+  readonly #groups = new WeakMap<ArrayBufferLike, Group>();
 
   /**
    * Decides how payloads that may be views into shared buffers are stored: kept as views where
@@ -76,10 +77,5 @@ export class SharedBuffers {
     if (group.ids.size > 0 && worthSharing(group.live, buffer)) return [];
     this.#groups.delete(buffer);
     return [...group.ids].map(([other, kept]) => [other, copied(kept)]);
-  }
-
-  /** Forgets every group (the table was cleared). */
-  clear(): void {
-    this.#groups = new WeakMap();
   }
 }

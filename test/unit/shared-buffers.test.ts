@@ -71,7 +71,7 @@ describe('ObjectTable with shared buffers', () => {
     expect(table.get(ids[1]!)?.data).toBe(payloads[1]!.data);
   });
 
-  it('forgets shared buffers when cleared', () => {
+  it('holds and evicts nothing once cleared, shared objects included', () => {
     const table = new ObjectTable();
     const ids = table.putAll(viewsInto(64 * KiB, 16, 4 * KiB), true);
     table.clear();

@@ -20,9 +20,11 @@ export async function makeDriver(system: AnySystem, target: string): Promise<Dri
     case 'tcp':
       return new (await import('./tcp.js')).TcpDriver(Number(target));
     case 'grpc-unary':
+      return new (await import('./grpc.js')).GrpcDriver(Number(target), 'unary');
     case 'grpc-stream':
+      return new (await import('./grpc.js')).GrpcDriver(Number(target), 'stream');
     case 'grpc-pmwire':
-      return new (await import('./grpc.js')).GrpcDriver(Number(target), system === 'grpc-unary' ? 'unary' : system === 'grpc-stream' ? 'stream' : 'pmwire');
+      return new (await import('./grpc.js')).GrpcDriver(Number(target), 'pmwire');
     case 'redis':
       return new (await import('./redis.js')).RedisDriver(Number(target));
     case 'proxymesh':
