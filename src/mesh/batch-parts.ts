@@ -28,14 +28,17 @@ const PART_OVERHEAD = 16;
 
 type Part = NonNullable<BatchPart['part']>;
 
-/** The parts of one object, or of a key with no value: small objects travel whole. */
-function* partsOf(payload: Payload | undefined, chunkBytes: number): Generator<Part> {
+/**
+ * The parts of one object, or of a key with no value: small objects travel whole. A whole
+ * object's checksum is left 0 when `checksums` is false (see `batchMessages`).
+ */
+function* partsOf(payload: Payload | undefined, chunkBytes: number, checksums: boolean): Generator<Part> {
   if (payload === undefined) {
     yield { $case: 'missing', value: {} };
   } else if (payload.data.byteLength <= chunkBytes) {
     const { data } = payload;
     // A view, never a copy; and no new view at all for what is already a Buffer (a peer's objects).
-    yield { $case: 'whole', value: { codec: payload.codec, data: asBuffer(data), crc32c: checksumOf(payload) } };
+    yield { $case: 'whole', value: { codec: payload.codec, data: asBuffer(data), crc32c: checksums ? checksumOf(payload) : 0 } };
   } else {
     yield { $case: 'header', value: headerOf(payload) };
     yield* dataParts(payload, chunkBytes);
@@ -61,13 +64,16 @@ function costOf(part: Part): number {
  * `chunkBytes` has a message to itself and no message exceeds max(1 MiB, one piece).
  * @param objects - the payloads (`undefined`: a key with no value, GetBatch only).
  * @param chunkBytes - largest object sent whole, and the size of the pieces of larger ones.
+ * @param checksums - false leaves whole objects' checksums to `checksumWholeParts`, run as each
+ *   message is serialised, so that a sender can hand one message over before it spends time
+ *   on the checksums of the next.
  * @returns the `parts` of successive messages, views into the payloads, never copies.
  */
-export function* batchMessages(objects: Iterable<Payload | undefined>, chunkBytes: number): Generator<BatchPart[]> {
+export function* batchMessages(objects: Iterable<Payload | undefined>, chunkBytes: number, checksums = true): Generator<BatchPart[]> {
   let parts: BatchPart[] = [];
   let bytes = 0;
   for (const object of objects) {
-    for (const part of partsOf(object, chunkBytes)) {
+    for (const part of partsOf(object, chunkBytes, checksums)) {
       const cost = costOf(part);
       if (parts.length > 0 && bytes + cost > BATCH_MESSAGE_BYTES) {
         yield parts;
@@ -79,6 +85,15 @@ export function* batchMessages(objects: Iterable<Payload | undefined>, chunkByte
     }
   }
   if (parts.length > 0) yield parts;
+}
+
+/**
+ * Fills in the checksums `batchMessages(…, false)` left out, in place.
+ * @returns the same parts.
+ */
+export function checksumWholeParts(parts: BatchPart[]): BatchPart[] {
+  for (const { part } of parts) if (part?.$case === 'whole') part.value.crc32c = crc32c(part.value.data);
+  return parts;
 }
 
 /** Limits and wording for a `BatchAssembler`. */

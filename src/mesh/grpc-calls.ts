@@ -159,8 +159,10 @@ const drained = (call: { once(event: 'drain', listener: () => void): unknown }):
 export async function clientStream<Request, Response>(client: Client, method: Method<Request, Response>, requests: Iterable<Request>, settings: CallSettings): Promise<Response> {
   const watched = watch(settings);
   let call: ClientWritableStream<Request> | undefined;
+  let over = false;
   const result = new Promise<Response>((resolve, reject) => {
     call = client.makeClientStreamRequest(method.path, method.serialize, method.deserialize, settings.metadata, NO_OPTIONS, (error, response) => {
+      over = true;
       watched.stop();
       if (error || response === undefined) reject(failed(method.path, watched, error ?? {}));
       else resolve(response);
@@ -168,7 +170,16 @@ export async function clientStream<Request, Response>(client: Client, method: Me
   });
   const writable = call as unknown as ClientWritableStream<Request>;
   watched.attach(writable);
+  let first = true;
   for (const request of requests) {
+    // One event-loop turn between messages sends the one before (grpc-js frames it in promise
+    // callbacks, and Node's HTTP/2 writes to the socket in an immediate), so the peer works on
+    // it while this one is serialised. A one-message stream, most calls, waits for nothing.
+    // Raced with the result, as the wait for a drain: a call that fails meanwhile ends the loop.
+    if (!first) await Promise.race([new Promise(setImmediate), result]);
+    // A peer that answered already (say, refusing a batch over its byte limit) needs the rest no more.
+    if (over) break;
+    first = false;
     if (!writable.write(request)) await Promise.race([drained(writable), result]);
   }
   writable.end();

@@ -5,7 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import { LimitExceededError } from '../../src/errors.js';
+import { crc32c } from '../../src/mesh/crc32c.js';
 import { Peer } from '../../src/mesh/peer.js';
+import { verifiedCrc } from '../../src/mesh/verified-crc.js';
 import { patternBytes } from '../helpers/data.js';
 
 const bytes = (text: string): { codec: string; data: Buffer } => ({ codec: 'utf8', data: Buffer.from(text) });
@@ -56,5 +58,24 @@ describe('MeshConnector batches in one process', () => {
   it('refuses a payload that is not bytes, naming the connector', async () => {
     await expect(worker.putBatch([bytes('fine'), { codec: 'bytes', data: 'text' as unknown as Uint8Array }])).rejects.toThrow(/MeshConnector/);
     expect(await worker.stats()).toMatchObject({ objects: 0 });
+  });
+});
+
+describe('MeshConnector.putBatch to a peer over gRPC', () => {
+  // The client fills in each object's checksum as grpc-js serialises its message (batch-client.ts):
+  // every object must still arrive with one, which the peer verifies and keeps, in every message.
+  it('sends a checksum with every object of a batch that takes several messages', async () => {
+    const peer = await Peer.start({ listen: '127.0.0.1:0' });
+    const client = new MeshConnector({ peer: peer.address });
+    try {
+      const payloads = Array.from({ length: 600 }, (_, i) => ({ codec: 'bytes', data: patternBytes(4096, `object ${i}`) }));
+      const keys = await client.putBatch(payloads);
+      const stored = keys.map((key) => peer.state.table.get(peer.state.idOf(key)));
+      expect(stored.map((p) => p && verifiedCrc(p))).toEqual(payloads.map((p) => crc32c(p.data)));
+      expect((await client.getBatch(keys)).map((p) => p && Buffer.from(p.data))).toEqual(payloads.map((p) => p.data));
+    } finally {
+      await client.close();
+      await peer.close();
+    }
   });
 });

@@ -8,12 +8,13 @@
 import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
 import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { PIECE_BYTES, RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
+import { packKeys, packObjects, unpackKeys, unpackObjects } from '../lib/packed-objects.js';
 import { sourceBytes } from '../lib/source.js';
 import { expectSize, type Driver, type Op } from './driver.js';
 import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
 
 const id = (b: Buffer): Buffer => b;
-const { fetch, store, get, put, getPm } = RAW_SERVICE;
+const { fetch, store, get, put, getPm, putObjects: putObjectsMethod, getObjects: getObjectsMethod } = RAW_SERVICE;
 
 export function unary(client: Client, path: string, request: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -68,6 +69,38 @@ async function streamPut(client: Client, data: Buffer): Promise<void> {
   await done;
 }
 
+/** A PutObjects call: each message goes out before the next is packed, as proxymesh's PutBatch. */
+async function putObjects(client: Client, objects: readonly Uint8Array[]): Promise<string[]> {
+  let finish: (e: Error | null, keys?: Buffer) => void = () => {};
+  const done = new Promise<Buffer>((resolve, reject) => (finish = (e, keys) => (e || !keys ? reject(e ?? new Error('no keys')) : resolve(keys))));
+  const call = client.makeClientStreamRequest(putObjectsMethod.path, id, id, (error, keys) => finish(error, keys));
+  let first = true;
+  for (const message of packObjects(objects)) {
+    if (!first) await new Promise(setImmediate);
+    first = false;
+    if (!call.write(message)) await new Promise((resolve) => call.once('drain', resolve));
+  }
+  call.end();
+  return unpackKeys(await done);
+}
+
+/** A GetObjects call: every object's checksum checked, a view kept of each; returns how many came. */
+function getObjects(client: Client, keys: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const objects: Buffer[] = [];
+    const call = client.makeServerStreamRequest(getObjectsMethod.path, id, id, packKeys(keys));
+    call.on('data', (message: Buffer) => {
+      try {
+        unpackObjects(message, (data) => objects.push(data));
+      } catch (error) {
+        call.destroy(error as Error);
+      }
+    });
+    call.on('error', reject);
+    call.on('end', () => resolve(objects.length));
+  });
+}
+
 export class GrpcDriver implements Driver {
   readonly #client: Client;
 
@@ -90,6 +123,17 @@ export class GrpcDriver implements Driver {
     const data = sourceBytes(size);
     if (this.mode === 'unary') return async () => void (await unary(this.#client, store.path, data));
     return () => streamPut(this.#client, data);
+  }
+
+  /** Batches in the least a batch RPC does under the contract (stream mode only; lib/packed-objects.ts). */
+  async prepareGetBatch(count: number, size: number): Promise<Op> {
+    const keys = await putObjects(this.#client, Array.from({ length: count }, () => sourceBytes(size)));
+    return async () => expectSize('grpc GetObjects', await getObjects(this.#client, keys), count);
+  }
+
+  async preparePutBatch(count: number, size: number): Promise<Op> {
+    const objects = Array.from({ length: count }, () => sourceBytes(size));
+    return async () => expectSize('grpc PutObjects', (await putObjects(this.#client, objects)).length, count);
   }
 
   async cleanup(): Promise<void> {}

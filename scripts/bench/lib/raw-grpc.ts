@@ -7,7 +7,10 @@
  * - `Put` (client stream): a size message, then pieces → empty;
  * - `GetPm` (server stream): size → proxymesh's own Get messages (ts-proto `GetResponse`:
  *   header, data pieces, trailer), to tell the cost of the wire protocol from that of the
- *   nice-grpc plumbing around it (Phase 2).
+ *   nice-grpc plumbing around it (Phase 2);
+ * - `PutObjects` (client stream) and `GetObjects` (server stream): batches of small objects in
+ *   the least a batch RPC does under proxymesh's contract (lib/packed-objects.ts): a checksum
+ *   per object and a key per stored object.
  * @module
  */
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -30,6 +33,8 @@ export const RAW_SERVICE = {
   get: method('Get', false, true),
   put: method('Put', true, false),
   getPm: method('GetPm', false, true),
+  putObjects: method('PutObjects', true, false),
+  getObjects: method('GetObjects', false, true),
 } satisfies ServiceDefinition;
 
 /** The piece size of streamed transfers: proxymesh's default. */

@@ -4,6 +4,7 @@
  * Ready info: `{port}`.
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerDuplexStream, type ServerReadableStream, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import { SERVER_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { serve } from '../lib/serve.js';
@@ -11,6 +12,7 @@ import { sourceBytes } from '../lib/source.js';
 import { PIECE_BYTES, RAW_SERVICE } from '../lib/raw-grpc.js';
 import { withServerWindow } from '../../../src/mesh/server-window.js';
 import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
+import { KEY_CHARS, packKeys, packObjects, unpackKeys, unpackObjects } from '../lib/packed-objects.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -22,6 +24,46 @@ async function writeAll(call: ServerWritableStream<Buffer, Buffer> | ServerDuple
     const ok = call.write(data.subarray(offset, Math.min(data.byteLength, offset + PIECE_BYTES)));
     if (!ok) await new Promise((resolve) => call.once('drain', resolve));
   }
+}
+
+/** Objects PutObjects stored, by key: the last 20,000 (a repetition of the batch loop) at most. */
+const stored = new Map<string, { data: Buffer; checksum: number }>();
+const storedOrder: string[][] = [];
+const STORED_MAX = 20_000;
+
+function putObjects(call: ServerReadableStream<Buffer, Buffer>, done: Done): void {
+  const objects: { data: Buffer; checksum: number }[] = [];
+  call.on('data', (message: Buffer) => {
+    try {
+      unpackObjects(message, (data, checksum) => objects.push({ data, checksum }));
+    } catch (error) {
+      call.destroy(error as Error);
+    }
+  });
+  call.on('end', () => {
+    const random = randomBytes((KEY_CHARS / 2) * objects.length).toString('hex');
+    const keys = objects.map((object, i) => {
+      const key = random.slice(KEY_CHARS * i, KEY_CHARS * (i + 1));
+      stored.set(key, object);
+      return key;
+    });
+    storedOrder.push(keys);
+    while (stored.size > STORED_MAX) for (const key of storedOrder.shift() ?? []) stored.delete(key);
+    done(null, packKeys(keys));
+  });
+}
+
+async function getObjects(call: ServerWritableStream<Buffer, Buffer>): Promise<void> {
+  const objects = unpackKeys(call.request).map((key) => stored.get(key));
+  if (objects.some((o) => o === undefined)) {
+    call.destroy(new Error('GetObjects: a key is not stored'));
+    return;
+  }
+  const found = objects as { data: Buffer; checksum: number }[];
+  for (const message of packObjects(found.map((o) => o.data), found.map((o) => o.checksum))) {
+    if (!call.write(message)) await new Promise((resolve) => call.once('drain', resolve));
+  }
+  call.end();
 }
 
 const server = new Server(SERVER_OPTIONS);
@@ -56,6 +98,8 @@ server.addService(RAW_SERVICE, {
     });
     call.on('end', () => (filled === (target?.byteLength ?? -1) ? done(null, EMPTY) : done({ code: status.DATA_LOSS, details: 'short put' })));
   },
+  putObjects,
+  getObjects: (call: ServerWritableStream<Buffer, Buffer>) => void getObjects(call).catch((e: Error) => call.destroy(e)),
 });
 
 await serve({}, () =>
