@@ -61,6 +61,8 @@ ${transferTable(r, 'put')}
 
 ## Batches
 
+Each batch is 1,000 objects in one call (Redis: one \`MGET\`/\`MSET\`). Two bare grpc-js rows bound what a batch RPC on grpc-js could reach: the same objects with only the work proxymesh's contract asks for per object, a checksum and a key (\`scripts/bench/lib/packed-objects.ts\`, Tuning §20), and the same bytes as one object.
+
 ${batchTable(r)}
 
 ## Future wake-up

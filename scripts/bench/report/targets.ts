@@ -59,8 +59,11 @@ export function evaluateTargets(results: Results): TargetCheck[] {
   for (const op of ['get', 'put'] as const) {
     const mine = results.batches.find((b) => b.system === 'proxymesh' && b.op === op);
     const redis = results.batches.find((b) => b.system === 'redis' && b.op === op);
+    const bound = results.batches.find((b) => b.system.startsWith('grpc-stream: the same objects') && b.op === op);
     const v = mine && redis ? mine.throughput.median / redis.throughput.median : Number.NaN;
-    checks.push(check(`${op}Batch 1,000 × 4 KiB: ≥ 1× Redis ${op === 'get' ? 'MGET' : 'MSET'}`, v, (x) => x >= 1, ratio(v)));
+    // What limits it: the least a batch RPC under the contract does, on bare grpc-js (Tuning §20).
+    const limit = bound && redis ? `; bare grpc-js with a checksum and a key per object: ${ratio(bound.throughput.median / redis.throughput.median)}` : '';
+    checks.push(check(`${op}Batch 1,000 × 4 KiB: ≥ 1× Redis ${op === 'get' ? 'MGET' : 'MSET'}`, v, (x) => x >= 1, `${ratio(v)}${limit}`));
   }
   for (const f of results.fanout.filter((x) => x.judged)) {
     checks.push(check(`${f.waiters.toLocaleString('en')} waiters on one key all woken within 1 s`, f.lastUs.median, (v) => v <= 1e6, `${us(f.lastUs.median)} (max ${us(f.lastUs.max)})`));
