@@ -54,6 +54,7 @@ async function run(): Promise<Results> {
       tcp: await portOf(tcp),
       'grpc-unary': await portOf(grpc),
       'grpc-stream': await portOf(grpc),
+      'grpc-checked': await portOf(grpc),
       redis: String(redis.port),
       proxymesh: peerAddress,
     };

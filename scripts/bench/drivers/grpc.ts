@@ -10,6 +10,7 @@ import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { PIECE_BYTES, RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
 import { packKeys, packObjects, unpackKeys, unpackObjects } from '../lib/packed-objects.js';
 import { sourceBytes } from '../lib/source.js';
+import { crc32c } from '../../../src/mesh/crc32c.js';
 import { expectSize, type Driver, type Op } from './driver.js';
 import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
 
@@ -22,17 +23,24 @@ export function unary(client: Client, path: string, request: Buffer): Promise<Bu
   });
 }
 
-export function streamGet(client: Client, size: number): Promise<Buffer> {
+/**
+ * A get over the raw Get stream, copying each piece into the object.
+ * @param checked - whether the receiver also computes the CRC-32C of the pieces as they come, the
+ *   check proxymesh's contract asks of every receiver; it is compared with `expected` at the end.
+ */
+export function streamGet(client: Client, size: number, checked?: { expected: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const out = Buffer.allocUnsafe(size);
     let filled = 0;
+    let crc = 0;
     const call = client.makeServerStreamRequest(get.path, id, id, sizeMessage(size));
     call.on('data', (piece: Buffer) => {
       piece.copy(out, filled);
       filled += piece.byteLength;
+      if (checked) crc = crc32c(piece, crc);
     });
     call.on('error', reject);
-    call.on('end', () => resolve(out.subarray(0, filled)));
+    call.on('end', () => (checked && crc !== checked.expected ? reject(new Error(`grpc checked get: the CRC-32C does not match`)) : resolve(out.subarray(0, filled))));
   });
 }
 
@@ -106,7 +114,7 @@ export class GrpcDriver implements Driver {
 
   constructor(
     port: number,
-    private readonly mode: 'unary' | 'stream' | 'pmwire',
+    private readonly mode: 'unary' | 'stream' | 'checked' | 'pmwire',
   ) {
     const Raw = makeGenericClientConstructor(RAW_SERVICE, 'Raw');
     this.#client = new Raw(`127.0.0.1:${port}`, credentials.createInsecure(), TRANSFER_CHANNEL_OPTIONS);
@@ -116,7 +124,9 @@ export class GrpcDriver implements Driver {
     const request = sizeMessage(size);
     if (this.mode === 'unary') return async () => expectSize('grpc fetch', (await unary(this.#client, fetch.path, request)).byteLength, size);
     if (this.mode === 'pmwire') return async () => expectSize('grpc proxymesh-wire get', await pmWireGet(this.#client, size), size);
-    return async () => expectSize('grpc stream get', (await streamGet(this.#client, size)).byteLength, size);
+    // The expected checksum is computed here, untimed, as a peer's stored one would be.
+    const checked = this.mode === 'checked' ? { expected: crc32c(sourceBytes(size)) } : undefined;
+    return async () => expectSize('grpc stream get', (await streamGet(this.#client, size, checked)).byteLength, size);
   }
 
   async preparePut(size: number): Promise<Op> {

@@ -7,8 +7,12 @@
 import type { Driver } from './driver.js';
 import { chunkFlag } from '../lib/flags.js';
 
-/** Every system the transfer scenarios compare. */
-export const SYSTEMS = ['tcp', 'grpc-unary', 'grpc-stream', 'redis', 'proxymesh'] as const;
+/**
+ * Every system the transfer scenarios compare. `grpc-checked` is the bare grpc-js stream whose
+ * receiver also computes the CRC-32C of what it gets, as proxymesh's contract asks: measured for
+ * large gets only, the bound for a get under the contract (BENCHMARKS.md, Tuning §21).
+ */
+export const SYSTEMS = ['tcp', 'grpc-unary', 'grpc-stream', 'grpc-checked', 'redis', 'proxymesh'] as const;
 /** Systems only the tuning prototypes use. */
 export const PROTOTYPE_SYSTEMS = ['grpc-pmwire'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
@@ -23,6 +27,8 @@ export async function makeDriver(system: AnySystem, target: string): Promise<Dri
       return new (await import('./grpc.js')).GrpcDriver(Number(target), 'unary');
     case 'grpc-stream':
       return new (await import('./grpc.js')).GrpcDriver(Number(target), 'stream');
+    case 'grpc-checked':
+      return new (await import('./grpc.js')).GrpcDriver(Number(target), 'checked');
     case 'grpc-pmwire':
       return new (await import('./grpc.js')).GrpcDriver(Number(target), 'pmwire');
     case 'redis':

@@ -53,6 +53,8 @@ ${ratioTable(r)}
 
 ## Get
 
+\`grpc-checked\` is the bare grpc-js stream whose receiver also computes the CRC-32C of what it gets, as proxymesh's contract asks of every receiver (Tuning §21); it is measured for the large gets the targets judge.
+
 ${transferTable(r, 'get')}
 
 ## Put

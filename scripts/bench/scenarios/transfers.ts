@@ -15,6 +15,11 @@ import { log, rate, type Context } from './context.js';
 
 /** The largest object that fits one gRPC message with proxymesh's limits (4 MiB + 64 KiB). */
 const UNARY_MAX = 4 * 1024 * 1024;
+/** The gets the checked stream is measured for: those the large-get targets judge (report/targets.ts). */
+const checkedSizes = (sizes: readonly number[]): number[] => {
+  const large = sizes.filter((s) => s >= 64 * 1024 * 1024);
+  return large.length > 0 ? large : sizes.slice(-1);
+};
 
 /** Summarises repetitions and latencies into a row. */
 export function toRow(system: string, op: 'get' | 'put', size: number, concurrency: number, reps: RepResult[], latencies: number[]): TransferRow {
@@ -63,8 +68,8 @@ export async function runTransfers(config: BenchConfig, ctx: Context, errors: st
   const rows: TransferRow[] = [];
   for (const size of config.sizes) {
     const concurrencies = config.concurrentSizes.includes(size) ? [1, config.highConcurrency] : [1];
-    const systems = SYSTEMS.filter((s) => s !== 'grpc-unary' || size <= UNARY_MAX);
     for (const op of ['get', 'put'] as const) {
+      const systems = SYSTEMS.filter((s) => (s !== 'grpc-unary' || size <= UNARY_MAX) && (s !== 'grpc-checked' || (op === 'get' && checkedSizes(config.sizes).includes(size))));
       for (const concurrency of concurrencies) {
         // A failed measurement is recorded, then tried once more (connections can drop under load).
         for (let attempt = 1; attempt <= 2; attempt++) {
