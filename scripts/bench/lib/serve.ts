@@ -13,12 +13,23 @@ function send(reply: Reply): void {
   process.send?.(reply);
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** What every role answers: `collect`, a full garbage collection (roles run with --expose-gc; child.ts collectAll). */
+const BUILT_IN: Record<string, Handler> = {
+  collect: async () => {
+    gc?.();
+    return null;
+  },
+};
+
 /** Serves `handlers` over the IPC channel after `setup` resolves. */
 export async function serve(handlers: Record<string, Handler>, setup: () => Promise<unknown> = async () => null): Promise<void> {
   if (!process.send) throw new Error('A bench role must be started by scripts/bench/main.ts (it needs an IPC channel).');
   process.on('disconnect', () => process.exit(0));
+  const all = { ...BUILT_IN, ...handlers };
   process.on('message', (message: Request) => {
-    const handler = handlers[message.op];
+    const handler = all[message.op];
     const run = handler ? handler(message.args) : Promise.reject(new Error(`unknown op ${message.op}`));
     run.then(
       (value) => send({ kind: 'reply', id: message.id, ok: true, value: value ?? null }),

@@ -7,11 +7,14 @@
  */
 import { sizeLabel, type BenchConfig } from '../config.js';
 import { SYSTEMS } from '../drivers/make.js';
-import type { RoleProcess } from '../lib/child.js';
+import { collectAll, type RoleProcess } from '../lib/child.js';
 import type { LoopPlan, LoopResult, RepResult } from '../lib/loop.js';
 import { quantile, spread } from '../lib/stats.js';
 import type { TransferRow } from '../results.js';
 import { log, rate, type Context } from './context.js';
+
+/** Transfers from this size on are followed by a GC in every process (child.ts collectAll). */
+const COLLECT_FROM = 64 * 1024 * 1024;
 
 /** The largest object that fits one gRPC message with proxymesh's limits (4 MiB + 64 KiB). */
 const UNARY_MAX = 4 * 1024 * 1024;
@@ -56,6 +59,8 @@ export async function interleaved(clients: readonly (readonly [string, RoleProce
         const r = await (clients[i] as readonly [string, RoleProcess])[1].call<LoopResult>('loop', { plan: { ...plan, warmupOps: round === 0 ? plan.warmupOps : 0, reps: 1 } });
         reps[i]?.push(...r.reps);
         latencies[i]?.push(...r.latenciesUs);
+        // Untimed: one system's dead large buffers must not press on the memory the next one needs.
+        if (size >= COLLECT_FROM) await collectAll();
       }
     }
   } finally {
