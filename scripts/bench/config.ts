@@ -76,6 +76,15 @@ export const QUICK: BenchConfig = {
   prototypes: { sizes: [16 * MiB], retainedCalls: 2_000 },
 };
 
+/** Where "large" transfers start: the sizes the large-get targets judge, followed by a GC in every process. */
+export const LARGE = 64 * MiB;
+
+/** The large sizes among `sizes`: those from LARGE on, or the largest in a run that has none (quick). */
+export function largeSizes(sizes: readonly number[]): number[] {
+  const large = sizes.filter((s) => s >= LARGE);
+  return large.length > 0 ? large : sizes.slice(-1);
+}
+
 /** A size for people: 100 B, 4 KiB, 1 MiB, 1 GiB. */
 export function sizeLabel(bytes: number): string {
   if (bytes >= GiB && bytes % GiB === 0) return `${bytes / GiB} GiB`;

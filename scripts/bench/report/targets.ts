@@ -2,11 +2,12 @@
  * The targets of issue 5, evaluated on one run's results.
  * @module
  */
-import { GiB, MiB, sizeLabel } from '../config.js';
+import { GiB, MiB, largeSizes, sizeLabel } from '../config.js';
 import type { Results } from '../results.js';
 import { mib, ratio, us } from './format.js';
 import { find, latencyRatio, sizes, throughputRatio } from './lookup.js';
 import { ECHO_ALONGSIDE } from '../scenarios/wake.js';
+import { CONTRACT_BOUND } from '../scenarios/batches.js';
 
 /** One target: what it asks, what was measured, whether it is met (undefined: not measured). */
 export interface TargetCheck {
@@ -21,16 +22,9 @@ const check = (target: string, value: number, ok: (v: number) => boolean, measur
   met: Number.isFinite(value) ? ok(value) : undefined,
 });
 
-/** The large sizes the get targets apply to (the largest measured size in a quick run). */
-function largeSizes(results: Results): number[] {
-  const all = sizes(results);
-  const large = all.filter((s) => s >= 64 * MiB);
-  return large.length > 0 ? large : all.slice(-1);
-}
-
 export function evaluateTargets(results: Results): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  for (const size of largeSizes(results)) {
+  for (const size of largeSizes(sizes(results))) {
     const g = throughputRatio(results, 'grpc-stream', 'get', size);
     const r = throughputRatio(results, 'redis', 'get', size);
     const t = throughputRatio(results, 'tcp', 'get', size);
@@ -63,7 +57,7 @@ export function evaluateTargets(results: Results): TargetCheck[] {
   for (const op of ['get', 'put'] as const) {
     const mine = results.batches.find((b) => b.system === 'proxymesh' && b.op === op);
     const redis = results.batches.find((b) => b.system === 'redis' && b.op === op);
-    const bound = results.batches.find((b) => b.system.startsWith('grpc-stream: the same objects') && b.op === op);
+    const bound = results.batches.find((b) => b.system === CONTRACT_BOUND && b.op === op);
     const v = mine && redis ? mine.throughput.median / redis.throughput.median : Number.NaN;
     // What limits it: the least a batch RPC under the contract does, on bare grpc-js (Tuning §20).
     const limit = bound && redis ? `; bare grpc-js with a checksum and a key per object: ${ratio(bound.throughput.median / redis.throughput.median)}` : '';

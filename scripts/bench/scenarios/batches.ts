@@ -12,13 +12,16 @@ import type { BatchRow } from '../results.js';
 import { log, rate, type Context } from './context.js';
 import { transfer } from './transfers.js';
 
+/** The row of bare grpc-js doing only the contract's per-object work (the report's targets name it). */
+export const CONTRACT_BOUND = 'grpc-stream: the same objects, a checksum and a key each (bound for a batch RPC under the contract)';
+
 export async function runBatches(config: BenchConfig, ctx: Context): Promise<BatchRow[]> {
   const { count, size, plan } = config.batch;
   const rows: BatchRow[] = [];
   for (const op of ['get', 'put'] as const) {
     for (const system of ['redis', 'proxymesh', 'grpc-stream'] as const) {
       const r = await ctx.clients[system].call<LoopResult>('batch', { op, count, size, plan });
-      const name = system === 'grpc-stream' ? `${system}: the same objects, a checksum and a key each (bound for a batch RPC under the contract)` : system;
+      const name = system === 'grpc-stream' ? CONTRACT_BOUND : system;
       const row: BatchRow = { system: name, op, count, size, p50Us: r.p50Us, p99Us: r.p99Us, throughput: spread(r.reps.map((x) => (x.ops * count * size) / x.seconds)) };
       log(`  batch ${op} ${count}×${size} ${system}: p50 ${(row.p50Us / 1000).toFixed(1)} ms, ${rate(row.throughput.median)}`);
       rows.push(row);

@@ -5,7 +5,7 @@
  * systems instead of skewing one ratio. A measurement that fails is recorded and tried once more.
  * @module
  */
-import { sizeLabel, type BenchConfig } from '../config.js';
+import { LARGE, largeSizes, sizeLabel, type BenchConfig } from '../config.js';
 import { SYSTEMS } from '../drivers/make.js';
 import { collectAll, type RoleProcess } from '../lib/child.js';
 import type { LoopPlan, LoopResult, RepResult } from '../lib/loop.js';
@@ -13,16 +13,8 @@ import { quantile, spread } from '../lib/stats.js';
 import type { TransferRow } from '../results.js';
 import { log, rate, type Context } from './context.js';
 
-/** Transfers from this size on are followed by a GC in every process (child.ts collectAll). */
-const COLLECT_FROM = 64 * 1024 * 1024;
-
 /** The largest object that fits one gRPC message with proxymesh's limits (4 MiB + 64 KiB). */
 const UNARY_MAX = 4 * 1024 * 1024;
-/** The gets the checked stream is measured for: those the large-get targets judge (report/targets.ts). */
-const checkedSizes = (sizes: readonly number[]): number[] => {
-  const large = sizes.filter((s) => s >= 64 * 1024 * 1024);
-  return large.length > 0 ? large : sizes.slice(-1);
-};
 
 /** Summarises repetitions and latencies into a row. */
 export function toRow(system: string, op: 'get' | 'put', size: number, concurrency: number, reps: RepResult[], latencies: number[]): TransferRow {
@@ -60,7 +52,7 @@ export async function interleaved(clients: readonly (readonly [string, RoleProce
         reps[i]?.push(...r.reps);
         latencies[i]?.push(...r.latenciesUs);
         // Untimed: one system's dead large buffers must not press on the memory the next one needs.
-        if (size >= COLLECT_FROM) await collectAll();
+        if (size >= LARGE) await collectAll();
       }
     }
   } finally {
@@ -74,7 +66,7 @@ export async function runTransfers(config: BenchConfig, ctx: Context, errors: st
   for (const size of config.sizes) {
     const concurrencies = config.concurrentSizes.includes(size) ? [1, config.highConcurrency] : [1];
     for (const op of ['get', 'put'] as const) {
-      const systems = SYSTEMS.filter((s) => (s !== 'grpc-unary' || size <= UNARY_MAX) && (s !== 'grpc-checked' || (op === 'get' && checkedSizes(config.sizes).includes(size))));
+      const systems = SYSTEMS.filter((s) => (s !== 'grpc-unary' || size <= UNARY_MAX) && (s !== 'grpc-checked' || (op === 'get' && largeSizes(config.sizes).includes(size))));
       for (const concurrency of concurrencies) {
         // A failed measurement is recorded, then tried once more (connections can drop under load).
         for (let attempt = 1; attempt <= 2; attempt++) {
@@ -88,7 +80,7 @@ export async function runTransfers(config: BenchConfig, ctx: Context, errors: st
         }
       }
     }
-    if (size >= 64 * 1024 * 1024) await Promise.all(SYSTEMS.map((s) => ctx.clients[s].call('release')));
+    if (size >= LARGE) await Promise.all(SYSTEMS.map((s) => ctx.clients[s].call('release')));
   }
   return rows;
 }
