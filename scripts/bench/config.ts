@@ -25,6 +25,23 @@ export interface BenchConfig {
   readonly mesh: { readonly nodes: number; readonly size: number; readonly rounds: number; readonly maxMs: number };
   /** The tuning prototypes (Phase 2): sizes of large transfers, gets whose retained memory is measured. */
   readonly prototypes: { readonly sizes: readonly number[]; readonly retainedCalls: number };
+  /** The workflow group (issue 13): what users run. */
+  readonly workflow: WorkflowPlan;
+}
+
+/** The workflow group's plan; times in ms. */
+export interface WorkflowPlan {
+  /** N tasks of T ms, F of each independent of its input, `size` bytes per hop; `rounds` warm rounds per mode. */
+  readonly pipeline: { readonly tasks: number; readonly taskMs: number; readonly independent: number; readonly size: number; readonly rounds: number; readonly extras: boolean };
+  /**
+   * Future hops: per size and layout, `freshSets` sets of fresh processes, each with 1 fresh and
+   * `warmSamples` warm sets; the consumer blocks `pauseMs` before a set (`freshPauseMs` before the first).
+   */
+  readonly hops: { readonly sizes: readonly number[]; readonly freshSets: number; readonly warmSamples: number; readonly pauseMs: number; readonly freshPauseMs: number };
+  /** Round trips (and as many echoes) in `blocks` interleaved blocks, after `warmup` of each. */
+  readonly roundTrip: { readonly rounds: number; readonly blocks: number; readonly warmup: number; readonly pauseMs: number };
+  /** Large gets and puts: a fresh transfer, then `reps` more, per size. */
+  readonly large: { readonly sizes: readonly number[]; readonly reps: number };
 }
 
 function fullLoop(size: number, concurrency: number): LoopPlan {
@@ -60,6 +77,16 @@ export const FULL: BenchConfig = {
   consumerBytes: GiB,
   mesh: { nodes: 16, size: 4 * MiB, rounds: 4, maxMs: 60_000 },
   prototypes: { sizes: [64 * MiB, 256 * MiB], retainedCalls: 20_000 },
+  workflow: {
+    // The paper's experiment: 8 tasks of 1 s, 20% independent, 10 MB (decimal, as the paper) per hop.
+    pipeline: { tasks: 8, taskMs: 1_000, independent: 0.2, size: 10_000_000, rounds: 3, extras: true },
+    // The consumer blocks before the set comes, as a pipelined task does: a fresh consumer's first
+    // use takes ~270 ms here to start what blocking needs, so its first set waits 1 s, and a
+    // fresh sample times the set on fresh channels rather than the consumer's start-up.
+    hops: { sizes: [100, 10_000_000], freshSets: 3, warmSamples: 5, pauseMs: 200, freshPauseMs: 1_000 },
+    roundTrip: { rounds: 250, blocks: 5, warmup: 20, pauseMs: 15 },
+    large: { sizes: [64 * MiB, GiB], reps: 3 },
+  },
 };
 
 export const QUICK: BenchConfig = {
@@ -74,6 +101,12 @@ export const QUICK: BenchConfig = {
   consumerBytes: 16 * MiB,
   mesh: { nodes: 4, size: MiB, rounds: 3, maxMs: 5_000 },
   prototypes: { sizes: [16 * MiB], retainedCalls: 2_000 },
+  workflow: {
+    pipeline: { tasks: 3, taskMs: 200, independent: 0.2, size: 1_000_000, rounds: 1, extras: false },
+    hops: { sizes: [100, 1_000_000], freshSets: 1, warmSamples: 2, pauseMs: 50, freshPauseMs: 500 },
+    roundTrip: { rounds: 20, blocks: 2, warmup: 3, pauseMs: 15 },
+    large: { sizes: [4 * MiB], reps: 1 },
+  },
 };
 
 /** Where "large" transfers start: the sizes the large-get targets judge, followed by a GC in every process. */

@@ -26,6 +26,8 @@ import { runMesh } from './scenarios/mesh.js';
 import { runPrototypes } from './scenarios/prototypes.js';
 import { runTransfers } from './scenarios/transfers.js';
 import { runWake } from './scenarios/wake.js';
+import { runWorkflow } from './workflow/index.js';
+import type { WorkflowResults } from './workflow/types.js';
 
 const base = process.argv.includes('--quick') ? QUICK : FULL;
 // `--sizes=67108864,1073741824` limits the transfers to these object sizes (bytes), for tuning one
@@ -78,6 +80,8 @@ async function run(): Promise<Results> {
       }
     };
     log(`proxymesh bench (${config.quick ? 'quick' : 'full'})`);
+    // First: the headline, measured before the tuned groups leave their memory behind.
+    const workflow = await attempt<WorkflowResults | undefined>('workflow', undefined, () => runWorkflow(config.workflow, redis.port, errors));
     const transfers = await attempt('transfers', [], () => runTransfers(config, ctx, errors));
     // Only the transfers use raw TCP, and its two processes end them holding ~11 GB of RSS that
     // garbage collection does not give back (Tuning §22): stopped, so later scenarios have the memory.
@@ -93,6 +97,7 @@ async function run(): Promise<Results> {
       quick: config.quick,
       seconds: (performance.now() - t0) / 1000,
       machine: describeMachine(redis.version, loadAtStart, commitAtStart),
+      workflow,
       transfers,
       batches,
       wake,

@@ -5,6 +5,7 @@
  */
 import type { RepResult } from './lib/loop.js';
 import type { Spread } from './lib/stats.js';
+import type { WorkflowResults } from './workflow/types.js';
 
 /** A get or put loop of one system at one size and concurrency. */
 export interface TransferRow {
@@ -150,6 +151,8 @@ export interface Results {
   readonly quick: boolean;
   readonly seconds: number;
   readonly machine: Machine;
+  /** The workflow group (issue 13), the headline; absent in runs before it, or when not asked for. */
+  readonly workflow?: WorkflowResults | undefined;
   readonly transfers: TransferRow[];
   readonly batches: BatchRow[];
   readonly wake: WakeRow[];

@@ -74,12 +74,26 @@ const running = new Set<RoleProcess>();
 const NODE_FLAGS = nodeFlags();
 
 /** Starts `roles/<role>.ts` with `argv` and resolves once it is ready. */
-export async function startRole(role: string, argv: string[] = [], execArgv: string[] = []): Promise<RoleProcess> {
+export function startRole(role: string, argv: string[] = [], execArgv: string[] = []): Promise<RoleProcess> {
   const file = fileURLToPath(new URL(`../roles/${role}.ts`, import.meta.url));
-  const child = fork(file, argv, { execArgv: ['--import', 'tsx', '--expose-gc', ...NODE_FLAGS, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return startProcess(role, file, argv, ['--import', 'tsx', '--expose-gc', ...NODE_FLAGS, ...execArgv]);
+}
+
+/**
+ * Forks `file` with exactly `execArgv` (none: Node's defaults, as the workflow group's user
+ * processes run) and resolves once it says it is ready; stopAll ends it with the others.
+ */
+export async function startProcess(role: string, file: string, argv: string[], execArgv: string[]): Promise<RoleProcess> {
+  const child = fork(file, argv, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<unknown>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} was not ready within ${READY_MS} ms`)), READY_MS);
-    child.once('exit', (code) => reject(new Error(`${role} exited (${code}) before it was ready`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${role} was not ready within ${READY_MS} ms`));
+    }, READY_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${role} exited (${code}) before it was ready`));
+    });
     child.on('message', (m: Reply) => {
       if (m.kind !== 'ready') return;
       clearTimeout(timer);

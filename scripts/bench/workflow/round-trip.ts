@@ -1,0 +1,46 @@
+/**
+ * The small future round trip: A sets k1; B, awaiting k1, sets k2; A, awaiting k2, has it (A owns
+ * both futures), with a pause before each round, so every round starts from idle processes as
+ * isolated events do in a workflow. Its baseline in the same run: a bare grpc-js unary echo of
+ * 100 B with the same pause before each call, so idle wake-ups cost both alike. Interleaved in
+ * blocks, so background load lands on both.
+ * @module
+ */
+import type { WorkflowPlan } from '../config.js';
+import type { RoleProcess } from '../lib/child.js';
+import { quantile } from '../lib/stats.js';
+import { log } from '../scenarios/context.js';
+import { startUser, withUsers } from './spawn.js';
+import { ROUND_TRIP, UNARY_ECHO, type RoundTripRow } from './types.js';
+
+function row(system: string, pauseMs: number, ms: number[]): RoundTripRow {
+  const r = { system, pauseMs, samples: ms.length, p50Ms: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99) };
+  log(`  ${system}: p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${r.samples})`);
+  return r;
+}
+
+export async function runRoundTrip(plan: WorkflowPlan['roundTrip']): Promise<RoundTripRow[]> {
+  const server = await startUser('raw-grpc', ['server']);
+  try {
+    const port = String((server.info as { port: number }).port);
+    return await withUsers([startUser('round-trip'), startUser('round-trip'), startUser('raw-grpc', ['client', port])], async (procs) => {
+      const [a, b, echo] = procs as [RoleProcess, RoleProcess, RoleProcess];
+      const per = Math.ceil(plan.rounds / plan.blocks);
+      const total = plan.warmup + per * plan.blocks;
+      await b.call('answer', { rounds: await a.call<string>('make', { count: total }) });
+      const { pauseMs } = plan;
+      // Untimed warm-up of both: first calls open channels and start threads.
+      await a.call('run', { from: 0, count: plan.warmup, pauseMs });
+      await echo.call('echoLoop', { count: plan.warmup, pauseMs, size: 100 });
+      const mine: number[] = [];
+      const theirs: number[] = [];
+      for (let block = 0; block < plan.blocks; block++) {
+        mine.push(...(await a.call<number[]>('run', { from: plan.warmup + block * per, count: per, pauseMs })));
+        theirs.push(...(await echo.call<number[]>('echoLoop', { count: per, pauseMs, size: 100 })));
+      }
+      return [row(ROUND_TRIP, pauseMs, mine), row(UNARY_ECHO, pauseMs, theirs)];
+    });
+  } finally {
+    await server.stop();
+  }
+}
