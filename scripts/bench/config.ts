@@ -102,8 +102,9 @@ export const QUICK: BenchConfig = {
   mesh: { nodes: 4, size: MiB, rounds: 3, maxMs: 5_000 },
   prototypes: { sizes: [16 * MiB], retainedCalls: 2_000 },
   workflow: {
-    pipeline: { tasks: 3, taskMs: 200, independent: 0.2, size: 1_000_000, rounds: 1, extras: false },
-    hops: { sizes: [100, 1_000_000], freshSets: 1, warmSamples: 2, pauseMs: 50, freshPauseMs: 500 },
+    // A smoke test of every part, in well under a minute: each process start costs ~0.3-0.5 s here.
+    pipeline: { tasks: 3, taskMs: 100, independent: 0.2, size: 1_000_000, rounds: 1, extras: false },
+    hops: { sizes: [1_000_000], freshSets: 1, warmSamples: 1, pauseMs: 30, freshPauseMs: 300 },
     roundTrip: { rounds: 20, blocks: 2, warmup: 3, pauseMs: 15 },
     large: { sizes: [4 * MiB], reps: 1 },
   },

@@ -17,12 +17,38 @@ it('runs every benchmark scenario in quick mode', async () => {
   await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', '--quick'], { cwd: root, timeout: 170_000, maxBuffer: 16 << 20 });
   const written = safeList(`${root}bench-results`).filter((f) => f.endsWith('-quick.json') && !before.has(f));
   expect(written).toHaveLength(1);
-  const results = JSON.parse(readFileSync(`${root}bench-results/${written[0]!}`, 'utf8')) as { quick: boolean; errors: string[]; transfers: unknown[]; wake: unknown[] };
+  const results = JSON.parse(readFileSync(`${root}bench-results/${written[0]!}`, 'utf8')) as QuickResults;
   expect(results.quick).toBe(true);
   expect(results.errors).toEqual([]);
   expect(results.transfers.length).toBeGreaterThan(0);
   expect(results.wake.length).toBeGreaterThan(0);
+  // The workflow group (issue 13): every part ran, on every connector, with its baselines.
+  const w = results.workflow;
+  expect(w).toBeDefined();
+  expect(w?.pipelining.map((p) => p.connector).sort()).toEqual(['file', 'mesh', 'redis']);
+  for (const p of w?.pipelining ?? []) expect(p.pipelined.median).toBeGreaterThan(0);
+  expect(w?.hops.map((h) => h.owner).sort()).toEqual(['producer', 'third']);
+  expect(w?.bareHops).toHaveLength(1);
+  expect(w?.roundTrip).toHaveLength(2);
+  expect(w?.large.map((l) => `${l.system} ${l.op}`).sort()).toEqual(['grpc-stream get', 'grpc-stream put', 'proxymesh get', 'proxymesh put']);
+  expect(w?.peak.length).toBeGreaterThan(0);
 }, 180_000);
+
+/** What the test reads of a run's JSON (scripts/bench/results.ts). */
+interface QuickResults {
+  quick: boolean;
+  errors: string[];
+  transfers: unknown[];
+  wake: unknown[];
+  workflow?: {
+    pipelining: { connector: string; pipelined: { median: number } }[];
+    hops: { owner: string }[];
+    bareHops: unknown[];
+    roundTrip: unknown[];
+    large: { system: string; op: string }[];
+    peak: unknown[];
+  };
+}
 
 function safeList(dir: string): string[] {
   try {

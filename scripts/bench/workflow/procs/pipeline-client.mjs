@@ -103,7 +103,7 @@ async function round({ mode, T, F, size, timeoutMs }) {
 }
 
 await serve({ round }, async () => {
-  for (let i = 0; i < N; i++) workers.push(await startWorker());
+  workers.push(...(await Promise.all(Array.from({ length: N }, startWorker))));
   return { pid: process.pid };
 });
 process.on('exit', () => {
