@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
 import { callSignal, throwIfAborted } from './call-options.js';
 import { checkObjectIdKey, checkPayload, type ObjectIdKey } from './connector-input.js';
+import { ownedPayload } from '../serialize/borrowed.js';
 import { ObjectTable } from './object-table.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
 
@@ -66,12 +67,12 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
   // Async so that bad keys and refused sets reject rather than throw.
   async put(payload: Payload): Promise<LocalKey> {
     checkPayload(payload, 'LocalConnector');
-    return { id: this.#table.put(payload) };
+    return { id: this.#table.put(ownedPayload(payload)) };
   }
 
   async putBatch(payloads: readonly Payload[]): Promise<LocalKey[]> {
     for (const p of payloads) checkPayload(p, 'LocalConnector');
-    return payloads.map((p) => ({ id: this.#table.put(p) }));
+    return payloads.map((p) => ({ id: this.#table.put(ownedPayload(p)) }));
   }
 
   async get(key: LocalKey): Promise<Payload | undefined> {
@@ -96,7 +97,7 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
 
   async set(key: LocalKey, payload: Payload): Promise<void> {
     checkPayload(payload, 'LocalConnector');
-    this.#table.set(checkKey(key), payload);
+    this.#table.set(checkKey(key), ownedPayload(payload));
   }
 
   async awaitKey(key: LocalKey, options?: CallOptions): Promise<Payload> {

@@ -41,6 +41,14 @@ export interface MeshConnectorOptions {
   readonly token?: string | undefined;
   /** TLS as PEM file paths: the embedded peer serves with `cert`/`key`; clients trust `ca`. */
   readonly tls?: TlsOptions | undefined;
+  /**
+   * Same-host handoff: objects of more than one piece move between processes of this host as
+   * files of a memory file system, written once and read once, instead of streaming over
+   * loopback gRPC; other hosts still stream. The value is where the embedded peer keeps its
+   * files; `false` turns the handoff off for this connector (both ways). Default `/dev/shm`,
+   * where it exists.
+   */
+  readonly sharedMemory?: string | false | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -67,6 +75,12 @@ function tlsFromConfig(value: JsonValue | undefined): TlsOptions | undefined {
   return out;
 }
 
+/** `sharedMemory` from a config: a directory, or false. */
+function sharedMemoryFromConfig(value: JsonValue | undefined): string | false | undefined {
+  if (value === undefined || value === null || value === false || typeof value === 'string') return value ?? undefined;
+  throw new InvalidArgumentError(`Mesh connector config option sharedMemory must be a directory or false, got ${JSON.stringify(value)}.`);
+}
+
 /**
  * The options a config describes.
  * @throws InvalidArgumentError when an option has the wrong type or is malformed.
@@ -90,6 +104,7 @@ export function optionsFromConfig(config: ConnectorConfig): MeshConnectorOptions
       maxBytes: pick('maxBytes', 'number'),
       maxWaiters: pick('maxWaiters', 'number'),
       tls: tlsFromConfig(config['tls']),
+      sharedMemory: sharedMemoryFromConfig(config['sharedMemory']),
     };
 }
 

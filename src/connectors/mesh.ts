@@ -82,6 +82,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       transferTimeoutMs: positive('transferTimeoutMs', options.transferTimeoutMs, DEFAULT_TRANSFER_TIMEOUT_MS),
       token: resolveToken(options.token),
       tls: options.tls,
+      sharedFiles: options.sharedMemory !== false,
     });
     positive('maxBytes', options.maxBytes, 0);
     positive('maxWaiters', options.maxWaiters, 0);
@@ -132,6 +133,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       maxWaiters: o.maxWaiters,
       token: o.token,
       tls: o.tls,
+      sharedMemory: o.sharedMemory,
     };
     this.#peer ??= startEmbedded(peerOptions, o.thread ?? 'worker');
     return this.#peer;

@@ -6,6 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
+import { FilePayload, payloadBytes } from './file-payload.js';
 import { SharedBuffers } from './shared-buffers.js';
 import { WaiterTable } from './waiters.js';
 
@@ -90,7 +91,7 @@ export class ObjectTable {
    */
   put(payload: Payload): string {
     this.#open();
-    this.checkRoom(payload.data.byteLength);
+    this.checkRoom(payloadBytes(payload));
     return this.#store(payload);
   }
 
@@ -105,7 +106,7 @@ export class ObjectTable {
    */
   putAll(payloads: readonly Payload[], views = false): string[] {
     this.#open();
-    this.checkRoom(payloads.reduce((sum, p) => sum + p.data.byteLength, 0));
+    this.checkRoom(payloads.reduce((sum, p) => sum + payloadBytes(p), 0));
     // One call for all the random ids: a call each cost more than storing the objects.
     const random = randomBytes(16 * payloads.length);
     const stored = views ? this.#shared.adopt(payloads) : payloads;
@@ -118,7 +119,7 @@ export class ObjectTable {
 
   #store(payload: Payload, id = newObjectId()): string {
     this.#entries.set(id, payload);
-    this.#bytes += payload.data.byteLength;
+    this.#bytes += payloadBytes(payload);
     return id;
   }
 
@@ -145,9 +146,11 @@ export class ObjectTable {
     this.#entries.delete(id);
     if (entry instanceof Pending) this.#pending -= 1;
     else {
-      this.#bytes -= entry.data.byteLength;
-      // Neighbours left in a buffer now mostly free move to buffers of their own, same bytes.
-      for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
+      this.#bytes -= payloadBytes(entry);
+      // A file's object shares no buffer; neighbours left in a buffer now mostly free move to
+      // buffers of their own, same bytes.
+      if (entry instanceof FilePayload) entry.release();
+      else for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
     }
     this.#waiters.fail(id, () => new KeyNotFoundError(`${this.describe(id)} was evicted before it was set, so it will never have a value.`));
     return true;
@@ -195,10 +198,11 @@ export class ObjectTable {
    */
   set(id: string, payload: Payload, capability = ''): void {
     this.checkSet(id, capability);
-    this.checkRoom(payload.data.byteLength);
+    const bytes = payloadBytes(payload);
+    this.checkRoom(bytes);
     this.#entries.set(id, payload);
     this.#pending -= 1;
-    this.#bytes += payload.data.byteLength;
+    this.#bytes += bytes;
     this.#waiters.wake(id, payload);
   }
 
@@ -234,6 +238,7 @@ export class ObjectTable {
 
   /** Drops every object and pending key (after `close`). */
   clear(): void {
+    for (const entry of this.#entries.values()) if (entry instanceof FilePayload) entry.release();
     this.#entries.clear();
     this.#bytes = 0;
     this.#pending = 0;

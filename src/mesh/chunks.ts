@@ -6,7 +6,7 @@
  * @module
  */
 import type { Payload } from '../connectors/protocol.js';
-import type { ObjectHeader, ObjectTrailer, WholeObject } from '../../gen/proxymesh/v1/peer.js';
+import type { ObjectHeader, ObjectTrailer, SharedFile, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import { crc32c } from './crc32c.js';
 import { checksumOf, verifiedCrc } from './verified-crc.js';
 
@@ -16,6 +16,9 @@ export type ObjectPart =
   | { $case: 'data'; value: Buffer }
   | { $case: 'trailer'; value: ObjectTrailer }
   | { $case: 'whole'; value: WholeObject };
+
+/** A part of a Get or Await answer: also an object held in a file of the peer's shared-memory directory (shared-files.ts). */
+export type AnswerPart = ObjectPart | { $case: 'file'; value: SharedFile };
 
 /** Default size of a data piece: 1 MiB keeps every message far below gRPC's 4 MiB limit. */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;

@@ -7,6 +7,7 @@
 import type { Payload } from '../connectors/protocol.js';
 import type { ObjectTable, TableStats } from '../connectors/object-table.js';
 import { newCapability } from './peer-state.js';
+import { ownedPayload } from '../serialize/borrowed.js';
 
 /** A peer of this process, as a connector sees it: its table's operations, by object id. */
 export interface LocalPeer {
@@ -34,9 +35,10 @@ export function tablePeer(identity: { readonly address: string; readonly incarna
       return identity.address;
     },
     incarnation: identity.incarnation,
-    put: async (payload) => table.put(payload),
+    // A caller's borrowed bytes are copied: the table keeps them after the call.
+    put: async (payload) => table.put(ownedPayload(payload)),
     get: async (id) => table.get(id),
-    putBatch: async (payloads) => table.putAll(payloads),
+    putBatch: async (payloads) => table.putAll(payloads.map(ownedPayload)),
     getBatch: async (ids) => ids.map((id) => table.get(id)),
     exists: async (id) => table.exists(id),
     evict: async (id) => table.evict(id),
@@ -44,7 +46,7 @@ export function tablePeer(identity: { readonly address: string; readonly incarna
       const capability = newCapability();
       return { id: table.newKey(capability), capability };
     },
-    set: async (id, payload, capability) => table.set(id, payload, capability),
+    set: async (id, payload, capability) => table.set(id, ownedPayload(payload), capability),
     wait: (id, signal) => table.wait(id, signal),
     stats: async () => table.stats(),
   };

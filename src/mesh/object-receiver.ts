@@ -10,8 +10,9 @@
 import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../errors.js';
 import type { Payload } from '../connectors/protocol.js';
 import { MAX_CODEC_BYTES } from '../connectors/connector-input.js';
-import type { ObjectHeader, WholeObject } from '../../gen/proxymesh/v1/peer.js';
-import type { ObjectPart } from './chunks.js';
+import type { ObjectHeader, SharedFile, WholeObject } from '../../gen/proxymesh/v1/peer.js';
+import { readSharedFile } from './shared-files.js';
+import type { AnswerPart } from './chunks.js';
 import { crc32c } from './crc32c.js';
 import { withVerifiedCrc } from './verified-crc.js';
 import { OffloadedCrc } from './crc-offload.js';
@@ -31,6 +32,11 @@ export interface ReceiveOptions {
    * thread (crc-offload.ts): for a client, which must then take the payload from `finishAsync`.
    */
   readonly offload?: boolean | undefined;
+  /**
+   * The sender's shared-memory directory, when this process sees it and asked for files
+   * (shared-files.ts): an object may then arrive as one `file` part, read by `finishAsync`.
+   */
+  readonly sharedDirectory?: string | undefined;
 }
 
 /** The smallest streamed object whose checksum a client computes off its thread: below it, handing pieces over costs more than it saves. */
@@ -83,7 +89,9 @@ export function startObject(header: ObjectHeader, options: ReceiveOptions): { co
 export class ObjectReceiver {
   #payload: Payload | undefined;
   /** After the first part: receiving `pieces`, or done (`whole`, or a `trailer` arrived). */
-  #state: 'start' | 'pieces' | 'trailer' | 'whole' = 'start';
+  #state: 'start' | 'pieces' | 'trailer' | 'whole' | 'file' = 'start';
+  /** The file the object is held in, for a `file` start. */
+  #file: SharedFile | undefined;
   #received = 0;
   /** The trailer's checksum (0: none sent). */
   #crc = 0;
@@ -103,13 +111,18 @@ export class ObjectReceiver {
    * @throws InvalidArgumentError for parts out of order, DataCorruptedError for more data than
    *   announced, LimitExceededError for an oversized object.
    */
-  push(part: ObjectPart | undefined): void {
+  push(part: AnswerPart | undefined): void {
     const { what } = this.options;
     if (this.#state === 'start') {
       if (part?.$case === 'whole') {
         const payload = receiveWhole(part.value, this.options);
         this.#payload = this.options.remember === true ? withVerifiedCrc(payload, part.value.crc32c) : payload;
         this.#state = 'whole';
+      } else if (part?.$case === 'file') {
+        if (this.options.sharedDirectory === undefined) throw new InvalidArgumentError(`${what}: the peer named a file, but this client did not ask for files.`);
+        checkHeader(part.value.codec, Number(part.value.size), this.options);
+        this.#file = part.value;
+        this.#state = 'file';
       } else if (part?.$case === 'header') {
         this.#payload = startObject(part.value, this.options);
         this.#state = 'pieces';
@@ -120,9 +133,9 @@ export class ObjectReceiver {
       return;
     }
     if (part === undefined) return;
-    if (this.#state === 'whole') throw new InvalidArgumentError(`${what}: nothing may follow a whole object in its stream.`);
+    if (this.#state === 'whole' || this.#state === 'file') throw new InvalidArgumentError(`${what}: nothing may follow a whole object in its stream.`);
     if (this.#state === 'trailer') throw new InvalidArgumentError(`${what}: nothing may follow the trailer.`);
-    if (part.$case === 'header' || part.$case === 'whole') throw new InvalidArgumentError(`${what}: a second header arrived in one object stream.`);
+    if (part.$case === 'header' || part.$case === 'whole' || part.$case === 'file') throw new InvalidArgumentError(`${what}: a second header arrived in one object stream.`);
     if (part.$case === 'trailer') {
       this.#crc = part.value.crc32c;
       this.#state = 'trailer';
@@ -150,7 +163,7 @@ export class ObjectReceiver {
 
   /** Whether the object is all here: it came whole, or its trailer arrived (nothing may follow either). */
   get complete(): boolean {
-    return this.#state === 'whole' || this.#state === 'trailer';
+    return this.#state === 'whole' || this.#state === 'trailer' || this.#state === 'file';
   }
 
   /**
@@ -158,6 +171,7 @@ export class ObjectReceiver {
    * @throws InvalidArgumentError for an empty stream, DataCorruptedError for a truncated or corrupted one.
    */
   finish(): Payload {
+    if (this.#state === 'file') throw new Error(`${this.options.what}: it is held in a file; take the payload from finishAsync.`);
     if (this.#offloaded !== undefined) throw new Error(`${this.options.what}: its checksum is computed off the thread; take the payload from finishAsync.`);
     const payload = this.#payload;
     const { what } = this.options;
@@ -177,6 +191,8 @@ export class ObjectReceiver {
    * @throws as `finish`; Error when the checksum thread stopped before answering.
    */
   async finishAsync(): Promise<Payload> {
+    const directory = this.options.sharedDirectory;
+    if (this.#file !== undefined && directory !== undefined) return readSharedFile(directory, this.#file, this.options.what);
     const offloaded = this.#offloaded;
     if (offloaded !== undefined) {
       this.#offloaded = undefined;

@@ -19,6 +19,7 @@ import { callMetadata, type TlsOptions } from './security.js';
 import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 import { asBuffer } from './buffer-view.js';
+import { sharedDirectoryOf, writeSharedFile } from './shared-files.js';
 
 /** Tuning of a client. */
 export interface ClientSettings {
@@ -34,6 +35,11 @@ export interface ClientSettings {
   readonly token?: string | undefined;
   /** TLS for every channel, when peers use it. */
   readonly tls?: TlsOptions | undefined;
+  /**
+   * Whether objects of more than one piece go through a peer's shared-memory directory when this
+   * process sees it (a peer on this host: shared-files.ts) instead of streaming. Default true.
+   */
+  readonly sharedFiles?: boolean | undefined;
 }
 
 type Methods = typeof zeroCopyDefinition.methods;
@@ -63,6 +69,7 @@ const METHODS = {
   set: method('set'),
   await: method('await'),
   stats: method('stats'),
+  locate: method('locate'),
 };
 
 /**
@@ -95,6 +102,8 @@ export class PeerClient {
   readonly #control: Client;
   readonly #transfer: Client;
   readonly #metadata: Metadata;
+  /** The peer's shared-memory directory as this process sees it (undefined: none), per incarnation. */
+  #located: { incarnation: string; directory: Promise<string | undefined> } | undefined;
 
   constructor(
     readonly address: string,
@@ -113,16 +122,37 @@ export class PeerClient {
     return callPeer({ peer: this.address, operation, key: key ? formatKey(key) : undefined }, this.#metadata, options, defaultMs, run);
   }
 
-  /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */
-  #receiver(key: MeshKey): ObjectReceiver {
-    return new ObjectReceiver({ maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}`, offload: true });
+  /**
+   * The directory of the peer's incarnation that made `key`, when this process shares it; asked
+   * once per incarnation. A peer that does not answer Locate (an older or foreign one) has none.
+   */
+  #sharedDirectory(key: MeshKey): Promise<string | undefined> {
+    if (this.settings.sharedFiles === false) return Promise.resolve(undefined);
+    if (this.#located?.incarnation !== key.incarnation) {
+      const directory = this.#call('locate', undefined, undefined, this.settings.timeoutMs, (settings) => unary(this.#control, METHODS.locate, {}, settings)).then(
+        (located) => (located.incarnation === key.incarnation ? sharedDirectoryOf(located) : undefined),
+        () => undefined,
+      );
+      this.#located = { incarnation: key.incarnation, directory };
+    }
+    return this.#located.directory;
   }
 
-  /** Receives one object from a server stream of Get or Await answers. */
-  async #receive(key: MeshKey, call: (onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
-    const receiver = this.#receiver(key);
+  /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */
+  #receiver(key: MeshKey, sharedDirectory: string | undefined): ObjectReceiver {
+    return new ObjectReceiver({ maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}`, offload: true, sharedDirectory });
+  }
+
+  /**
+   * Receives one object from a server stream of Get or Await answers, asking for it as a file
+   * where this process shares the peer's directory.
+   */
+  async #receive(key: MeshKey, call: (acceptFile: boolean, onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
+    const sharedDirectory = await this.#sharedDirectory(key);
+    const receiver = this.#receiver(key, sharedDirectory);
     try {
       await call(
+        sharedDirectory !== undefined,
         (response) => {
           receiver.push(response.part);
           return receiver.complete;
@@ -149,7 +179,7 @@ export class PeerClient {
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     try {
       return await this.#call('get', key, options, this.settings.transferTimeoutMs, (settings) =>
-        this.#receive(key, (onMessage, pause) => serverStream(this.#transfer, METHODS.get, { key }, settings, onMessage, pause)),
+        this.#receive(key, (acceptFile, onMessage, pause) => serverStream(this.#transfer, METHODS.get, { key, acceptFile }, settings, onMessage, pause)),
       );
     } catch (error) {
       if (error instanceof KeyNotFoundError) return undefined;
@@ -175,11 +205,29 @@ export class PeerClient {
     });
   }
 
-  /** Fulfils a deferred key owned by this peer. */
-  set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
+  /**
+   * Fulfils a deferred key owned by this peer. A value of more than one piece, for a peer whose
+   * directory this process shares, is written there and handed over by name: written once,
+   * never streamed.
+   */
+  async set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
+    const capability = options?.capability ?? '';
+    const directory = travelsWhole(payload, this.settings.chunkBytes) ? undefined : await this.#sharedDirectory(key);
+    const written = directory === undefined ? undefined : await writeSharedFile(directory, payload).catch(() => undefined);
+    if (written !== undefined) {
+      try {
+        await this.#call('set', key, options, this.settings.timeoutMs, async (settings) => {
+          const header = { key, payload: { $case: 'file' as const, value: written.file }, capability };
+          await clientStream(this.#transfer, METHODS.set, [{ part: { $case: 'header' as const, value: header } }], settings);
+        });
+      } finally {
+        // The peer renamed the file it took over; what is left under this name is ours to remove.
+        await written.discard();
+      }
+      return;
+    }
     return this.#call('set', key, options, this.settings.transferTimeoutMs, async (settings) => {
       const chunkBytes = this.settings.chunkBytes;
-      const capability = options?.capability ?? '';
       const requests = (function* () {
         if (travelsWhole(payload, chunkBytes)) {
           yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'whole' as const, value: wholeOf(payload) }, capability } } };
@@ -195,7 +243,7 @@ export class PeerClient {
   /** Waits (pushed, no polling) for a key's value; no deadline unless the caller gives one. */
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
     return this.#call('await', key, options, undefined, (settings) =>
-      this.#receive(key, (onMessage, pause) => serverStream(this.#control, METHODS.await, { key }, settings, onMessage, pause)),
+      this.#receive(key, (acceptFile, onMessage, pause) => serverStream(this.#control, METHODS.await, { key, acceptFile }, settings, onMessage, pause)),
     );
   }
 

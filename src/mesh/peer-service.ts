@@ -16,6 +16,8 @@ import type {
   GetBatchResponse,
   GetRequest,
   GetResponse,
+  LocateResponse,
+  SharedFile,
   NewKeyResponse,
   PutBatchRequest,
   PutBatchResponse,
@@ -25,7 +27,9 @@ import type {
   SetResponse,
   StatsResponse,
 } from '../../gen/proxymesh/v1/peer.js';
-import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
+import { InvalidArgumentError, KeyNotFoundError, LimitExceededError } from '../errors.js';
+import { FilePayload } from '../connectors/file-payload.js';
+import { withVerifiedCrc } from './verified-crc.js';
 import type { Payload } from '../connectors/protocol.js';
 import { objectParts, type ObjectPart } from './chunks.js';
 import { ObjectReceiver } from './object-receiver.js';
@@ -51,6 +55,17 @@ function* streamed(payload: Payload, chunkBytes: number): Generator<GetResponse 
 }
 
 /**
+ * The answer to a Get or Await: a file-held object is named to a client that reads the peer's
+ * directory (`acceptFile`), and read from its file for any other; the rest streams as it is.
+ */
+async function answer(payload: Payload, acceptFile: boolean, chunkBytes: number): Promise<Iterable<GetResponse & AwaitResponse>> {
+  if (!(payload instanceof FilePayload)) return streamed(payload, chunkBytes);
+  if (acceptFile) return [{ part: { $case: 'file', value: { name: payload.name, codec: payload.codec, size: BigInt(payload.size), crc32c: payload.crc32c } } }];
+  const loaded = await payload.load();
+  return streamed(withVerifiedCrc(loaded, payload.crc32c), chunkBytes);
+}
+
+/**
  * The PeerService as the peer's grpc-js server takes it: requests decoded tolerantly
  * (tolerant-decode.ts), payload messages by the zero-copy codecs, and Get, Await and GetBatch
  * answers serialised in place (wire-codec.ts, batch-codec.ts).
@@ -72,6 +87,16 @@ export function peerDefinition(): ServiceDefinition {
 export function peerService(state: PeerState, guard: Guard): UntypedServiceImplementation {
   const { table, limits } = state;
   const name = (id: string): string => formatKey(state.keyFor(id));
+  /** Takes over the file a Set hands its value over in (checked for room like any value). */
+  const adoptFile = (id: string, file: SharedFile): FilePayload => {
+    const what = `The value set for key ${name(id)}`;
+    const directory = state.files?.directory;
+    if (directory === undefined) throw new InvalidArgumentError(`${what} was handed over as a file, but peer ${state.address} offers no shared-memory directory (Locate returns none). Send the bytes instead.`);
+    const size = Number(file.size);
+    if (size > limits.maxObjectBytes) throw new LimitExceededError(`${what} is ${size} bytes, over the limit of ${limits.maxObjectBytes} bytes (maximum object size). Split the object or raise the limit.`);
+    table.checkRoom(size);
+    return directory.adopt({ name: file.name, codec: file.codec, size, crc32c: file.crc32c }, id, what);
+  };
 
   return {
     put: clientStreamingCall<PutRequest, PutResponse>(guard, 'Put', () => {
@@ -87,7 +112,7 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
       };
     }),
 
-    get: serverStreamingCall<GetRequest, GetResponse>(guard, 'Get', (request) => {
+    get: serverStreamingCall<GetRequest, GetResponse>(guard, 'Get', async (request) => {
       const id = state.idOf(request.key);
       const payload = table.get(id);
       if (payload === undefined) {
@@ -97,7 +122,7 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
             : `Key ${name(id)} does not exist on peer ${state.address}: it was never stored or has been evicted.`,
         );
       }
-      return streamed(payload, limits.chunkBytes);
+      return answer(payload, request.acceptFile, limits.chunkBytes);
     }),
 
     exists: unaryCall<ExistsRequest, ExistsResponse>(guard, 'Exists', (request) => ({ exists: table.exists(state.idOf(request.key)) })),
@@ -110,12 +135,14 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
     }),
 
     set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', () => {
-      let target: { id: string; capability: string; receiver: ObjectReceiver } | undefined;
+      // `receiver` is undefined for a value handed over as a file: it is set as the header arrives.
+      let target: { id: string; capability: string; receiver: ObjectReceiver | undefined } | undefined;
       const mustStart = (): InvalidArgumentError =>
         new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
       return {
         push(request) {
           if (target !== undefined) {
+            if (target.receiver === undefined) throw new InvalidArgumentError(`Nothing may follow a Set header that hands the value over as a file (key ${name(target.id)}).`);
             target.receiver.push(partOf(request));
             return;
           }
@@ -126,13 +153,18 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
           const { capability } = header.value;
           // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
           table.checkSet(id, capability);
+          if (body.$case === 'file') {
+            table.set(id, adoptFile(id, body.value), capability);
+            target = { id, capability, receiver: undefined };
+            return;
+          }
           const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size), remember: true });
           receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
           target = { id, capability, receiver };
         },
         finish() {
           if (target === undefined) throw mustStart();
-          table.set(target.id, target.receiver.finish(), target.capability);
+          if (target.receiver !== undefined) table.set(target.id, target.receiver.finish(), target.capability);
           return {};
         },
       };
@@ -141,7 +173,12 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
     await: serverStreamingCall<AwaitRequest, AwaitResponse>(guard, 'Await', async (request, call) => {
       const id = state.idOf(request.key);
       const payload = await table.wait(id, cancelSignal(call));
-      return streamed(payload, limits.chunkBytes);
+      return answer(payload, request.acceptFile, limits.chunkBytes);
+    }),
+
+    locate: unaryCall<unknown, LocateResponse>(guard, 'Locate', () => {
+      const directory = state.files?.directory;
+      return { directory: directory?.path ?? '', token: directory?.token ?? '', incarnation: state.incarnation };
     }),
 
     getBatch: serverStreamingCall<GetBatchRequest, GetBatchResponse>(guard, 'GetBatch', (request) => getBatch(state, request)),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ObjectTable } from '../connectors/object-table.js';
 import { InvalidArgumentError, KeyLostError } from '../errors.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
+import type { SharedDirectory } from './shared-directory.js';
 
 /** Limits a peer enforces. */
 export interface PeerLimits {
@@ -18,6 +19,13 @@ export interface PeerLimits {
   readonly maxBytes: number;
   /** Most Await calls waiting at once. Default: no limit. */
   readonly maxWaiters: number;
+}
+
+/** The object files of a peer, for same-host readers (shared-directory.ts). */
+export interface PeerFiles {
+  readonly directory: SharedDirectory;
+  /** The smallest object an embedded peer keeps as a file: smaller ones travel in one message anyway. */
+  readonly minBytes: number;
 }
 
 /**
@@ -42,6 +50,8 @@ export class PeerState {
   constructor(
     readonly incarnation: string,
     readonly limits: PeerLimits,
+    /** Where same-host clients hand objects over as files; `undefined` when the peer offers none. */
+    readonly files?: PeerFiles | undefined,
   ) {
     this.table = new ObjectTable((id) => `key ${formatKey(this.keyFor(id))}`, {
       maxBytes: limits.maxBytes,

@@ -13,13 +13,28 @@ export interface WirePayload {
   readonly data: Uint8Array;
 }
 
+/**
+ * A payload the main thread wrote into the peer's shared-memory directory (shared-files.ts):
+ * the peer takes the file over instead of receiving the bytes.
+ */
+export interface WireFile {
+  readonly file: { readonly name: string; readonly codec: string; readonly size: number; readonly crc32c: number };
+}
+
+/** The peer's shared-memory directory, for the main thread to write large payloads into. */
+export interface ThreadFiles {
+  readonly directory: string;
+  /** The smallest payload worth a file. */
+  readonly minBytes: number;
+}
+
 /** A request from the main thread; `id` pairs it with its reply. */
 export type PeerThreadRequest =
-  | { readonly id: number; readonly op: 'put'; readonly payload: WirePayload }
+  | { readonly id: number; readonly op: 'put'; readonly payload: WirePayload | WireFile }
   | { readonly id: number; readonly op: 'get' | 'exists' | 'evict' | 'wait'; readonly objectId: string }
   | { readonly id: number; readonly op: 'putBatch'; readonly payloads: readonly WirePayload[] }
   | { readonly id: number; readonly op: 'getBatch'; readonly objectIds: readonly string[] }
-  | { readonly id: number; readonly op: 'set'; readonly objectId: string; readonly payload: WirePayload; readonly capability: string }
+  | { readonly id: number; readonly op: 'set'; readonly objectId: string; readonly payload: WirePayload | WireFile; readonly capability: string }
   | { readonly id: number; readonly op: 'newKey' | 'stats' | 'close' }
   | { readonly id: number; readonly op: 'cancel'; readonly target: number };
 
@@ -30,5 +45,5 @@ export type PeerThreadValue = string | boolean | WirePayload | readonly string[]
 export type PeerThreadReply =
   | { readonly id: number; readonly ok: true; readonly value: PeerThreadValue }
   | { readonly id: number; readonly ok: false; readonly error: WireError }
-  | { readonly started: { readonly address: string; readonly incarnation: string } }
+  | { readonly started: { readonly address: string; readonly incarnation: string; readonly files?: ThreadFiles | undefined } }
   | { readonly failed: WireError };

@@ -5,12 +5,15 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { detachedCopies, detachedCopy } from '../util/transfer.js';
+import { detachedCopies, detachedCopy, detachedOwned } from '../util/transfer.js';
+import { FilePayload, inMemory, storeOrRelease } from '../connectors/file-payload.js';
+import type { Payload } from '../connectors/protocol.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { Peer, type PeerOptions } from './peer.js';
 import { newCapability } from './peer-state.js';
-import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue } from './peer-thread-protocol.js';
+import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type WireFile, type WirePayload } from './peer-thread-protocol.js';
+import { newFileName } from './shared-directory.js';
 
 markInternalThread();
 const port = parentPort!;
@@ -24,24 +27,34 @@ async function main(): Promise<void> {
     post({ failed: toWireError(error) });
     return;
   }
-  const table = peer.state.table;
+  const { state } = peer;
+  const { table } = state;
   const waits = new Map<number, AbortController>();
+  const directory = state.files?.directory;
+  /** A payload from the main thread as the table keeps it: a file it wrote is taken over (named `name`). */
+  const kept = (payload: WirePayload | WireFile, name: string): Payload => {
+    if (!('file' in payload)) return payload;
+    if (directory === undefined) throw new Error('The main thread handed a file to an embedded peer that has no shared-memory directory; this is a proxymesh bug.');
+    return directory.adopt(payload.file, name, `An object of the embedded peer ${peer.address}`);
+  };
 
   async function handle(request: PeerThreadRequest): Promise<{ value: PeerThreadValue; transfer?: ArrayBuffer[] }> {
-    const withPayload = (p: { codec: string; data: Uint8Array } | undefined): { value: PeerThreadValue; transfer?: ArrayBuffer[] } => {
+    const withPayload = async (p: Payload | undefined): Promise<{ value: PeerThreadValue; transfer?: ArrayBuffer[] }> => {
       if (p === undefined) return { value: null };
-      const { payload, transfer } = detachedCopy(p);
+      // A file's bytes were just read for this answer alone; a table's object stays, so it is copied.
+      const { payload, transfer } = p instanceof FilePayload ? detachedOwned(await p.load()) : detachedCopy(p);
       return { value: payload, transfer };
     };
     switch (request.op) {
       case 'put':
-        return { value: table.put(request.payload) };
+        return { value: storeOrRelease(kept(request.payload, newFileName()), (p) => table.put(p)) };
       case 'get':
         return withPayload(table.get(request.objectId));
       case 'putBatch':
         return { value: table.putAll(request.payloads) };
       case 'getBatch': {
-        const { payloads, transfer } = detachedCopies(request.objectIds.map((id) => table.get(id)));
+        const stored = await Promise.all(request.objectIds.map(async (id) => { const p = table.get(id); return p && inMemory(p); }));
+        const { payloads, transfer } = detachedCopies(stored);
         return { value: payloads, transfer };
       }
       case 'exists':
@@ -53,7 +66,7 @@ async function main(): Promise<void> {
         return { value: { id: table.newKey(capability), capability } };
       }
       case 'set':
-        table.set(request.objectId, request.payload, request.capability);
+        storeOrRelease(kept(request.payload, request.objectId), (p) => table.set(request.objectId, p, request.capability));
         return { value: null };
       case 'wait': {
         const controller = new AbortController();
@@ -84,7 +97,8 @@ async function main(): Promise<void> {
       (error: unknown) => post({ id: request.id, ok: false, error: toWireError(error) }),
     );
   });
-  post({ started: { address: peer.address, incarnation: peer.incarnation } });
+  const files = state.files && { directory: state.files.directory.path, minBytes: state.files.minBytes };
+  post({ started: { address: peer.address, incarnation: peer.incarnation, files } });
 }
 
 void main();

@@ -14,7 +14,9 @@ import { fromWireError } from '../util/error-wire.js';
 import { startWorker } from '../util/start-worker.js';
 import { addLocalPeer, removeLocalPeer, type LocalPeer } from './local-peers.js';
 import type { PeerOptions } from './peer.js';
-import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type WirePayload } from './peer-thread-protocol.js';
+import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type ThreadFiles, type WireFile, type WirePayload } from './peer-thread-protocol.js';
+import { removeOnExit } from './shared-directory.js';
+import { writeSharedFile } from './shared-files.js';
 
 type Pending = { resolve(value: PeerThreadValue): void; reject(error: Error): void };
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -29,6 +31,8 @@ export class PeerThread implements LocalPeer {
     private readonly worker: Worker,
     readonly address: string,
     readonly incarnation: string,
+    /** The peer's shared-memory directory: large payloads are written there, not posted. */
+    private readonly files: ThreadFiles | undefined,
   ) {
     worker.on('message', (reply: PeerThreadReply) => this.#deliver(reply));
     worker.on('exit', () => this.#fail(new PeerUnavailableError(`The embedded peer ${address} has stopped; its objects are gone.`)));
@@ -43,7 +47,7 @@ export class PeerThread implements LocalPeer {
    */
   static async start(options: PeerOptions): Promise<PeerThread> {
     const worker = startWorker(import.meta.url, 'peer-thread-worker', { workerData: { ...options } });
-    const started = await new Promise<{ address: string; incarnation: string }>((resolve, reject) => {
+    const started = await new Promise<{ address: string; incarnation: string; files?: ThreadFiles | undefined }>((resolve, reject) => {
       worker.once('message', (reply: PeerThreadReply) => {
         if ('started' in reply) resolve(reply.started);
         else if ('failed' in reply) reject(fromWireError(reply.failed));
@@ -51,7 +55,8 @@ export class PeerThread implements LocalPeer {
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new PeerUnavailableError(`The embedded peer thread exited with code ${code} before it started.`)));
     });
-    const thread = new PeerThread(worker, started.address, started.incarnation);
+    const thread = new PeerThread(worker, started.address, started.incarnation, started.files);
+    if (started.files !== undefined) removeOnExit(started.files.directory);
     addLocalPeer(thread);
     return thread;
   }
@@ -94,9 +99,26 @@ export class PeerThread implements LocalPeer {
     });
   }
 
+  /**
+   * A payload on its way to the worker: written into the peer's directory when it is large (the
+   * worker takes the file over, and same-host readers read it), else a copy to transfer.
+   * Returns what to post, and what to clean up if the worker refuses it.
+   */
+  async #crossing(payload: Payload): Promise<{ payload: WirePayload | WireFile; transfer: ArrayBuffer[]; discard(): Promise<void> }> {
+    const files = this.files;
+    const written = files !== undefined && payload.data.byteLength >= files.minBytes ? await writeSharedFile(files.directory, payload).catch(() => undefined) : undefined;
+    if (written !== undefined) return { payload: { file: { ...written.file, size: Number(written.file.size) } }, transfer: [], discard: () => written.discard() };
+    return { ...detachedCopy(payload), discard: async () => {} };
+  }
+
   async put(payload: Payload): Promise<string> {
-    const { payload: copy, transfer } = detachedCopy(payload);
-    return (await this.#call({ op: 'put', payload: copy }, transfer)) as string;
+    const crossing = await this.#crossing(payload);
+    try {
+      return (await this.#call({ op: 'put', payload: crossing.payload }, crossing.transfer)) as string;
+    } finally {
+      // The worker renamed a file it took over; one left under its first name was refused.
+      await crossing.discard();
+    }
   }
 
   async get(id: string): Promise<Payload | undefined> {
@@ -127,8 +149,12 @@ export class PeerThread implements LocalPeer {
   }
 
   async set(id: string, payload: Payload, capability: string): Promise<void> {
-    const { payload: copy, transfer } = detachedCopy(payload);
-    await this.#call({ op: 'set', objectId: id, payload: copy, capability }, transfer);
+    const crossing = await this.#crossing(payload);
+    try {
+      await this.#call({ op: 'set', objectId: id, payload: crossing.payload, capability }, crossing.transfer);
+    } finally {
+      await crossing.discard();
+    }
   }
 
   async wait(id: string, signal?: AbortSignal): Promise<Payload> {

@@ -18,6 +18,8 @@ import { withServerWindow } from './server-window.js';
 import { formatKey } from './key.js';
 import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import { PeerState, newIncarnation } from './peer-state.js';
+import { DEFAULT_SHARED_BASE, SharedDirectory, removeOnExit } from './shared-directory.js';
+import { isMainThread } from 'node:worker_threads';
 import { peerDefinition, peerService } from './peer-service.js';
 import { OPEN } from './grpc-handlers.js';
 import { addNiceService } from './nice-services.js';
@@ -50,6 +52,12 @@ export interface PeerOptions {
   readonly token?: string | undefined;
   /** TLS certificate and key (and a CA, which makes it mutual TLS), as PEM file paths. */
   readonly tls?: TlsOptions | undefined;
+  /**
+   * A memory file system where the peer keeps a private directory of object files, so that
+   * processes on this host hand values over and read them as files instead of streaming them
+   * (the contract's Locate). `false` turns it off. Default `/dev/shm`, where it exists.
+   */
+  readonly sharedMemory?: string | false | undefined;
 }
 
 /** How long `close()` lets in-flight calls finish before cancelling them. */
@@ -107,18 +115,28 @@ export class Peer {
     const health = HealthState();
     const credentials = serverCredentials(options.tls);
     const token = resolveToken(options.token);
-    const state = new PeerState(newIncarnation(), {
+    const incarnation = newIncarnation();
+    const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    const sharedBase = options.sharedMemory ?? DEFAULT_SHARED_BASE;
+    const directory = sharedBase === false ? undefined : SharedDirectory.open(sharedBase, incarnation);
+    // An embedded peer's thread does this from the main thread (peer-thread.ts).
+    if (directory !== undefined && isMainThread) removeOnExit(directory.path);
+    const limits = {
       maxObjectBytes: options.maxObjectBytes ?? bufferConstants.MAX_LENGTH,
-      chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      chunkBytes,
       maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY,
       maxWaiters: options.maxWaiters ?? Number.POSITIVE_INFINITY,
-    });
+    };
+    const state = new PeerState(incarnation, limits, directory && { directory, minBytes: chunkBytes + 1 });
     const server = new Server(SERVER_OPTIONS);
     const guard = token === undefined ? OPEN : requireToken(token, () => state.address);
     server.addService(peerDefinition(), peerService(state, guard));
     addNiceService(server, HealthDefinition, HealthServiceImpl(health));
     addReflection(server, [PeerServiceDefinition.fullName, HealthDefinition.fullName]);
-    const port = await withServerWindow(() => bind(server, formatAddress(listen), credentials));
+    const port = await withServerWindow(() => bind(server, formatAddress(listen), credentials)).catch((error: unknown) => {
+      directory?.close();
+      throw error;
+    });
     if (!isLoopback(listen.host) && token === undefined && !usesTls(options.tls)) {
       process.emitWarning(
         `proxymesh peer listening on ${formatAddress({ ...listen, port })} with neither TLS nor a token: anyone who can reach it can read and write its objects. Set a token (PROXYMESH_TOKEN or --token) or TLS (--tls-cert/--tls-key).`,
@@ -181,6 +199,7 @@ export class Peer {
     } finally {
       clearTimeout(timer);
       this.state.table.clear();
+      this.state.files?.directory.close();
     }
   }
 

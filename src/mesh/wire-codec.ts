@@ -12,7 +12,7 @@
  */
 import type { MessageFns } from '../../gen/proxymesh/v1/peer.js';
 import { AwaitResponse, GetResponse, Key, PeerServiceDefinition, PutRequest, SetRequest, type WholeObject } from '../../gen/proxymesh/v1/peer.js';
-import type { ObjectPart } from './chunks.js';
+import type { AnswerPart, ObjectPart } from './chunks.js';
 import { asBuffer } from './buffer-view.js';
 import { decodeBatchMessage } from './batch-decode.js';
 
@@ -108,7 +108,7 @@ function encodeData(piece: Uint8Array, alloc: Allocate = fresh): Buffer {
 }
 
 /** A `data` or `whole` part as a message of PutRequest, GetResponse or AwaitResponse; else `undefined`. */
-function encodePayloadPart(part: ObjectPart | undefined, alloc: Allocate = fresh): Buffer | undefined {
+function encodePayloadPart(part: AnswerPart | undefined, alloc: Allocate = fresh): Buffer | undefined {
   if (part?.$case === 'data') return encodeData(part.value, alloc);
   if (part?.$case !== 'whole') return undefined;
   const whole = wholeLayout(part.value);

@@ -7,6 +7,20 @@
  */
 import type { Payload } from '../connectors/protocol.js';
 
+/**
+ * A payload that is the caller's alone, ready to be transferred: its own buffer when the
+ * payload spans all of it (a freshly received or read object), so it moves without a copy
+ * (copying 10 MB into fresh memory cost 30–40 ms on a 2-core VM, more than the transfer that
+ * made it); a copy otherwise. Never for a payload something else still holds (a table's object).
+ */
+export function detachedOwned(payload: Payload): { payload: { codec: string; data: Uint8Array }; transfer: ArrayBuffer[] } {
+  const { data } = payload;
+  if (data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) {
+    return { payload: { codec: payload.codec, data }, transfer: [data.buffer] };
+  }
+  return detachedCopy(payload);
+}
+
 /** A copy of a payload in a fresh ArrayBuffer, and the transfer list that moves it. */
 export function detachedCopy(payload: Payload): { payload: { codec: string; data: Uint8Array }; transfer: ArrayBuffer[] } {
   const data = new Uint8Array(payload.data.byteLength);

@@ -187,8 +187,8 @@ describe('failures', () => {
     const { address, key } = await deadAddress();
     // One connector that was connected to the owner, one that never was.
     for (const connector of [attach(address), attach((await startRemotePeer()).address)]) {
-      for (const call of [connector.get(key), connector.exists(key), connector.awaitKey(key)]) {
-        const error = await rejection(call);
+      // Each call's rejection is taken at once: they fail in any order.
+      for (const error of await Promise.all([connector.get(key), connector.exists(key), connector.awaitKey(key)].map(rejection))) {
         expect(error).toBeInstanceOf(PeerUnavailableError);
         expect(error.message).toContain(formatKey(key));
         expect(error.message).toContain(address);

@@ -42,7 +42,7 @@ describe('peer server calls', () => {
   it('stops a response stream the client cancels', async () => {
     const data = patternBytes(32 << 20, 'cancelled get');
     const key = await stored(data);
-    const call = raw.makeServerStreamRequest(GET, encodeGet, identity, { key });
+    const call = raw.makeServerStreamRequest(GET, encodeGet, identity, { key, acceptFile: false });
     const ended = new Promise<StatusObject>((resolve) => call.on('status', resolve));
     call.on('error', () => undefined);
     await new Promise<void>((resolve) => call.once('data', () => resolve()));
@@ -56,7 +56,7 @@ describe('peer server calls', () => {
   it('waits for the reader to drain and delivers everything in order', async () => {
     const data = patternBytes(48 << 20, 'paused reader');
     const key = await stored(data);
-    const call = raw.makeServerStreamRequest(GET, encodeGet, (bytes: Buffer) => GetResponse.decode(bytes), { key });
+    const call = raw.makeServerStreamRequest(GET, encodeGet, (bytes: Buffer) => GetResponse.decode(bytes), { key, acceptFile: false });
     const received: Buffer[] = [];
     const ended = new Promise<void>((resolve, reject) => {
       call.on('end', resolve);

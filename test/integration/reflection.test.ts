@@ -144,6 +144,7 @@ describe('server reflection', () => {
       Stats: 'unary',
       GetBatch: 'server_streaming',
       PutBatch: 'client_streaming',
+      Locate: 'unary',
     });
     // Source info is kept, so `grpcurl describe` shows the contract's documentation.
     expect(file?.sourceCodeInfo?.location.some((l) => l.leadingComments.includes('PeerService stores objects in memory'))).toBe(true);

@@ -4,6 +4,7 @@ import { deserializeWith, serializeWith } from '../../src/serialize/custom.js';
 import { isJsonExact } from '../../src/serialize/json.js';
 import { getCodec, registerCodec, unregisterCodec } from '../../src/serialize/registry.js';
 import { deserialize, serialize } from '../../src/serialize/serialize.js';
+import { ownedPayload } from '../../src/serialize/borrowed.js';
 import type { Codec } from '../../src/serialize/codec.js';
 
 const roundTrip = (value: unknown): unknown => deserialize(serialize(value));
@@ -95,11 +96,19 @@ describe('round trips', () => {
   });
 
   // Bytes come back as a plain Uint8Array (not a Buffer), whatever went in, and encoding takes a snapshot.
-  it('returns bytes as a plain Uint8Array and snapshots them on write', () => {
+  it('encodes bytes without copying them, marked as borrowed, and decodes them as a plain Uint8Array', () => {
     const input = Buffer.from([7, 8, 9]);
     const payload = serialize(input);
+    // A view of the caller's bytes: a connector that keeps payloads must copy it (ownedPayload).
+    expect(payload.data.buffer).toBe(input.buffer);
+    const owned = ownedPayload(payload);
+    expect(owned.data.buffer).not.toBe(input.buffer);
     input[0] = 0;
-    const out = deserialize(payload);
+    expect([...owned.data]).toEqual([7, 8, 9]);
+    // A payload that is not borrowed (what other codecs make) is kept as it is.
+    const made = serialize('text');
+    expect(ownedPayload(made)).toBe(made);
+    const out = deserialize(owned);
     expect(out).toBeInstanceOf(Uint8Array);
     expect(Buffer.isBuffer(out)).toBe(false);
     expect([...(out as Uint8Array)]).toEqual([7, 8, 9]);

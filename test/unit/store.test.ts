@@ -35,6 +35,18 @@ describe('Store basics', () => {
     await store.evict(key);
   });
 
+  // Bytes are stored as they were at put and set: changing the caller's buffer afterwards changes nothing stored.
+  it('keeps a snapshot of bytes put or set', async () => {
+    const store = makeStore();
+    const input = Buffer.from([1, 2, 3]);
+    const key = await store.put(input);
+    const future = await store.future<Uint8Array>();
+    await future.setResult(input);
+    input.fill(9);
+    expect([...((await store.get<Uint8Array>(key)) ?? [])]).toEqual([1, 2, 3]);
+    expect([...(await future.result())]).toEqual([1, 2, 3]);
+  });
+
   // A missing key returns the default (undefined when none is given); it does not throw.
   it('returns the default for a missing key', async () => {
     const store = makeStore();

@@ -91,6 +91,18 @@ export interface ObjectTrailer {
   crc32c: number;
 }
 
+/** SharedFile is an object held in a file of the directory a peer's Locate names. */
+export interface SharedFile {
+  /** The file's name inside that directory: 1 to 128 characters of [A-Za-z0-9._-], no path. */
+  name: string;
+  /** The payload's codec tag, as in ObjectHeader. */
+  codec: string;
+  /** The file's exact size in bytes: the payload's size. */
+  size: bigint;
+  /** CRC-32C (Castagnoli) of the file's bytes. The reader checks it; 0 means not computed. */
+  crc32c: number;
+}
+
 /**
  * PutRequest is one message of a Put stream: header first, then data, then optionally trailer;
  * or the whole object alone.
@@ -121,7 +133,15 @@ export interface PutResponse {
 /** GetRequest names the object to read. */
 export interface GetRequest {
   /** The key to read; it must be owned by the receiving peer. */
-  key: Key | undefined;
+  key:
+    | Key
+    | undefined;
+  /**
+   * The client shares this peer's Locate directory (it read the token there). When the object
+   * is held in a file, the answer is then one `file` message naming it instead of the bytes; the
+   * client reads the file at once (a file evicted meanwhile is gone: read it as NOT_FOUND).
+   */
+  acceptFile: boolean;
 }
 
 /**
@@ -142,6 +162,12 @@ export interface GetResponse {
     | //
     /** The only message, for an object sent in one piece. */
     { $case: "whole"; value: WholeObject }
+    | //
+    /**
+     * The only message, for a client that asked for files (accept_file) when the object is
+     * held in a file of the peer's Locate directory.
+     */
+    { $case: "file"; value: SharedFile }
     | undefined;
 }
 
@@ -204,6 +230,15 @@ export interface SetHeader {
     | //
     /** The whole payload; nothing follows the header. */
     { $case: "whole"; value: WholeObject }
+    | //
+    /**
+     * The payload, written by the client into a new file of the directory this peer's Locate
+     * names; nothing follows the header. The peer takes the file over (it must be a regular file
+     * of exactly `size` bytes, and is deleted when the key is evicted) and does not read it:
+     * readers check its checksum. Errors: INVALID_ARGUMENT when the peer offers no directory,
+     * for a bad name, a missing file or a size mismatch.
+     */
+    { $case: "file"; value: SharedFile }
     | undefined;
   /** The capability NewKey returned, where the peer enforces capabilities. */
   capability: string;
@@ -231,7 +266,11 @@ export interface SetResponse {
 /** AwaitRequest names the key to wait for. */
 export interface AwaitRequest {
   /** The key to wait for; it must be owned by the receiving peer. */
-  key: Key | undefined;
+  key:
+    | Key
+    | undefined;
+  /** As GetRequest.accept_file: a value held in a file is answered with one `file` message. */
+  acceptFile: boolean;
 }
 
 /**
@@ -252,7 +291,30 @@ export interface AwaitResponse {
     | //
     /** The only message, for an object sent in one piece. */
     { $case: "whole"; value: WholeObject }
+    | //
+    /**
+     * The only message, for a client that asked for files (accept_file) when the object is
+     * held in a file of the peer's Locate directory.
+     */
+    { $case: "file"; value: SharedFile }
     | undefined;
+}
+
+/** LocateRequest asks for the peer's shared-memory directory. */
+export interface LocateRequest {
+}
+
+/** LocateResponse answers Locate. */
+export interface LocateResponse {
+  /** An absolute directory on a memory file system, or empty when the peer offers none. */
+  directory: string;
+  /** The random token written into `<directory>/token`; empty with no directory. */
+  token: string;
+  /**
+   * The peer's incarnation (as in its keys): a directory belongs to one incarnation, so a client
+   * locates the peer again for keys of another.
+   */
+  incarnation: string;
 }
 
 /** StatsRequest asks for the peer's counters. */
@@ -610,6 +672,100 @@ export const ObjectTrailer: MessageFns<ObjectTrailer> = {
   },
 };
 
+function createBaseSharedFile(): SharedFile {
+  return { name: "", codec: "", size: 0n, crc32c: 0 };
+}
+
+export const SharedFile: MessageFns<SharedFile> = {
+  encode(message: SharedFile, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.codec !== "") {
+      writer.uint32(18).string(message.codec);
+    }
+    if (message.size !== 0n) {
+      if (BigInt.asUintN(64, message.size) !== message.size) {
+        throw new globalThis.Error("value provided for field message.size of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.size);
+    }
+    if (message.crc32c !== 0) {
+      writer.uint32(32).uint32(message.crc32c);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SharedFile {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSharedFile();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.codec = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.size = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.crc32c = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SharedFile>): SharedFile {
+    return SharedFile.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SharedFile>): SharedFile {
+    const message = createBaseSharedFile();
+    message.name = object.name ?? "";
+    message.codec = object.codec ?? "";
+    message.size = (object.size !== undefined && object.size !== null) ? BigInt(object.size) : 0n;
+    message.crc32c = object.crc32c ?? 0;
+    return message;
+  },
+};
+
 function createBasePutRequest(): PutRequest {
   return { part: undefined };
 }
@@ -781,13 +937,16 @@ export const PutResponse: MessageFns<PutResponse> = {
 };
 
 function createBaseGetRequest(): GetRequest {
-  return { key: undefined };
+  return { key: undefined, acceptFile: false };
 }
 
 export const GetRequest: MessageFns<GetRequest> = {
   encode(message: GetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.key !== undefined) {
       Key.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    if (message.acceptFile !== false) {
+      writer.uint32(16).bool(message.acceptFile);
     }
     return writer;
   },
@@ -813,6 +972,14 @@ export const GetRequest: MessageFns<GetRequest> = {
             message.key = Key.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.acceptFile = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -831,6 +998,7 @@ export const GetRequest: MessageFns<GetRequest> = {
   fromPartial(object: DeepPartial<GetRequest>): GetRequest {
     const message = createBaseGetRequest();
     message.key = (object.key !== undefined && object.key !== null) ? Key.fromPartial(object.key) : undefined;
+    message.acceptFile = object.acceptFile ?? false;
     return message;
   },
 };
@@ -853,6 +1021,9 @@ export const GetResponse: MessageFns<GetResponse> = {
         break;
       case "whole":
         WholeObject.encode(message.part.value, writer.uint32(34).fork()).join();
+        break;
+      case "file":
+        SharedFile.encode(message.part.value, writer.uint32(42).fork()).join();
         break;
     }
     return writer;
@@ -903,6 +1074,14 @@ export const GetResponse: MessageFns<GetResponse> = {
             message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.part = { $case: "file", value: SharedFile.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -942,6 +1121,12 @@ export const GetResponse: MessageFns<GetResponse> = {
       case "whole": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "whole", value: WholeObject.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "file": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "file", value: SharedFile.fromPartial(object.part.value) };
         }
         break;
       }
@@ -1296,6 +1481,9 @@ export const SetHeader: MessageFns<SetHeader> = {
       case "whole":
         WholeObject.encode(message.payload.value, writer.uint32(34).fork()).join();
         break;
+      case "file":
+        SharedFile.encode(message.payload.value, writer.uint32(42).fork()).join();
+        break;
     }
     if (message.capability !== "") {
       writer.uint32(26).string(message.capability);
@@ -1340,6 +1528,14 @@ export const SetHeader: MessageFns<SetHeader> = {
             message.payload = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.payload = { $case: "file", value: SharedFile.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 3: {
             if (tag !== 26) {
               break;
@@ -1376,6 +1572,12 @@ export const SetHeader: MessageFns<SetHeader> = {
       case "whole": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "whole", value: WholeObject.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "file": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "file", value: SharedFile.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -1527,13 +1729,16 @@ export const SetResponse: MessageFns<SetResponse> = {
 };
 
 function createBaseAwaitRequest(): AwaitRequest {
-  return { key: undefined };
+  return { key: undefined, acceptFile: false };
 }
 
 export const AwaitRequest: MessageFns<AwaitRequest> = {
   encode(message: AwaitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.key !== undefined) {
       Key.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    if (message.acceptFile !== false) {
+      writer.uint32(16).bool(message.acceptFile);
     }
     return writer;
   },
@@ -1559,6 +1764,14 @@ export const AwaitRequest: MessageFns<AwaitRequest> = {
             message.key = Key.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.acceptFile = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1577,6 +1790,7 @@ export const AwaitRequest: MessageFns<AwaitRequest> = {
   fromPartial(object: DeepPartial<AwaitRequest>): AwaitRequest {
     const message = createBaseAwaitRequest();
     message.key = (object.key !== undefined && object.key !== null) ? Key.fromPartial(object.key) : undefined;
+    message.acceptFile = object.acceptFile ?? false;
     return message;
   },
 };
@@ -1599,6 +1813,9 @@ export const AwaitResponse: MessageFns<AwaitResponse> = {
         break;
       case "whole":
         WholeObject.encode(message.part.value, writer.uint32(34).fork()).join();
+        break;
+      case "file":
+        SharedFile.encode(message.part.value, writer.uint32(42).fork()).join();
         break;
     }
     return writer;
@@ -1649,6 +1866,14 @@ export const AwaitResponse: MessageFns<AwaitResponse> = {
             message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.part = { $case: "file", value: SharedFile.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1691,7 +1916,135 @@ export const AwaitResponse: MessageFns<AwaitResponse> = {
         }
         break;
       }
+      case "file": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "file", value: SharedFile.fromPartial(object.part.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseLocateRequest(): LocateRequest {
+  return {};
+}
+
+export const LocateRequest: MessageFns<LocateRequest> = {
+  encode(_: LocateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LocateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLocateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LocateRequest>): LocateRequest {
+    return LocateRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<LocateRequest>): LocateRequest {
+    const message = createBaseLocateRequest();
+    return message;
+  },
+};
+
+function createBaseLocateResponse(): LocateResponse {
+  return { directory: "", token: "", incarnation: "" };
+}
+
+export const LocateResponse: MessageFns<LocateResponse> = {
+  encode(message: LocateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.directory !== "") {
+      writer.uint32(10).string(message.directory);
+    }
+    if (message.token !== "") {
+      writer.uint32(18).string(message.token);
+    }
+    if (message.incarnation !== "") {
+      writer.uint32(26).string(message.incarnation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LocateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLocateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.directory = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.incarnation = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LocateResponse>): LocateResponse {
+    return LocateResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LocateResponse>): LocateResponse {
+    const message = createBaseLocateResponse();
+    message.directory = object.directory ?? "";
+    message.token = object.token ?? "";
+    message.incarnation = object.incarnation ?? "";
     return message;
   },
 };
@@ -2405,6 +2758,24 @@ export const PeerServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Locate offers same-host clients a faster path than the byte streams: a directory on a
+     * memory file system (such as /dev/shm) where this peer keeps objects as files, and a random
+     * token the peer wrote into the file `token` inside it. A client that reads the same token
+     * from `<directory>/token` shares that file system with the peer, and may then hand a value
+     * over as a file (SetHeader.file) and ask to receive values as files (accept_file in
+     * GetRequest and AwaitRequest): the bytes are written once and read once, never streamed.
+     * Optional for clients and peers in other languages: a peer that offers no directory returns
+     * an empty one, and everything works without it over the byte streams.
+     */
+    locate: {
+      name: "Locate",
+      requestType: LocateRequest as typeof LocateRequest,
+      requestStream: false,
+      responseType: LocateResponse as typeof LocateResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -2487,6 +2858,17 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
     request: AsyncIterable<PutBatchRequest>,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<PutBatchResponse>>;
+  /**
+   * Locate offers same-host clients a faster path than the byte streams: a directory on a
+   * memory file system (such as /dev/shm) where this peer keeps objects as files, and a random
+   * token the peer wrote into the file `token` inside it. A client that reads the same token
+   * from `<directory>/token` shares that file system with the peer, and may then hand a value
+   * over as a file (SetHeader.file) and ask to receive values as files (accept_file in
+   * GetRequest and AwaitRequest): the bytes are written once and read once, never streamed.
+   * Optional for clients and peers in other languages: a peer that offers no directory returns
+   * an empty one, and everything works without it over the byte streams.
+   */
+  locate(request: LocateRequest, context: CallContext & CallContextExt): Promise<DeepPartial<LocateResponse>>;
 }
 
 export interface PeerServiceClient<CallOptionsExt = {}> {
@@ -2562,6 +2944,17 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
     request: AsyncIterable<DeepPartial<PutBatchRequest>>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<PutBatchResponse>;
+  /**
+   * Locate offers same-host clients a faster path than the byte streams: a directory on a
+   * memory file system (such as /dev/shm) where this peer keeps objects as files, and a random
+   * token the peer wrote into the file `token` inside it. A client that reads the same token
+   * from `<directory>/token` shares that file system with the peer, and may then hand a value
+   * over as a file (SetHeader.file) and ask to receive values as files (accept_file in
+   * GetRequest and AwaitRequest): the bytes are written once and read once, never streamed.
+   * Optional for clients and peers in other languages: a peer that offers no directory returns
+   * an empty one, and everything works without it over the byte streams.
+   */
+  locate(request: DeepPartial<LocateRequest>, options?: CallOptions & CallOptionsExt): Promise<LocateResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

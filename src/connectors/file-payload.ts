@@ -1,0 +1,72 @@
+/**
+ * A payload held in a file of a memory file system (a peer's shared-memory directory) rather
+ * than in this process's heap. Readers on the same host open the file themselves; everything
+ * else that needs the bytes reads them with `load` (or, where only a synchronous read fits, the
+ * `data` getter). The table that stores it deletes the file when the object goes (`release`).
+ * @module
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Payload } from './protocol.js';
+
+/** An object stored as a file: what a table accounts for and what readers are told. */
+export class FilePayload implements Payload {
+  /**
+   * @param path - the file's absolute path.
+   * @param codec - the payload's codec tag.
+   * @param size - the file's size in bytes.
+   * @param crc32c - the CRC-32C of the file's bytes, as its writer computed it (readers check it; 0: none).
+   */
+  constructor(
+    readonly path: string,
+    readonly codec: string,
+    readonly size: number,
+    readonly crc32c: number,
+  ) {}
+
+  /** The file's name inside its directory: all a same-host reader is told. */
+  get name(): string {
+    return this.path.slice(this.path.lastIndexOf('/') + 1);
+  }
+
+  /** The bytes, read synchronously: for the few callers that cannot wait (prefer `load`). */
+  get data(): Uint8Array {
+    return readFileSync(this.path);
+  }
+
+  /** The bytes as an in-memory payload, read without blocking the thread. */
+  async load(): Promise<Payload> {
+    return { codec: this.codec, data: await readFile(this.path) };
+  }
+
+  /**
+   * Deletes the file (the object was evicted or its holder closed); a file already gone is fine.
+   * At once, not in the background: a file on a memory file system is memory until it goes.
+   */
+  release(): void {
+    rmSync(this.path, { force: true });
+  }
+}
+
+/** A payload's size in bytes, without reading a file-held one. */
+export function payloadBytes(payload: Payload): number {
+  return payload instanceof FilePayload ? payload.size : payload.data.byteLength;
+}
+
+/** The payload with its bytes in memory: a file-held one is read (without blocking the thread). */
+export async function inMemory(payload: Payload): Promise<Payload> {
+  return payload instanceof FilePayload ? payload.load() : payload;
+}
+
+/**
+ * Stores `kept` with `store`; if that refuses it, the file `kept` may have been written to is
+ * deleted before the refusal goes on.
+ */
+export function storeOrRelease<T>(kept: Payload, store: (payload: Payload) => T): T {
+  try {
+    return store(kept);
+  } catch (error) {
+    if (kept instanceof FilePayload) kept.release();
+    throw error;
+  }
+}

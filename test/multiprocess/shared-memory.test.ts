@@ -1,0 +1,70 @@
+/**
+ * Same-host handoff across real processes with default connectors: a producer hands a future's
+ * value to its owner as a file of the owner's directory in /dev/shm, an embedded peer keeps what
+ * its process puts there, and readers on this host read the files. What happens when the
+ * producer or the owner goes is checked too: the value outlives its producer; the files go with
+ * their owner, however it ends.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnNode, type ChildNode } from '../helpers/child.js';
+import { patternBytes, sha256 } from '../helpers/data.js';
+import type { MeshKey } from '../../src/mesh/key.js';
+import { DEFAULT_SHARED_BASE } from '../../src/mesh/shared-directory.js';
+
+const SIZE = 8 << 20;
+const nodes: ChildNode[] = [];
+function node(): ChildNode {
+  const n = spawnNode('mesh-node');
+  nodes.push(n);
+  return n;
+}
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.kill()));
+});
+
+/** The directory of the peer of process `pid` with incarnation `incarnation`. */
+const directoryOf = (pid: number | undefined, incarnation: string): string => join(DEFAULT_SHARED_BASE, `proxymesh-${pid}-${incarnation}`);
+
+type Described = { size: number; sha256: string } | null;
+
+describe('same-host handoff between processes', () => {
+  // Proves: a producer's 8 MiB set lands as a file named by the key in the owner's directory; the blocked consumer and a later reader get its exact bytes after the producer has exited.
+  it('hands a future over as a file that outlives its producer', async () => {
+    const [owner, producer, consumer] = [node(), node(), node()];
+    await Promise.all([owner.ready, producer.ready, consumer.ready]);
+    const { key, capability } = await owner.call<{ key: MeshKey; capability: string }>('newKey');
+    const waiting = consumer.call<Described[]>('await', { key, timeoutMs: 30_000 });
+    await producer.call('set', { key, capability, size: SIZE, seed: 'handed over' });
+    await producer.call('exit');
+    expect(await producer.exited).toBe(0);
+    const expected = sha256(patternBytes(SIZE, 'handed over'));
+    expect((await waiting)[0]).toMatchObject({ size: SIZE, sha256: expected });
+    const directory = directoryOf(owner.process.pid, key.incarnation);
+    expect(readdirSync(directory).sort()).toEqual([key.id, 'token'].sort());
+    expect(await consumer.call<Described>('get', { key })).toMatchObject({ size: SIZE, sha256: expected });
+  }, 60_000);
+
+  // Proves: an object an embedded peer's process puts is kept as a file, read intact by another process; the owner's directory goes when it exits cleanly, and one left by a SIGKILLed owner is removed by the next peer to start on this host.
+  it('keeps large puts as files, and cleans up after its owner', async () => {
+    const [owner, reader, killed] = [node(), node(), node()];
+    await Promise.all([owner.ready, reader.ready, killed.ready]);
+    const key = await owner.call<MeshKey>('put', { size: SIZE, seed: 'put here' });
+    const directory = directoryOf(owner.process.pid, key.incarnation);
+    expect(readdirSync(directory)).toHaveLength(2);
+    expect(await reader.call<Described>('get', { key })).toMatchObject({ size: SIZE, sha256: sha256(patternBytes(SIZE, 'put here')) });
+    await owner.call('exit');
+    await owner.exited;
+    expect(existsSync(directory)).toBe(false);
+
+    const lost = await killed.call<MeshKey>('put', { size: SIZE, seed: 'lost' });
+    const left = directoryOf(killed.process.pid, lost.incarnation);
+    await killed.kill('SIGKILL');
+    expect(existsSync(left)).toBe(true);
+    // The reader's embedded peer starts with its first put, and sweeps what the dead process left.
+    await reader.call('put', { text: 'starts a peer' });
+    expect(existsSync(left)).toBe(false);
+  }, 60_000);
+});
