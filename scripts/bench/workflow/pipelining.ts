@@ -10,6 +10,7 @@ import type { WorkflowPlan } from '../config.js';
 import type { RoleProcess } from '../lib/child.js';
 import { spread } from '../lib/stats.js';
 import { log } from '../scenarios/context.js';
+import { startDaemon, type Daemon } from './daemon.js';
 import { withUsers, startUser } from './spawn.js';
 import type { PipelineRow } from './types.js';
 
@@ -43,6 +44,7 @@ const KINDS: readonly Kind[] = [
 const EXTRAS: readonly Kind[] = [
   { connector: 'mesh-main', label: "extra: proxymesh, `MeshConnector({ thread: 'main' })` owner", extra: true, execArgv: [] },
   { connector: 'mesh-stgc', label: 'extra: proxymesh default, every process with `--single-threaded-gc`', extra: true, execArgv: ['--single-threaded-gc'] },
+  { connector: 'mesh-daemon', label: 'extra: proxymesh, the futures owned by a `proxymesh peer` daemon', extra: true, execArgv: [] },
 ];
 
 export function idealMs(p: WorkflowPlan['pipeline']): number {
@@ -102,12 +104,16 @@ async function runKind(p: WorkflowPlan['pipeline'], kind: Kind, client: RoleProc
 export async function runPipelining(p: WorkflowPlan['pipeline'], redisPort: number, errors: string[]): Promise<PipelineRow[]> {
   const rows: PipelineRow[] = [];
   for (const kind of p.extras ? [...KINDS, ...EXTRAS] : KINDS) {
+    let daemon: Daemon | undefined;
     try {
-      const start = startUser('pipeline-client', [kind.connector, String(p.tasks), String(redisPort)], kind.execArgv);
+      if (kind.connector === 'mesh-daemon') daemon = await startDaemon();
+      const start = startUser('pipeline-client', [kind.connector, String(p.tasks), String(redisPort), daemon?.address ?? ''], kind.execArgv);
       rows.push(await withUsers([start], ([client]) => runKind(p, kind, client as RoleProcess)));
     } catch (error) {
       errors.push(`workflow pipelining ${kind.connector}: ${String(error)}`);
       log(`  FAILED pipelining ${kind.connector}: ${String(error)}`);
+    } finally {
+      await daemon?.stop();
     }
   }
   return rows;
