@@ -35,13 +35,14 @@ export interface WorkflowPlan {
   readonly pipeline: { readonly tasks: number; readonly taskMs: number; readonly independent: number; readonly size: number; readonly rounds: number; readonly extras: boolean };
   /**
    * Future hops: per size and layout, `freshSets` sets of fresh processes, each with 1 fresh and
-   * `warmSamples` warm sets; the consumer blocks `pauseMs` before a set (`freshPauseMs` before the first).
+   * `warmSamples` warm sets after `warmup` untimed ones; the consumer blocks `pauseMs` before a set
+   * (`freshPauseMs` before the first).
    */
-  readonly hops: { readonly sizes: readonly number[]; readonly freshSets: number; readonly warmSamples: number; readonly pauseMs: number; readonly freshPauseMs: number };
+  readonly hops: { readonly sizes: readonly number[]; readonly freshSets: number; readonly warmup: number; readonly warmSamples: number; readonly pauseMs: number; readonly freshPauseMs: number };
   /** Round trips (and as many echoes) in `blocks` interleaved blocks, after `warmup` of each. */
   readonly roundTrip: { readonly rounds: number; readonly blocks: number; readonly warmup: number; readonly pauseMs: number };
-  /** Large gets and puts: a fresh transfer, then `reps` more, per size. */
-  readonly large: { readonly sizes: readonly number[]; readonly reps: number };
+  /** Large gets and puts: a fresh transfer, untimed ones until `warmupBytes` have moved, then `reps` more, per size. */
+  readonly large: { readonly sizes: readonly number[]; readonly warmupBytes: number; readonly reps: number };
 }
 
 function fullLoop(size: number, concurrency: number): LoopPlan {
@@ -83,9 +84,12 @@ export const FULL: BenchConfig = {
     // The consumer blocks before the set comes, as a pipelined task does: a fresh consumer's first
     // use takes ~270 ms here to start what blocking needs, so its first set waits 1 s, and a
     // fresh sample times the set on fresh channels rather than the consumer's start-up.
-    hops: { sizes: [100, 10_000_000], freshSets: 3, warmSamples: 5, pauseMs: 200, freshPauseMs: 1_000 },
+    // Warm rows come after 5 untimed sets: a fresh process's grpc-js is still getting faster over
+    // its first transfers (bare 10 MB gets: 160 → 50-90 ms over the first eight, here).
+    hops: { sizes: [100, 10_000_000], freshSets: 3, warmup: 5, warmSamples: 5, pauseMs: 200, freshPauseMs: 1_000 },
     roundTrip: { rounds: 250, blocks: 5, warmup: 20, pauseMs: 15 },
-    large: { sizes: [64 * MiB, GiB], reps: 3 },
+    // The same warm-up by bytes (bare 64 MiB gets: 1.27 s, 0.69, 0.40, then ~0.28-0.34 s).
+    large: { sizes: [64 * MiB, GiB], warmupBytes: 256 * MiB, reps: 3 },
   },
 };
 
@@ -104,9 +108,9 @@ export const QUICK: BenchConfig = {
   workflow: {
     // A smoke test of every part, in well under a minute: each process start costs ~0.3-0.5 s here.
     pipeline: { tasks: 3, taskMs: 100, independent: 0.2, size: 1_000_000, rounds: 1, extras: false },
-    hops: { sizes: [1_000_000], freshSets: 1, warmSamples: 1, pauseMs: 30, freshPauseMs: 300 },
+    hops: { sizes: [1_000_000], freshSets: 1, warmup: 0, warmSamples: 1, pauseMs: 30, freshPauseMs: 300 },
     roundTrip: { rounds: 20, blocks: 2, warmup: 3, pauseMs: 15 },
-    large: { sizes: [4 * MiB], reps: 1 },
+    large: { sizes: [4 * MiB], warmupBytes: 0, reps: 1 },
   },
 };
 

@@ -120,7 +120,7 @@ ${paperTable(w)}
 
 ### Future hop
 
-One future, one producer process setting it and one consumer process blocked at its first use of the future's proxy; the future owned by a third process (its \`store.future()\`) or by the producer itself. Time from the start of \`setResult\` to the consumer having the value (the consumer blocked before the set began), and \`setResult\`'s own duration. Fresh: the first set of freshly started processes (fresh channels); warm: the later sets of the same processes. Medians (min–max).
+One future, one producer process setting it and one consumer process blocked at its first use of the future's proxy; the future owned by a third process (its \`store.future()\`) or by the producer itself. Time from the start of \`setResult\` to the consumer having the value (the consumer blocked before the set began), and \`setResult\`'s own duration. Fresh: the first set of freshly started processes (fresh channels); warm: later sets of the same processes, after untimed ones (5 in a full run) that let a fresh process's code warm up, as the baselines'. Medians (min–max).
 
 ${hopTable(w)}
 
@@ -136,7 +136,7 @@ ${roundTripTable(w)}
 
 ### Large get and put, embedded owner in another process
 
-The owner process put the object into its own \`new MeshConnector()\`; a consumer process gets it with its own default \`MeshConnector\` (\`connector.get\`); a putter process attached to the owner's peer (\`new MeshConnector({ peer })\`) puts into it (evicted after each put, untimed). Fresh processes per size; the first transfer is shown apart; the systems alternate.
+The owner process put the object into its own \`new MeshConnector()\`; a consumer process gets it with its own default \`MeshConnector\` (\`connector.get\`); a putter process attached to the owner's peer (\`new MeshConnector({ peer })\`) puts into it (evicted after each put, untimed). Fresh processes per size; their first transfer is shown apart, untimed ones follow until 256 MiB have moved (a full run; fresh grpc-js gets faster over its first transfers), then the timed ones; the systems alternate.
 
 ${largeTable(w)}
 

@@ -37,9 +37,11 @@ async function hopRow(plan: WorkflowPlan['hops'], size: number, layout: HopRow['
     const starts = [startUser('hop-user'), startUser('hop-user'), ...(layout === 'third' ? [startUser('hop-user')] : [])];
     await withUsers(starts, async ([producer, consumer, third]) => {
       const owner = (layout === 'third' ? third : producer) as RoleProcess;
-      for (let i = 0; i <= plan.warmSamples; i++) {
+      // Sample 0 is fresh; then `warmup` untimed, then the warm ones.
+      for (let i = 0; i <= plan.warmup + plan.warmSamples; i++) {
         const sample = await hopSample(owner, producer as RoleProcess, consumer as RoleProcess, size, i + 1, i === 0 ? plan.freshPauseMs : plan.pauseMs);
-        (i === 0 ? fresh : warm).push(sample);
+        if (i === 0) fresh.push(sample);
+        else if (i > plan.warmup) warm.push(sample);
       }
     });
   }
@@ -58,9 +60,11 @@ async function bareRow(plan: WorkflowPlan['hops'], size: number): Promise<BareHo
     try {
       const port = String((server.info as { port: number }).port);
       await withUsers([startUser('raw-grpc', ['client', port])], async ([client]) => {
-        for (let i = 0; i <= plan.warmSamples; i++) {
+        for (let i = 0; i <= plan.warmup + plan.warmSamples; i++) {
           await sleep(i === 0 ? plan.freshPauseMs : plan.pauseMs);
-          (i === 0 ? fresh : warm).push((await (client as RoleProcess).call<{ ms: number }>('get', { size, unary })).ms);
+          const { ms } = await (client as RoleProcess).call<{ ms: number }>('get', { size, unary });
+          if (i === 0) fresh.push(ms);
+          else if (i > plan.warmup) warm.push(ms);
         }
       });
     } finally {

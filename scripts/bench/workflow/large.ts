@@ -4,7 +4,7 @@
  * putter attached to the owner's peer puts into it. Baseline: the bare grpc-js stream of 1 MiB
  * pieces whose receiver assembles the object, between processes started the same way. Each size
  * gets fresh processes: their first transfer is shown apart (and gives the consumer's peak RSS
- * over one get), later ones make the throughput. Default flags, no forced GC.
+ * over one get), untimed ones warm them up, later ones make the throughput. Default flags, no forced GC.
  * @module
  */
 import { sizeLabel, type WorkflowPlan } from '../config.js';
@@ -22,21 +22,28 @@ interface Transfer {
 
 type Op = () => Promise<Transfer>;
 
-async function measure(reps: number, ops: Record<string, Op>): Promise<Record<string, Transfer[]>> {
+/** Rep 0 (fresh), `warmup` untimed reps, then `reps`; the systems alternate within every rep. */
+async function measure(warmup: number, reps: number, ops: Record<string, Op>): Promise<Record<string, Transfer[]>> {
   const out: Record<string, Transfer[]> = Object.fromEntries(Object.keys(ops).map((k) => [k, []]));
-  // Rep 0 is the fresh one; the systems alternate within every rep.
-  for (let r = 0; r <= reps; r++) for (const [name, op] of Object.entries(ops)) out[name]?.push(await op());
+  for (let r = 0; r <= warmup + reps; r++) {
+    for (const [name, op] of Object.entries(ops)) {
+      const t = await op();
+      if (r === 0 || r > warmup) out[name]?.push(t);
+    }
+  }
   return out;
 }
 
-async function runSize(size: number, reps: number, rows: LargeRow[], peaks: PeakRow[]): Promise<void> {
+async function runSize(size: number, plan: WorkflowPlan['large'], rows: LargeRow[], peaks: PeakRow[]): Promise<void> {
+  // The fresh transfer counts towards the warm-up's bytes.
+  const warmup = Math.max(0, Math.ceil(plan.warmupBytes / size) - 1);
   const server = await startUser('raw-grpc', ['server']);
   try {
     const port = String((server.info as { port: number }).port);
     await withUsers([startUser('large-user'), startUser('large-user'), startUser('large-user'), startUser('raw-grpc', ['client', port])], async (procs) => {
       const [owner, consumer, putter, bare] = procs as [RoleProcess, RoleProcess, RoleProcess, RoleProcess];
       const { key, address } = await owner.call<{ key: unknown; address: string }>('own', { size });
-      const results = await measure(reps, {
+      const results = await measure(warmup, plan.reps, {
         'proxymesh get': () => consumer.call<Transfer>('get', { key, size }),
         'grpc-stream get': () => bare.call<Transfer>('get', { size }),
         'proxymesh put': () => putter.call<Transfer>('putTo', { address, size }),
@@ -61,6 +68,6 @@ async function runSize(size: number, reps: number, rows: LargeRow[], peaks: Peak
 export async function runLarge(plan: WorkflowPlan['large']): Promise<{ large: LargeRow[]; peak: PeakRow[] }> {
   const large: LargeRow[] = [];
   const peak: PeakRow[] = [];
-  for (const size of plan.sizes) await runSize(size, plan.reps, large, peak);
+  for (const size of plan.sizes) await runSize(size, plan, large, peak);
   return { large, peak };
 }
