@@ -6,7 +6,7 @@
  * @module
  */
 import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
-import { ClientError, Status } from 'nice-grpc';
+import { ClientError, Status } from 'nice-grpc-common';
 import type { AwaitResponse, GetResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
 import { deadlineError } from '../connectors/call-options.js';
 import type { CallOptions, Payload } from '../connectors/protocol.js';
@@ -220,9 +220,10 @@ export class PeerClient {
           const header = { key, payload: { $case: 'file' as const, value: written.file }, capability };
           await clientStream(this.#transfer, METHODS.set, [{ part: { $case: 'header' as const, value: header } }], settings);
         });
-      } finally {
-        // The peer renamed the file it took over; what is left under this name is ours to remove.
+      } catch (error) {
+        // A refused Set leaves the file under its first name, ours to remove.
         await written.discard();
+        throw error;
       }
       return;
     }

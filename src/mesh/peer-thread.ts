@@ -115,9 +115,10 @@ export class PeerThread implements LocalPeer {
     const crossing = await this.#crossing(payload);
     try {
       return (await this.#call({ op: 'put', payload: crossing.payload }, crossing.transfer)) as string;
-    } finally {
-      // The worker renamed a file it took over; one left under its first name was refused.
+    } catch (error) {
+      // A refused file is left under its first name (the worker renames those it takes over).
       await crossing.discard();
+      throw error;
     }
   }
 
@@ -152,8 +153,9 @@ export class PeerThread implements LocalPeer {
     const crossing = await this.#crossing(payload);
     try {
       await this.#call({ op: 'set', objectId: id, payload: crossing.payload, capability }, crossing.transfer);
-    } finally {
+    } catch (error) {
       await crossing.discard();
+      throw error;
     }
   }
 

@@ -1,8 +1,7 @@
 /**
  * The client's side of same-host handoff (the contract's Locate): checking that this process
  * sees a peer's shared-memory directory, writing a value into it for a Set, and reading an
- * object a peer names instead of streaming it. Every read is checked against the writer's
- * checksum, as a streamed object is.
+ * object a peer names instead of streaming it.
  * @module
  */
 import { readFile, unlink, writeFile } from 'node:fs/promises';
@@ -10,7 +9,6 @@ import { join } from 'node:path';
 import type { LocateResponse, SharedFile } from '../../gen/proxymesh/v1/peer.js';
 import type { Payload } from '../connectors/protocol.js';
 import { DataCorruptedError, KeyNotFoundError } from '../errors.js';
-import { crc32c } from './crc32c.js';
 import { newFileName } from './shared-directory.js';
 import { checksumOf } from './verified-crc.js';
 
@@ -30,7 +28,7 @@ export async function sharedDirectoryOf(located: LocateResponse): Promise<string
 /** A value written into a peer's directory for a Set, and how to take it back if the Set fails. */
 export interface WrittenFile {
   readonly file: SharedFile;
-  /** Deletes the file if the peer did not take it over (a file it took over has another name). */
+  /** Deletes the file: for a Set that failed (a peer that took a file over gave it another name). */
   discard(): Promise<void>;
 }
 
@@ -46,9 +44,15 @@ export async function writeSharedFile(directory: string, payload: Payload): Prom
 }
 
 /**
- * Reads an object a peer named in its directory, and checks it.
+ * Reads an object a peer named in its directory, and checks its size.
+ *
+ * Its checksum is not recomputed here: the bytes crossed no network, only this host's memory,
+ * where the peer's own objects are trusted too (a peer keeps the checksum it verified and never
+ * rechecks it). The writer's checksum travels on with the object, so a reader on another host,
+ * which gets the bytes streamed, still checks them end to end. Checking a freshly read 10 MB
+ * cost 16 ms on a 2-core VM, as much as a third of the whole handoff.
  * @throws KeyNotFoundError when the file is gone (the object was evicted after the peer named it).
- * @throws DataCorruptedError when its size or checksum is not what the peer announced.
+ * @throws DataCorruptedError when its size is not the one the peer announced.
  */
 export async function readSharedFile(directory: string, file: SharedFile, what: string): Promise<Payload> {
   let data: Buffer;
@@ -59,6 +63,5 @@ export async function readSharedFile(directory: string, file: SharedFile, what: 
     throw error;
   }
   if (data.byteLength !== Number(file.size)) throw new DataCorruptedError(`${what}: its file holds ${data.byteLength} bytes, not the ${file.size} announced; it was changed after it was written.`);
-  if (file.crc32c !== 0 && crc32c(data) !== file.crc32c) throw new DataCorruptedError(`${what}: its file's checksum does not match; it was changed after it was written.`);
   return { codec: file.codec, data };
 }

@@ -3,7 +3,7 @@
  * SetHeader.file and accept_file): a real peer on loopback, clients over gRPC, and the files in
  * a directory of the test's own. Each test checks what is on disk as well as what a reader gets.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,19 +108,29 @@ describe('shared-memory handoff', () => {
     expect(Buffer.from((await client.get(key))?.data ?? []).toString()).toBe('small');
   });
 
-  // A file changed after it was written is refused by its reader, naming the key; a file gone is a missing key.
-  it('checks every file it reads', async () => {
+  // A file cut short after it was written is refused by a same-host reader; a file changed in place is refused by a reader that gets it streamed (the writer's checksum travels with it); a file gone is a missing key. Each error names the key.
+  it('refuses files changed after they were written', async () => {
     const client = pool.client(peer.address);
-    const { key, capability } = await client.newKey();
-    await client.set(key, { codec: 'bytes', data: patternBytes(SIZE, 'to corrupt') }, { capability });
-    const path = join(directory(), key.id);
-    chmodSync(path, 0o600);
-    writeFileSync(path, patternBytes(SIZE, 'changed'));
-    const error = await client.get(key).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DataCorruptedError);
-    expect((error as Error).message).toContain(formatKey(key));
-    const file = { name: 'gone', codec: 'bytes', size: 1n, crc32c: 0 };
-    await expect(readSharedFile(directory(), file, `Key ${formatKey(key)}`)).rejects.toBeInstanceOf(KeyNotFoundError);
+    const streaming = new ClientPool({ ...settings, sharedFiles: false });
+    try {
+      const { key, capability } = await client.newKey();
+      await client.set(key, { codec: 'bytes', data: patternBytes(SIZE, 'to corrupt') }, { capability });
+      const path = join(directory(), key.id);
+      writeFileSync(path, patternBytes(SIZE, 'changed'));
+      const streamed = await streaming.client(peer.address).get(key).catch((e: unknown) => e);
+      expect(streamed).toBeInstanceOf(DataCorruptedError);
+      expect((streamed as Error).message).toContain(formatKey(key));
+      writeFileSync(path, patternBytes(SIZE - 1, 'cut short'));
+      const cut = await client.get(key).catch((e: unknown) => e);
+      expect(cut).toBeInstanceOf(DataCorruptedError);
+      expect((cut as Error).message).toContain(formatKey(key));
+      const file = { name: 'gone', codec: 'bytes', size: 1n, crc32c: 0 };
+      const gone = await readSharedFile(directory(), file, `Key ${formatKey(key)}`).catch((e: unknown) => e);
+      expect(gone).toBeInstanceOf(KeyNotFoundError);
+      expect((gone as Error).message).toContain(formatKey(key));
+    } finally {
+      streaming.close();
+    }
   });
 
   // A Set that names a path, the token, a missing file or the wrong size is refused with INVALID_ARGUMENT and leaves the key pending.
