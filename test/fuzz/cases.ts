@@ -216,7 +216,7 @@ async function mutatedCall(rng: Prng, s: Scope, t: Target): Promise<void> {
       // Never the stored key: a mutation that leaves it intact would evict it.
       return void (await s.unary(kind, 'Evict', mutate(rng, keyRequest(unknown))));
     default:
-      return void (await s.unary(kind, rng.pick(['NewKey', 'Stats'] as const), mutate(rng, rng.bytes(rng.int(0, 16)))));
+      return void (await s.unary(kind, rng.pick(['NewKey', 'Stats', 'Locate'] as const), mutate(rng, rng.bytes(rng.int(0, 16)))));
   }
 }
 
@@ -433,6 +433,12 @@ async function badSet(rng: Prng, s: Scope): Promise<void> {
     { name: 'a wrong capability', messages: [header('bytes', data.byteLength, wrong), part.data(data)], expect: peerSays(status.PERMISSION_DENIED, /capability is wrong/) },
     { name: 'no capability', messages: [header('bytes', data.byteLength, ''), part.data(data)], expect: peerSays(status.PERMISSION_DENIED, /capability is missing/) },
     { name: 'a huge capability', messages: [header('bytes', data.byteLength, 'c'.repeat(rng.int(100, 100_000))), part.data(data)], expect: peerSays(status.PERMISSION_DENIED, /capability is wrong/) },
+    {
+      // Same-host handoff by name: never a path, the token, a file that is not there, nor data after it.
+      name: 'a file handoff naming no file of the directory',
+      messages: [part.setFileHeader(key, rng.pick(['../../etc/passwd', 'token', '', 'x'.repeat(200), rng.hex(32), Buffer.from([0xff, 0xfe])]), data.byteLength, capability)],
+      expect: peerSays(status.INVALID_ARGUMENT, /file name|cannot be taken over|UTF-8|codec/),
+    },
     {
       name: 'a header without the object',
       messages: [part.setHeader(key, undefined, capability), part.data(data)],

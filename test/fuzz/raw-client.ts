@@ -6,7 +6,7 @@
 import { Client, Metadata, credentials, type status, type StatusObject } from '@grpc/grpc-js';
 
 /** The RPCs of the contract. */
-export const RPCS = ['Put', 'Get', 'Exists', 'Evict', 'NewKey', 'Set', 'Await', 'Stats', 'GetBatch', 'PutBatch'] as const;
+export const RPCS = ['Put', 'Get', 'Exists', 'Evict', 'NewKey', 'Set', 'Await', 'Stats', 'GetBatch', 'PutBatch', 'Locate'] as const;
 export type Rpc = (typeof RPCS)[number];
 export const SERVER_STREAMING: readonly Rpc[] = ['Get', 'Await', 'GetBatch'];
 export const CLIENT_STREAMING: readonly Rpc[] = ['Put', 'Set', 'PutBatch'];

@@ -105,6 +105,11 @@ export const part = {
     if (capability !== undefined) header.bytes(3, capability);
     return new Proto().bytes(1, header).finish();
   },
+  /** A Set header that hands the value over as a file (`SetHeader.file` = 5: name, codec, size, crc32c). */
+  setFileHeader: (key: WireKey, name: string | Buffer, size: bigint | number, capability: string): Buffer => {
+    const file = new Proto().bytes(1, name).bytes(2, 'bytes').int(3, size);
+    return new Proto().bytes(1, new Proto().bytes(1, keyMessage(key)).bytes(5, file).bytes(3, capability)).finish();
+  },
   data: (bytes: Buffer): Buffer => new Proto().bytes(2, bytes).finish(),
   trailer: (crc32c: bigint | number): Buffer => new Proto().bytes(3, new Proto().int(1, crc32c)).finish(),
 };

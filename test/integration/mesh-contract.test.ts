@@ -3,6 +3,8 @@
  * `proto/proxymesh/v1/peer.proto` alone (`@grpc/proto-loader` + `loadPackageDefinition`), with
  * no generated code and no proxymesh client code, against a real peer on loopback.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { load } from '@grpc/proto-loader';
@@ -220,6 +222,29 @@ describe('the contract from the .proto alone', () => {
       expect(objectOf(await wire.serverStream('Get', { key })).data.toString()).toBe('{"answer":42}');
       // An Await on a key that is already set answers at once.
       expect(objectOf(await wire.serverStream('Await', { key })).data.toString()).toBe('{"answer":42}');
+    });
+
+    // Same-host handoff as a foreign client does it: Locate, check the token, write the value into the directory, Set it by name; then Get and Await with accept_file answer one `file` message naming it, and without accept_file the bytes stream with the writer's checksum.
+    it('hands values over as files on the same host: Locate, Set by file, accept_file', async () => {
+      const located = await wire.unary('Locate', {});
+      expect(located.incarnation).toBe(peer.incarnation);
+      expect(readFileSync(join(located.directory as string, 'token'), 'utf8')).toBe(located.token);
+      const created = await wire.unary('NewKey', {});
+      const key = created.key as WireKey;
+      const data = patternBytes(2 * 1024 * 1024 + 5, 'by file');
+      writeFileSync(join(located.directory as string, 'from-python'), data);
+      const file = { name: 'from-python', codec: 'bytes', size: String(data.byteLength), crc32c: crc32c(data) };
+      expect(await wire.clientStream('Set', [{ header: { key, file, capability: created.capability } }])).toEqual({});
+      for (const rpc of ['Get', 'Await']) {
+        const answer = await wire.serverStream(rpc, { key, acceptFile: true });
+        expect(answer.map((m) => m.part)).toEqual(['file']);
+        const named = answer[0]?.file as { name: string; codec: string; size: string; crc32c: number };
+        expect(named).toMatchObject({ codec: 'bytes', size: String(data.byteLength), crc32c: crc32c(data) });
+        expect(sha256(readFileSync(join(located.directory as string, named.name)))).toBe(sha256(data));
+      }
+      const streamed = objectOf(await wire.serverStream('Get', { key }));
+      expect(sha256(streamed.data)).toBe(sha256(data));
+      expect(streamed.crc32c).toBe(crc32c(data));
     });
 
     // Stats reports identity and counters with the proto's field names.
