@@ -2,6 +2,7 @@
  * put, get, exists and evict through the command, against a real `proxymesh peer` daemon.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,5 +74,26 @@ describe('proxymesh put / get / exists / evict', () => {
     expect(stderrLines(get)).toEqual([expect.stringContaining(key)]);
     // Evicting what is gone is not an error.
     expect((await cli(['evict', key])).code).toBe(0);
+  });
+});
+
+describe('proxymesh peer --shared-memory', () => {
+  // The daemon keeps its same-host directory where --shared-memory says, removes it when it stops, and keeps none with --no-shared-memory.
+  it('keeps its directory where it is told, or none', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'proxymesh-cli-shm-'));
+    try {
+      const shared = await startDaemon(['--shared-memory', base]);
+      const [directory] = readdirSync(base);
+      expect(directory).toMatch(new RegExp(`^proxymesh-${shared.child.pid}-[0-9a-f]{16}$`));
+      expect(await shared.stop()).toBe(0);
+      expect(readdirSync(base)).toEqual([]);
+      const streaming = await startDaemon(['--shared-memory', base, '--no-shared-memory']);
+      const stats = await cli(['stats', '--peer', streaming.address]);
+      expect(stats.code, stats.stderr).toBe(0);
+      expect(readdirSync(base)).toEqual([]);
+      expect(await streaming.stop()).toBe(0);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -15,6 +15,7 @@ import { addressArgument } from '../arguments.js';
 import { printLine } from '../io.js';
 import { getSecurity } from '../connector.js';
 import { parseCount, parseSize } from '../units.js';
+import { DEFAULT_SHARED_BASE } from '../../mesh/shared-directory.js';
 
 interface PeerCommandOptions {
   readonly listen: string;
@@ -22,6 +23,8 @@ interface PeerCommandOptions {
   readonly maxObjectBytes?: number;
   readonly maxBytes?: number;
   readonly maxWaiters?: number;
+  /** A directory, or false for `--no-shared-memory`. */
+  readonly sharedMemory: string | false;
 }
 
 // grpc-js reports a failed bind as "No address added out of total 1 resolved errors:
@@ -64,6 +67,7 @@ async function runPeer(options: PeerCommandOptions): Promise<void> {
       maxObjectBytes: options.maxObjectBytes,
       maxBytes: options.maxBytes,
       maxWaiters: options.maxWaiters,
+      sharedMemory: options.sharedMemory,
       ...getSecurity(),
     });
   } catch (error) {
@@ -93,6 +97,8 @@ export function registerPeer(program: Command): void {
     .option('--max-object-bytes <size>', 'largest object accepted, e.g. 1G (default: the largest Buffer)', parseSize)
     .option('--max-bytes <size>', 'most bytes held at once; past it puts and sets are refused (default: no limit)', parseSize)
     .option('--max-waiters <n>', 'most await calls waiting at once (default: no limit)', parseCount)
+    .option('--shared-memory <dir>', 'memory file system where processes of this host hand objects over as files instead of streaming them', DEFAULT_SHARED_BASE)
+    .option('--no-shared-memory', 'stream every object, also to processes of this host')
     .addHelpText('after', '\nExamples:\n  proxymesh peer                                   # loopback, free port\n  proxymesh peer --listen 0.0.0.0:7001 --advertise node12.cluster')
     .action(runPeer);
 }
