@@ -95,6 +95,7 @@ async function run(): Promise<Results> {
     return {
       startedAt: startedAt.toISOString(),
       quick: config.quick,
+      partial: process.argv.filter((a) => a.startsWith('--only=') || a.startsWith('--sizes=')).join(' ') || undefined,
       seconds: (performance.now() - t0) / 1000,
       machine: describeMachine(redis.version, loadAtStart, commitAtStart),
       workflow,

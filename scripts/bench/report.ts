@@ -14,7 +14,8 @@ import type { Results } from './results.js';
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: report.ts <results.json>');
 const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
-const dir = results.quick ? new URL('../../bench-results/', import.meta.url) : new URL('../../', import.meta.url);
+// Only a full run's report belongs in the repository, as main.ts decides.
+const dir = results.quick || results.partial !== undefined ? new URL('../../bench-results/', import.meta.url) : new URL('../../', import.meta.url);
 writeFileSync(new URL('BENCHMARKS.md', dir), markdownReport(results));
 writeFileSync(new URL('BENCHMARKS.svg', dir), svgChart(results));
 process.stderr.write(`rendered ${pathToFileURL(resolve(file)).pathname} into ${dir.pathname}\n`);

@@ -149,6 +149,8 @@ export interface Machine {
 export interface Results {
   readonly startedAt: string;
   readonly quick: boolean;
+  /** The `--only`/`--sizes` flags of a partial run, whose reports stay in bench-results/; absent in a full run. */
+  readonly partial?: string | undefined;
   readonly seconds: number;
   readonly machine: Machine;
   /** The workflow group (issue 13), the headline; absent in runs before it, or when not asked for. */
