@@ -43,6 +43,8 @@ export interface WorkflowPlan {
   readonly roundTrip: { readonly rounds: number; readonly blocks: number; readonly warmup: number; readonly pauseMs: number };
   /** Large gets and puts: a fresh transfer, untimed ones until `warmupBytes` have moved, then `reps` more, per size. */
   readonly large: { readonly sizes: readonly number[]; readonly warmupBytes: number; readonly reps: number };
+  /** Run the pipelining alongside the other parts (quick only: figures measured so are not comparable). */
+  readonly overlap: boolean;
 }
 
 function fullLoop(size: number, concurrency: number): LoopPlan {
@@ -90,6 +92,7 @@ export const FULL: BenchConfig = {
     roundTrip: { rounds: 250, blocks: 5, warmup: 20, pauseMs: 15 },
     // The same warm-up by bytes (bare 64 MiB gets: 1.27 s, 0.69, 0.40, then ~0.28-0.34 s).
     large: { sizes: [64 * MiB, GiB], warmupBytes: 256 * MiB, reps: 3 },
+    overlap: false,
   },
 };
 
@@ -111,6 +114,7 @@ export const QUICK: BenchConfig = {
     hops: { sizes: [1_000_000], freshSets: 1, warmup: 0, warmSamples: 1, pauseMs: 30, freshPauseMs: 300 },
     roundTrip: { rounds: 20, blocks: 2, warmup: 3, pauseMs: 15 },
     large: { sizes: [4 * MiB], warmupBytes: 0, reps: 1 },
+    overlap: true,
   },
 };
 

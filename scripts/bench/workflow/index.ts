@@ -29,9 +29,15 @@ async function part<T>(name: string, fallback: T, errors: string[], body: () => 
 export async function runWorkflow(plan: WorkflowPlan, redisPort: number, errors: string[]): Promise<WorkflowResults> {
   const t0 = performance.now();
   ensureDist();
-  const pipelining = await part('task pipelining', [], errors, () => runPipelining(plan.pipeline, redisPort, errors));
-  const { hops, bareHops } = await part('future hops', { hops: [], bareHops: [] }, errors, () => runHops(plan.hops));
-  const roundTrip = await part('small future round trip', [], errors, () => runRoundTrip(plan.roundTrip));
-  const { large, peak } = await part('large gets and puts', { large: [], peak: [] }, errors, () => runLarge(plan.large));
-  return { pipelining, hops, bareHops, roundTrip, large, peak, seconds: (performance.now() - t0) / 1000 };
+  const pipelined = (): Promise<WorkflowResults['pipelining']> => part('task pipelining', [], errors, () => runPipelining(plan.pipeline, redisPort, errors));
+  const rest = async () => {
+    const { hops, bareHops } = await part('future hops', { hops: [], bareHops: [] }, errors, () => runHops(plan.hops));
+    const roundTrip = await part('small future round trip', [], errors, () => runRoundTrip(plan.roundTrip));
+    const { large, peak } = await part('large gets and puts', { large: [], peak: [] }, errors, () => runLarge(plan.large));
+    return { hops, bareHops, roundTrip, large, peak };
+  };
+  // A quick run (a smoke test, its figures not for comparison) overlaps the pipelining with the
+  // other parts, so the quick suite stays well within its test's time limit.
+  const [pipelining, others] = plan.overlap ? await Promise.all([pipelined(), rest()]) : [await pipelined(), await rest()];
+  return { pipelining, ...others, seconds: (performance.now() - t0) / 1000 };
 }
