@@ -13,14 +13,13 @@ import { constants as bufferConstants } from 'node:buffer';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
 import type { TableStats } from './object-table.js';
 import { parseAddress } from '../mesh/address.js';
-import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunks.js';
-import { ClientPool } from '../mesh/client-pool.js';
-import { resolveToken } from '../mesh/security.js';
+import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunk-sizes.js';
+import type { ClientPool } from '../mesh/client-pool.js';
+import type { ClientSettings, PeerClient } from '../mesh/peer-client.js';
+import { resolveToken } from '../mesh/token.js';
 import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
 import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
 import { Peer, type PeerOptions } from '../mesh/peer.js';
-import { PeerThread } from '../mesh/peer-thread.js';
-import type { PeerClient } from '../mesh/peer-client.js';
 import { SharedAwaits } from '../mesh/shared-awaits.js';
 import { callScope } from './call-options.js';
 import { checkPayload } from './connector-input.js';
@@ -39,8 +38,9 @@ export interface PeerStats extends TableStats {
 /** The embedded peer, on its worker thread or on this one. */
 type Embedded = LocalPeer & { close(): Promise<void> };
 
+// The peer thread's module (and the server, inside Peer.start) load only when a peer starts.
 async function startEmbedded(options: PeerOptions, thread: 'worker' | 'main'): Promise<Embedded> {
-  if (thread === 'worker') return PeerThread.start(options);
+  if (thread === 'worker') return (await import('../mesh/peer-thread.js')).PeerThread.start(options);
   const peer = await Peer.start(options);
   return Object.assign(tablePeer(peer.state, peer.state.table), { close: () => peer.close() });
 }
@@ -52,7 +52,11 @@ type Route = { key: MeshKey; local: LocalPeer; remote?: undefined } | { key: Mes
 export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableConnector<MeshKey> {
   readonly kind = 'mesh';
   readonly #options: MeshConnectorOptions;
-  readonly #pool: ClientPool;
+  readonly #settings: ClientSettings;
+  // The gRPC client code loads with the first call to another process: a connector that only
+  // talks to its own peer, or a process that never calls, does without it.
+  #pool: ClientPool | undefined;
+  #loadingPool: Promise<ClientPool> | undefined;
   #peer: Promise<Embedded> | undefined;
   // Capabilities of the deferred keys this connector made, until they are set or evicted.
   readonly #capabilities = new Map<string, string>();
@@ -75,7 +79,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       throw new InvalidArgumentError(`MeshConnector option thread must be "worker" or "main", got ${JSON.stringify(options.thread)}.`);
     }
     this.#options = options;
-    this.#pool = new ClientPool({
+    this.#settings = {
       chunkBytes: positive('chunkBytes', options.chunkBytes, DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES),
       maxObjectBytes: positive('maxObjectBytes', options.maxObjectBytes, bufferConstants.MAX_LENGTH),
       timeoutMs: positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
@@ -83,7 +87,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       token: resolveToken(options.token),
       tls: options.tls,
       sharedFiles: options.sharedMemory !== false,
-    });
+    };
     positive('maxBytes', options.maxBytes, 0);
     positive('maxWaiters', options.maxWaiters, 0);
   }
@@ -143,16 +147,37 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     if (this.#closed) throw new ClosedError('This MeshConnector is closed. Create a new one.');
   }
 
-  #route(key: MeshKey): Route {
+  /**
+   * Loads the gRPC client code now rather than at the first call to another process (the
+   * blocking bridge does this for a proxy revived to be used later).
+   * @internal
+   */
+  async prepare(): Promise<void> {
+    await this.#clients();
+  }
+
+  /** The client pool, loaded and made on first need. */
+  async #clients(): Promise<ClientPool> {
+    this.#loadingPool ??= import('../mesh/client-pool.js').then(({ ClientPool }) => {
+      this.#open();
+      return (this.#pool = new ClientPool(this.#settings));
+    });
+    return this.#loadingPool;
+  }
+
+  /** Where a key lives; sync once the pool exists, which every call after the first finds. */
+  #route(key: MeshKey): Route | Promise<Route> {
     this.#open();
     const k = toMeshKey(key);
     const local = findLocalPeer(k.incarnation);
-    return local ? { key: k, local } : { key: k, remote: this.#pool.client(k.peer) };
+    if (local) return { key: k, local };
+    if (this.#pool) return { key: k, remote: this.#pool.client(k.peer) };
+    return this.#clients().then((pool) => ({ key: k, remote: pool.client(k.peer) }));
   }
 
   async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
     checkPayload(payload, 'MeshConnector');
-    if (this.#options.peer !== undefined) return this.#pool.client(this.#options.peer).put(payload, options);
+    if (this.#options.peer !== undefined) return (this.#pool ?? (await this.#clients())).client(this.#options.peer).put(payload, options);
     const peer = await this.#embedded();
     return { peer: peer.address, incarnation: peer.incarnation, id: await peer.put(payload) };
   }
@@ -161,33 +186,36 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     for (const p of payloads) checkPayload(p, 'MeshConnector');
     if (payloads.length === 0) return [];
     // One PutBatch (or one thread message), stored all or none, instead of a call per object.
-    if (this.#options.peer !== undefined) return this.#pool.batch(this.#options.peer).putBatch(payloads, options);
+    if (this.#options.peer !== undefined) return (this.#pool ?? (await this.#clients())).batch(this.#options.peer).putBatch(payloads, options);
     const peer = await this.#embedded();
     return (await peer.putBatch(payloads)).map((id) => ({ peer: peer.address, incarnation: peer.incarnation, id }));
   }
 
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
-    const r = this.#route(key);
+    const r = await this.#route(key);
     return r.local ? r.local.get(r.key.id) : r.remote.get(r.key, options);
   }
 
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
     // One GetBatch per owner, all at once; keys of a peer in this process are read from memory.
     // Grouped by the route's target (the pool keeps one client per address): no name built per key.
-    const groups = groupByOwner(keys.map((k) => this.#route(k)), (r) => r.local ?? r.remote);
-    return fetchGroups(keys.length, groups, (routes) => {
+    const pending = keys.map((k) => this.#route(k));
+    // Promise.all only on the first remote call, when the clients load: not per key afterwards.
+    const settled = pending.some((r) => r instanceof Promise) ? await Promise.all(pending.map((r) => Promise.resolve(r))) : (pending as Route[]);
+    const groups = groupByOwner(settled, (r) => r.local ?? r.remote);
+    return fetchGroups(keys.length, groups, async (routes) => {
       const [first] = routes;
-      return first.local ? first.local.getBatch(routes.map((r) => r.key.id)) : this.#pool.batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
+      return first.local ? first.local.getBatch(routes.map((r) => r.key.id)) : (this.#pool ?? (await this.#clients())).batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
     });
   }
 
   async exists(key: MeshKey, options?: CallOptions): Promise<boolean> {
-    const r = this.#route(key);
+    const r = await this.#route(key);
     return r.local ? r.local.exists(r.key.id) : r.remote.exists(r.key, options);
   }
 
   async evict(key: MeshKey, options?: CallOptions): Promise<void> {
-    const r = this.#route(key);
+    const r = await this.#route(key);
     this.#capabilities.delete(formatKey(r.key));
     if (r.local) await r.local.evict(r.key.id);
     else await r.remote.evict(r.key, options);
@@ -197,7 +225,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     let key: MeshKey;
     let capability: string;
     if (this.#options.peer !== undefined) {
-      ({ key, capability } = await this.#pool.client(this.#options.peer).newKey(options));
+      ({ key, capability } = await (this.#pool ?? (await this.#clients())).client(this.#options.peer).newKey(options));
     } else {
       const peer = await this.#embedded();
       const made = await peer.newKey();
@@ -220,7 +248,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async set(key: MeshKey, payload: Payload, options?: ConnectorSetOptions): Promise<void> {
     checkPayload(payload, 'MeshConnector');
-    const r = this.#route(key);
+    const r = await this.#route(key);
     const name = formatKey(r.key);
     const capability = options?.capability ?? this.#capabilities.get(name) ?? '';
     if (r.local) await r.local.set(r.key.id, payload, capability);
@@ -242,7 +270,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
    * @throws DeadlineExceededError when `timeoutMs` passes first; the signal's reason when it fires.
    */
   async awaitKey(key: MeshKey, options?: CallOptions): Promise<Payload> {
-    const r = this.#route(key);
+    const r = await this.#route(key);
     const name = formatKey(r.key);
     // Same words as PeerClient's, so a deadline reads alike on every route.
     const scope = callScope(options, `The await of key ${name} on peer ${r.key.peer}`);
@@ -271,7 +299,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       return { peer: peer?.address ?? '', incarnation: peer?.incarnation ?? '', ...counts };
     }
     parseAddress(target, 'peer address');
-    const s = await this.#pool.client(target).stats(options);
+    const s = await (this.#pool ?? (await this.#clients())).client(target).stats(options);
     return { peer: s.peer, incarnation: s.incarnation, objects: Number(s.objects), bytes: Number(s.bytes), pendingKeys: Number(s.pendingKeys), waiters: Number(s.waiters) };
   }
 
@@ -279,7 +307,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#pool.close();
+    // A pool still loading sees the connector closed and is never made.
+    this.#pool?.close();
     const peer = await this.#peer?.catch(() => undefined);
     await peer?.close();
   }

@@ -7,6 +7,7 @@
 import type { JsonValue } from '../connectors/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ProxyReference, TargetShape } from '../proxy/factory.js';
+import { prepareBlocking } from '../store/blocking-resolver.js';
 import { configSource } from '../store/get-or-create.js';
 import { parseStoreConfig } from '../store/store-config.js';
 import { makeProxy } from '../store/store-proxy.js';
@@ -57,5 +58,9 @@ export function reviver(_key: string, value: unknown): unknown {
   if (reference.$proxymesh === 'future') {
     return new Future(source, reference.key, { evict: reference.evict, shape: reference.shape, capability: reference.capability });
   }
-  return makeProxy(source, { wait: reference.wait === true, key: reference.key, evict: reference.evict, shape: reference.shape });
+  const proxy = makeProxy(source, { wait: reference.wait === true, key: reference.key, evict: reference.evict, shape: reference.shape });
+  // The proxy of a future's value is used later, once produced: the blocking bridge starts now
+  // so that its start-up overlaps this process's own work instead of delaying that first use.
+  if (reference.wait === true) prepareBlocking(reference);
+  return proxy;
 }

@@ -7,8 +7,11 @@
  */
 import type { Payload } from '../connectors/protocol.js';
 import type { ObjectHeader, ObjectTrailer, SharedFile, WholeObject } from '../../gen/proxymesh/v1/peer.js';
+import { DEFAULT_CHUNK_BYTES } from './chunk-sizes.js';
 import { crc32c } from './crc32c.js';
 import { checksumOf, verifiedCrc } from './verified-crc.js';
+
+export { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from './chunk-sizes.js';
 
 /** One part of an object stream, as the generated oneof `part` types spell it. */
 export type ObjectPart =
@@ -19,11 +22,6 @@ export type ObjectPart =
 
 /** A part of a Get or Await answer: also an object held in a file of the peer's shared-memory directory (shared-files.ts). */
 export type AnswerPart = ObjectPart | { $case: 'file'; value: SharedFile };
-
-/** Default size of a data piece: 1 MiB keeps every message far below gRPC's 4 MiB limit. */
-export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
-/** Largest data piece a peer accepts from others. */
-export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** A view of `data` as a Buffer, without copying it. */
 const view = (data: Uint8Array, offset = 0, length = data.byteLength): Buffer => Buffer.from(data.buffer, data.byteOffset + offset, length);

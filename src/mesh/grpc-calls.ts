@@ -9,7 +9,7 @@
  * @module
  */
 import type { Client, ClientWritableStream, Metadata, ServiceError } from '@grpc/grpc-js';
-import { ClientError, Status } from 'nice-grpc';
+import { ClientError, Status } from 'nice-grpc-common';
 
 /** A method of the contract: its path and how its messages are (de)serialised. */
 export interface Method<Request, Response> {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
 import { ChannelCredentials, Metadata, ServerCredentials } from '@grpc/grpc-js';
-import { ServerError, Status } from 'nice-grpc';
+import { ServerError, Status } from 'nice-grpc-common';
 import { InvalidArgumentError } from '../errors.js';
 
 /** TLS material, as paths to PEM files. */
@@ -21,14 +21,7 @@ export interface TlsOptions {
   readonly ca?: string | undefined;
 }
 
-/** The environment variable that carries the token to every process of a mesh. */
-export const TOKEN_VARIABLE = 'PROXYMESH_TOKEN';
-
-/** The token to use: the given one, else `PROXYMESH_TOKEN`, else none. */
-export function resolveToken(token: string | undefined): string | undefined {
-  const value = token ?? process.env[TOKEN_VARIABLE];
-  return value === undefined || value === '' ? undefined : value;
-}
+export { TOKEN_VARIABLE, resolveToken } from './token.js';
 
 function read(path: string | undefined, what: string): Buffer | null {
   if (path === undefined) return null;

@@ -5,8 +5,7 @@
  * @module
  */
 import type { status as GrpcStatus } from '@grpc/grpc-js';
-import { ClientError, ServerError, Status } from 'nice-grpc';
-import { isAbortError } from 'abort-controller-x';
+import { ClientError, ServerError, Status } from 'nice-grpc-common';
 import {
   ClosedError,
   DataCorruptedError,
@@ -53,6 +52,10 @@ const fromStatus = new Map<Status, ErrorClass>([
 // input it quotes, or the client's whole connection fails (the fuzz test found one at 100 kB).
 const MAX_MESSAGE = 2_000;
 const bounded = (message: string): string => (message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`);
+
+// An aborted nice-grpc implementation (health, reflection) throws abort-controller-x's AbortError,
+// recognised by name as that package does: importing it for this would load it into every client.
+const isAbortError = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 
 /** The status a peer answers with for an error thrown by a handler (grpc-js sends it as is). */
 export function toStatus(error: unknown): { code: GrpcStatus; details: string } {

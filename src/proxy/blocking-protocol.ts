@@ -18,6 +18,14 @@ export interface BlockingRequest {
   readonly timeoutMs?: number | undefined;
 }
 
+/**
+ * Not a request: the bridge will soon fetch through this connector, so the worker builds it and
+ * loads its code now (`prepare()`, when the connector has one). Nothing is answered.
+ */
+export interface BlockingPrepare {
+  readonly prepare: ConnectorConfig;
+}
+
 /** The worker's answer; `data` is a transferred buffer of exactly the payload's bytes. */
 export type BlockingReply =
   | { readonly ok: true; readonly payload: { readonly codec: string; readonly data: Uint8Array } | null }

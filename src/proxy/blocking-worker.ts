@@ -11,18 +11,32 @@ import { waitForPayload } from '../store/wait-for-key.js';
 import { detachedOwned } from '../util/transfer.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
-import { FLAG_DONE, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
+import { FLAG_DONE, type BlockingPrepare, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
 
 markInternalThread();
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 const connectors = new Map<string, Promise<Connector>>();
 
-async function fetch(request: BlockingRequest): Promise<Payload | undefined> {
-  const id = JSON.stringify(request.connector);
+function connectorOf(config: BlockingRequest['connector']): Promise<Connector> {
+  const id = JSON.stringify(config);
   let connector = connectors.get(id);
-  if (!connector) connectors.set(id, (connector = connectorFromConfig(request.connector)));
-  const c = await connector;
+  if (!connector) connectors.set(id, (connector = connectorFromConfig(config)));
+  return connector;
+}
+
+/** A connector that can load its code before its first call (MeshConnector: its gRPC client). */
+interface Preparable {
+  prepare(): Promise<void>;
+}
+
+async function prepare(config: BlockingPrepare['prepare']): Promise<void> {
+  const c = (await connectorOf(config)) as Connector & Partial<Preparable>;
+  await c.prepare?.();
+}
+
+async function fetch(request: BlockingRequest): Promise<Payload | undefined> {
+  const c = await connectorOf(request.connector);
   if (!request.wait) return c.get(request.key, { timeoutMs: request.timeoutMs });
   const signal = callSignal({ timeoutMs: request.timeoutMs }, `Waiting for key ${JSON.stringify(request.key)}`);
   return waitForPayload(c, request.key, { signal });
@@ -34,7 +48,10 @@ function answer(reply: BlockingReply, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(flag, 0);
 }
 
-port.on('message', (request: BlockingRequest) => {
+port.on('message', (message: BlockingRequest | BlockingPrepare) => {
+  // A failed preparation is not reported: the fetch that follows meets the same error and says so.
+  if ('prepare' in message) return void prepare(message.prepare).catch(() => undefined);
+  const request = message;
   fetch(request).then(
     (payload) => {
       if (payload === undefined) return answer({ ok: true, payload: null });

@@ -9,12 +9,12 @@
  * @module
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import type { Payload } from '../connectors/protocol.js';
+import type { ConnectorConfig, Payload } from '../connectors/protocol.js';
 import { WouldDeadlockError } from '../errors.js';
 import { fromWireError } from '../util/error-wire.js';
 import { isInternalThread } from '../util/internal-thread.js';
 import { startWorker } from '../util/start-worker.js';
-import { FLAG_DONE, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
+import { FLAG_DONE, type BlockingPrepare, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
 
 interface Bridge {
   readonly worker: Worker;
@@ -23,6 +23,8 @@ interface Bridge {
 }
 
 let bridge: Bridge | undefined;
+// Connectors the worker was asked to prepare, by config: each once per worker.
+const prepared = new Set<string>();
 
 function start(): Bridge {
   const { port1, port2 } = new MessageChannel();
@@ -32,9 +34,35 @@ function start(): Bridge {
   worker.unref();
   port1.unref();
   worker.once('exit', () => {
-    if (bridge?.worker === worker) bridge = undefined;
+    if (bridge?.worker !== worker) return;
+    bridge = undefined;
+    prepared.clear();
   });
   return { worker, port: port1, flag };
+}
+
+/**
+ * Starts the bridge now and has it build the connector and load its code, so that a later
+ * blocking fetch through it does not wait for the worker's start (a fresh worker loads its
+ * connector's client library, gRPC for the mesh, in its own isolate: hundreds of ms cold).
+ * Does nothing on proxymesh's own threads, which never block.
+ * @param connector - the config of the connector a fetch will use.
+ */
+export function prepareBridge(connector: ConnectorConfig): void {
+  if (isInternalThread()) return;
+  const id = JSON.stringify(connector);
+  if (prepared.has(id)) return;
+  const b = (bridge ??= start());
+  prepared.add(id);
+  b.port.postMessage({ prepare: connector } satisfies BlockingPrepare);
+}
+
+/**
+ * Whether the bridge's worker is running (for tests).
+ * @internal
+ */
+export function bridgeRunning(): boolean {
+  return bridge !== undefined;
 }
 
 /**

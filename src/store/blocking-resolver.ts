@@ -6,7 +6,7 @@
  */
 import type { Payload } from '../connectors/protocol.js';
 import type { ProxyReference } from '../proxy/factory.js';
-import { blockingFetch } from '../proxy/blocking.js';
+import { blockingFetch, prepareBridge } from '../proxy/blocking.js';
 
 /**
  * Fetches a reference's payload, blocking the calling thread: waiting until it is set for a
@@ -30,6 +30,16 @@ let current: BlockingResolver = bridge;
  */
 export function setBlockingResolver(resolver: BlockingResolver | undefined): void {
   current = resolver ?? bridge;
+}
+
+/**
+ * Readies the default resolver for a reference that will probably be fetched by blocking later
+ * (a future's proxy arriving in this process): its worker starts now, not at the first use.
+ * @param reference - the proxy's reference.
+ */
+export function prepareBlocking(reference: ProxyReference): void {
+  // In-process memory is read without the bridge; a replaced resolver is not ours to start.
+  if (current === bridge && reference.store.connector.kind !== 'local') prepareBridge(reference.store.connector);
 }
 
 /**

@@ -1,30 +1,111 @@
 /**
- * What a process pays for importing proxymesh: ioredis and the gRPC reflection module are
- * loaded only when used (a RedisConnector, a reflection call), not by every peer (~6 MB of heap
- * together, which each full GC would mark). Run in a fresh process, whose module cache shows
- * what was loaded.
+ * What a process pays for importing proxymesh: each role loads only what it uses. ioredis and
+ * the gRPC reflection module load only when used; importing the package loads no gRPC at all;
+ * a process that revives a proxy loads the gRPC client but no server, health, reflection, Redis
+ * or CLI code. Run in fresh processes. What they loaded is the union of the CommonJS module
+ * cache and the URLs a module hook saw (ESM modules, our own sources among them, are in no
+ * cache a program can read).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeshConnector } from '../../src/connectors/mesh.js';
+import { Store } from '../../src/store/store.js';
 
-const SCRIPT = `
-import { createRequire } from 'node:module';
-import { Peer, RedisConnector } from './src/index.ts';
-const loaded = (name) => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/' + name + '/'));
-const peer = await Peer.start();
-const afterPeer = { ioredis: loaded('ioredis'), reflection: loaded('nice-grpc-server-reflection') };
-await peer.close();
-// Port 1: nothing listens there; the connector only has to be made, and is closed at once.
-const redis = new RedisConnector({ host: '127.0.0.1', port: 1 });
-const afterRedis = { ioredis: loaded('ioredis') };
-await redis.close();
-console.log(JSON.stringify({ afterPeer, afterRedis }));
+// Records every module URL the ESM loader loads; the child reads them at the end.
+const HOOK = `let port; export function initialize(data) { port = data.port; } export async function load(url, context, next) { port.postMessage(url); return next(url, context); }`;
+
+const PRELUDE = `
+import { createRequire, register } from 'node:module';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+const { port1, port2 } = new MessageChannel();
+port1.unref();
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOK)}), import.meta.url, { data: { port: port2 }, transferList: [port2] });
+const urls = [];
+const modules = () => {
+  for (let m; (m = receiveMessageOnPort(port1)); ) urls.push(m.message);
+  return [...urls, ...Object.keys(createRequire(import.meta.url).cache)];
+};
+const loaded = (...parts) => Object.fromEntries(parts.map((part) => [part, modules().some((m) => m.includes(part))]));
 `;
 
+/** What a role must not load, and grpc-js, which tells whether the client was loaded at all. */
+const WATCHED = [
+  '/node_modules/@grpc/grpc-js/',
+  '/node_modules/ioredis/',
+  '/node_modules/nice-grpc-server-reflection/',
+  '/node_modules/nice-grpc-server-health/',
+  '/node_modules/commander/',
+  '/src/mesh/peer-server.',
+  '/src/mesh/peer-service.',
+  '/src/mesh/health.',
+  '/src/mesh/reflection.',
+];
+
+const none = Object.fromEntries(WATCHED.map((part) => [part, false]));
+
+async function run(script: string, ...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PRELUDE + script, '--', ...args], { cwd: process.cwd(), timeout: 60_000 });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+}
+
 describe('dependencies loaded on first use', () => {
+  let owner: Store;
+  let reference: string;
+
+  beforeAll(async () => {
+    owner = new Store('lazy-dependencies', new MeshConnector({ thread: 'main' }));
+    reference = JSON.stringify(await owner.proxy([1, 2, 3]));
+  });
+  afterAll(() => owner.close());
+
   it('starts a peer without loading ioredis or the reflection module, and loads ioredis for a RedisConnector', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], { cwd: process.cwd(), timeout: 30_000 });
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({ afterPeer: { ioredis: false, reflection: false }, afterRedis: { ioredis: true } });
+    const out = await run(`
+      const { Peer, RedisConnector } = await import('./src/index.ts');
+      const peer = await Peer.start();
+      const afterPeer = loaded('/node_modules/ioredis/', '/node_modules/nice-grpc-server-reflection/');
+      await peer.close();
+      // Port 1: nothing listens there; the connector only has to be made, and is closed at once.
+      const redis = new RedisConnector({ host: '127.0.0.1', port: 1 });
+      const afterRedis = loaded('/node_modules/ioredis/');
+      await redis.close();
+      console.log(JSON.stringify({ afterPeer, afterRedis }));
+    `);
+    expect(out).toEqual({
+      afterPeer: { '/node_modules/ioredis/': false, '/node_modules/nice-grpc-server-reflection/': false },
+      afterRedis: { '/node_modules/ioredis/': true },
+    });
+  });
+
+  // The proxy's first synchronous use fetches on the bridge's worker thread, so this thread
+  // loads no gRPC at all; awaiting a second proxy fetches here, loading the client alone.
+  it('imports, and revives and uses a proxy, without loading server, health, reflection, Redis or CLI code', async () => {
+    const out = await run(
+      `
+      const { resolve, reviver } = await import('./src/index.ts');
+      const afterImport = loaded(...${JSON.stringify(WATCHED)});
+      const proxy = JSON.parse(process.argv.at(-1), reviver);
+      const used = proxy.length;
+      const afterSyncUse = loaded(...${JSON.stringify(WATCHED)});
+      const other = JSON.parse(process.argv.at(-1), reviver);
+      await resolve(other);
+      const afterAsyncUse = loaded(...${JSON.stringify(WATCHED)});
+      console.log(JSON.stringify({ used, afterImport, afterSyncUse, afterAsyncUse }));
+    `,
+      reference,
+    );
+    expect(out).toEqual({ used: 3, afterImport: none, afterSyncUse: none, afterAsyncUse: { ...none, '/node_modules/@grpc/grpc-js/': true } });
+  });
+
+  it('never loads grpc-js in a process that does not use the mesh', async () => {
+    const out = await run(`
+      const { LocalConnector, Store, FileConnector } = await import('./src/index.ts');
+      const store = new Store('local-only', new LocalConnector());
+      const proxy = await store.proxy({ rows: [1, 2] });
+      const rows = proxy.rows.length;
+      await store.close();
+      console.log(JSON.stringify({ rows, typeofFile: typeof FileConnector, ...loaded('/node_modules/@grpc/grpc-js/', '/node_modules/@bufbuild/protobuf/', '/node_modules/nice-grpc-common/') }));
+    `);
+    expect(out).toEqual({ rows: 2, typeofFile: 'function', '/node_modules/@grpc/grpc-js/': false, '/node_modules/@bufbuild/protobuf/': false, '/node_modules/nice-grpc-common/': false });
   });
 });
