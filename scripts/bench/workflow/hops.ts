@@ -76,12 +76,39 @@ async function bareRow(plan: WorkflowPlan['hops'], size: number): Promise<BareHo
   return row;
 }
 
+/**
+ * The memory floor of a same-host hop: a fresh value written into a new file of /dev/shm by one
+ * process and read into memory by another, no library involved. Fresh memory is what such a hop
+ * pays for on a VM whose page faults are slow, and every connector that moves bytes between
+ * processes of one host pays it too.
+ */
+async function floorRow(plan: WorkflowPlan['hops'], size: number): Promise<BareHopRow> {
+  const fresh: number[] = [];
+  const warm: number[] = [];
+  for (let s = 0; s < plan.freshSets; s++) {
+    await withUsers([startUser('floor'), startUser('floor')], async ([writer, reader]) => {
+      for (let i = 0; i <= plan.warmup + plan.warmSamples; i++) {
+        await sleep(i === 0 ? plan.freshPauseMs : plan.pauseMs);
+        const w = await (writer as RoleProcess).call<{ path: string; startAt: number }>('write', { size, fill: i + 1 });
+        const { gotAt } = await (reader as RoleProcess).call<{ gotAt: number }>('read', { path: w.path, size, fill: i + 1 });
+        if (i === 0) fresh.push(gotAt - w.startAt);
+        else if (i > plan.warmup) warm.push(gotAt - w.startAt);
+      }
+    });
+  }
+  const row = { size, method: 'the memory floor: written into a new file of /dev/shm, read into memory by another process (no library)', fresh: spread(fresh), warm: spread(warm) };
+  log(`  floor ${sizeLabel(size)}: fresh ${row.fresh.median.toFixed(1)} ms, warm ${row.warm.median.toFixed(1)} ms`);
+  return row;
+}
+
 export async function runHops(plan: WorkflowPlan['hops']): Promise<{ hops: HopRow[]; bareHops: BareHopRow[] }> {
   const hops: HopRow[] = [];
   const bareHops: BareHopRow[] = [];
   for (const size of plan.sizes) {
     for (const layout of ['third', 'producer'] as const) hops.push(await hopRow(plan, size, layout));
+    // The gRPC baseline first: the targets and the hop table take the first row of a size.
     bareHops.push(await bareRow(plan, size));
+    if (size > MiB) bareHops.push(await floorRow(plan, size));
   }
   return { hops, bareHops };
 }

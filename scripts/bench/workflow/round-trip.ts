@@ -11,7 +11,7 @@ import type { RoleProcess } from '../lib/child.js';
 import { quantile } from '../lib/stats.js';
 import { log } from '../scenarios/context.js';
 import { startUser, withUsers } from './spawn.js';
-import { ROUND_TRIP, UNARY_ECHO, type RoundTripRow } from './types.js';
+import { ROUND_TRIP, ROUND_TRIP_MAIN, UNARY_ECHO, type RoundTripRow } from './types.js';
 
 function row(system: string, pauseMs: number, ms: number[]): RoundTripRow {
   const r = { system, pauseMs, samples: ms.length, p50Ms: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99) };
@@ -19,11 +19,16 @@ function row(system: string, pauseMs: number, ms: number[]): RoundTripRow {
   return r;
 }
 
+/**
+ * The round trip, its echo baseline, and an extra row with A's peer on its main thread: the
+ * default puts it on a worker thread, which costs A two more thread wake-ups per round (its set
+ * of k1 crosses to the worker, and B's set of k2 crosses back); the extra row shows that price.
+ */
 export async function runRoundTrip(plan: WorkflowPlan['roundTrip']): Promise<RoundTripRow[]> {
   const server = await startUser('raw-grpc', ['server']);
   try {
     const port = String((server.info as { port: number }).port);
-    return await withUsers([startUser('round-trip'), startUser('round-trip'), startUser('raw-grpc', ['client', port])], async (procs) => {
+    const rows = await withUsers([startUser('round-trip'), startUser('round-trip'), startUser('raw-grpc', ['client', port])], async (procs) => {
       const [a, b, echo] = procs as [RoleProcess, RoleProcess, RoleProcess];
       const per = Math.ceil(plan.rounds / plan.blocks);
       const total = plan.warmup + per * plan.blocks;
@@ -40,6 +45,15 @@ export async function runRoundTrip(plan: WorkflowPlan['roundTrip']): Promise<Rou
       }
       return [row(ROUND_TRIP, pauseMs, mine), row(UNARY_ECHO, pauseMs, theirs)];
     });
+    const main = JSON.stringify({ thread: 'main' });
+    const extra = await withUsers([startUser('round-trip', [main]), startUser('round-trip')], async (procs) => {
+      const [a, b] = procs as [RoleProcess, RoleProcess];
+      const total = plan.warmup + plan.rounds;
+      await b.call('answer', { rounds: await a.call<string>('make', { count: total }) });
+      await a.call('run', { from: 0, count: plan.warmup, pauseMs: plan.pauseMs });
+      return row(ROUND_TRIP_MAIN, plan.pauseMs, await a.call<number[]>('run', { from: plan.warmup, count: plan.rounds, pauseMs: plan.pauseMs }));
+    });
+    return [...rows, extra];
   } finally {
     await server.stop();
   }

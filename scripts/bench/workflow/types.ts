@@ -92,3 +92,5 @@ export interface WorkflowResults {
 /** Row names the report looks up. */
 export const ROUND_TRIP = 'proxymesh future round trip (A sets k1; B, awaiting k1, sets k2; A has k2)';
 export const UNARY_ECHO = 'bare grpc-js unary echo (100 B)';
+/** The extra round-trip row: A's peer on its main thread (`thread: 'main'`), not judged. */
+export const ROUND_TRIP_MAIN = "extra: the same round trip, A's peer on its main thread (`thread: 'main'`)";

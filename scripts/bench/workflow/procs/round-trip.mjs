@@ -12,7 +12,8 @@ const value = Buffer.alloc(100, 1);
 await serve({
   /** A: `count` rounds of futures; returns them as JSON text for B. */
   make: async ({ count }) => {
-    store ??= new Store('round-trip', new MeshConnector());
+    // argv[2]: MeshConnector options as JSON, for a labelled extra row (the headline: none).
+    store ??= new Store('round-trip', new MeshConnector(JSON.parse(process.argv[2] ?? '{}')));
     rounds = await Promise.all(Array.from({ length: count }, async () => ({ k1: await store.future(), k2: await store.future() })));
     return JSON.stringify(rounds);
   },
