@@ -124,14 +124,19 @@ export class PeerClient {
 
   /**
    * The directory of the peer's incarnation that made `key`, when this process shares it; asked
-   * once per incarnation. A peer that does not answer Locate (an older or foreign one) has none.
+   * once per incarnation, on `client`: the channel of the call that follows, so a fresh process's
+   * first set or get opens one connection, not two. A peer that does not answer Locate (an older
+   * or foreign one) has none; a Locate that failed is asked again by the next call.
    */
-  #sharedDirectory(key: MeshKey): Promise<string | undefined> {
+  #sharedDirectory(key: MeshKey, client: Client): Promise<string | undefined> {
     if (this.settings.sharedFiles === false) return Promise.resolve(undefined);
     if (this.#located?.incarnation !== key.incarnation) {
-      const directory = this.#call('locate', undefined, undefined, this.settings.timeoutMs, (settings) => unary(this.#control, METHODS.locate, {}, settings)).then(
+      const directory: Promise<string | undefined> = this.#call('locate', undefined, undefined, this.settings.timeoutMs, (settings) => unary(client, METHODS.locate, {}, settings)).then(
         (located) => (located.incarnation === key.incarnation ? sharedDirectoryOf(located) : undefined),
-        () => undefined,
+        () => {
+          if (this.#located?.directory === directory) this.#located = undefined;
+          return undefined;
+        },
       );
       this.#located = { incarnation: key.incarnation, directory };
     }
@@ -147,8 +152,8 @@ export class PeerClient {
    * Receives one object from a server stream of Get or Await answers, asking for it as a file
    * where this process shares the peer's directory.
    */
-  async #receive(key: MeshKey, call: (acceptFile: boolean, onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
-    const sharedDirectory = await this.#sharedDirectory(key);
+  async #receive(key: MeshKey, client: Client, call: (acceptFile: boolean, onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
+    const sharedDirectory = await this.#sharedDirectory(key, client);
     const receiver = this.#receiver(key, sharedDirectory);
     try {
       await call(
@@ -179,7 +184,7 @@ export class PeerClient {
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     try {
       return await this.#call('get', key, options, this.settings.transferTimeoutMs, (settings) =>
-        this.#receive(key, (acceptFile, onMessage, pause) => serverStream(this.#transfer, METHODS.get, { key, acceptFile }, settings, onMessage, pause)),
+        this.#receive(key, this.#transfer, (acceptFile, onMessage, pause) => serverStream(this.#transfer, METHODS.get, { key, acceptFile }, settings, onMessage, pause)),
       );
     } catch (error) {
       if (error instanceof KeyNotFoundError) return undefined;
@@ -212,7 +217,7 @@ export class PeerClient {
    */
   async set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
     const capability = options?.capability ?? '';
-    const directory = travelsWhole(payload, this.settings.chunkBytes) ? undefined : await this.#sharedDirectory(key);
+    const directory = travelsWhole(payload, this.settings.chunkBytes) ? undefined : await this.#sharedDirectory(key, this.#transfer);
     const written = directory === undefined ? undefined : await writeSharedFile(directory, payload).catch(() => undefined);
     if (written !== undefined) {
       try {
@@ -244,7 +249,7 @@ export class PeerClient {
   /** Waits (pushed, no polling) for a key's value; no deadline unless the caller gives one. */
   await(key: MeshKey, options?: CallOptions): Promise<Payload> {
     return this.#call('await', key, options, undefined, (settings) =>
-      this.#receive(key, (acceptFile, onMessage, pause) => serverStream(this.#control, METHODS.await, { key, acceptFile }, settings, onMessage, pause)),
+      this.#receive(key, this.#control, (acceptFile, onMessage, pause) => serverStream(this.#control, METHODS.await, { key, acceptFile }, settings, onMessage, pause)),
     );
   }
 
