@@ -19,7 +19,7 @@ import { callMetadata, type TlsOptions } from './security.js';
 import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 import { asBuffer } from './buffer-view.js';
-import { sharedDirectoryOf, writeSharedFile } from './shared-files.js';
+import { sharedDirectoryOf, writeSharedFile, type WrittenFile } from './shared-files.js';
 
 /** Tuning of a client. */
 export interface ClientSettings {
@@ -103,7 +103,7 @@ export class PeerClient {
   readonly #transfer: Client;
   readonly #metadata: Metadata;
   /** The peer's shared-memory directory as this process sees it (undefined: none), per incarnation. */
-  #located: { incarnation: string; directory: Promise<string | undefined> } | undefined;
+  #located: { incarnation: string | undefined; directory: Promise<string | undefined> } | undefined;
 
   constructor(
     readonly address: string,
@@ -123,24 +123,37 @@ export class PeerClient {
   }
 
   /**
-   * The directory of the peer's incarnation that made `key`, when this process shares it; asked
-   * once per incarnation, on `client`: the channel of the call that follows, so a fresh process's
-   * first set or get opens one connection, not two. A peer that does not answer Locate (an older
-   * or foreign one) has none; a Locate that failed is asked again by the next call.
+   * The directory of the peer's incarnation `incarnation` (the one that made the key at hand; for
+   * a put, whichever runs now), when this process shares it; asked once per incarnation, on
+   * `client`: the channel of the call that follows, so a fresh process's first set or get opens
+   * one connection, not two. A peer that does not answer Locate (an older or foreign one) has
+   * none; a Locate that failed is asked again by the next call.
    */
-  #sharedDirectory(key: MeshKey, client: Client): Promise<string | undefined> {
+  #sharedDirectory(incarnation: string | undefined, client: Client): Promise<string | undefined> {
     if (this.settings.sharedFiles === false) return Promise.resolve(undefined);
-    if (this.#located?.incarnation !== key.incarnation) {
-      const directory: Promise<string | undefined> = this.#call('locate', undefined, undefined, this.settings.timeoutMs, (settings) => unary(client, METHODS.locate, {}, settings)).then(
-        (located) => (located.incarnation === key.incarnation ? sharedDirectoryOf(located) : undefined),
-        () => {
-          if (this.#located?.directory === directory) this.#located = undefined;
-          return undefined;
-        },
-      );
-      this.#located = { incarnation: key.incarnation, directory };
-    }
-    return this.#located.directory;
+    const cached = this.#located;
+    if (cached !== undefined && (incarnation === undefined || cached.incarnation === incarnation)) return cached.directory;
+    const entry: { incarnation: string | undefined; directory: Promise<string | undefined> } = { incarnation, directory: Promise.resolve(undefined) };
+    entry.directory = this.#call('locate', undefined, undefined, this.settings.timeoutMs, (settings) => unary(client, METHODS.locate, {}, settings)).then(
+      (located) => {
+        entry.incarnation = located.incarnation;
+        return incarnation === undefined || located.incarnation === incarnation ? sharedDirectoryOf(located) : undefined;
+      },
+      () => {
+        if (this.#located === entry) this.#located = undefined;
+        return undefined;
+      },
+    );
+    this.#located = entry;
+    return entry.directory;
+  }
+
+  /** Writes a payload of more than one piece into the peer's directory, where this process shares it. */
+  async #written(incarnation: string | undefined, payload: Payload): Promise<WrittenFile | undefined> {
+    if (travelsWhole(payload, this.settings.chunkBytes)) return undefined;
+    const directory = await this.#sharedDirectory(incarnation, this.#transfer);
+    // A file that cannot be written (a full memory file system) leaves the bytes to the stream.
+    return directory === undefined ? undefined : writeSharedFile(directory, payload).catch(() => undefined);
   }
 
   /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */
@@ -153,7 +166,7 @@ export class PeerClient {
    * where this process shares the peer's directory.
    */
   async #receive(key: MeshKey, client: Client, call: (acceptFile: boolean, onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
-    const sharedDirectory = await this.#sharedDirectory(key, client);
+    const sharedDirectory = await this.#sharedDirectory(key.incarnation, client);
     const receiver = this.#receiver(key, sharedDirectory);
     try {
       await call(
@@ -170,8 +183,22 @@ export class PeerClient {
     }
   }
 
-  /** Stores a payload on this peer; returns its key. */
-  put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
+  /**
+   * Stores a payload on this peer; returns its key. A payload of more than one piece, for a peer
+   * whose directory this process shares, is written there and handed over by name.
+   */
+  async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
+    const written = await this.#written(undefined, payload);
+    if (written !== undefined) {
+      try {
+        return await this.#call('put', undefined, options, this.settings.timeoutMs, async (settings) =>
+          toMeshKey((await clientStream(this.#transfer, METHODS.put, [{ part: { $case: 'file' as const, value: written.file } }], settings)).key),
+        );
+      } catch (error) {
+        await written.discard();
+        throw error;
+      }
+    }
     return this.#call('put', undefined, options, this.settings.transferTimeoutMs, async (settings) => {
       const requests = (function* (chunkBytes: number) {
         for (const part of objectParts(payload, chunkBytes)) yield { part };
@@ -217,8 +244,7 @@ export class PeerClient {
    */
   async set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
     const capability = options?.capability ?? '';
-    const directory = travelsWhole(payload, this.settings.chunkBytes) ? undefined : await this.#sharedDirectory(key, this.#transfer);
-    const written = directory === undefined ? undefined : await writeSharedFile(directory, payload).catch(() => undefined);
+    const written = await this.#written(key.incarnation, payload);
     if (written !== undefined) {
       try {
         await this.#call('set', key, options, this.settings.timeoutMs, async (settings) => {

@@ -28,7 +28,8 @@ import type {
   StatsResponse,
 } from '../../gen/proxymesh/v1/peer.js';
 import { InvalidArgumentError, KeyNotFoundError, LimitExceededError } from '../errors.js';
-import { FilePayload } from '../connectors/file-payload.js';
+import { FilePayload, storeOrRelease } from '../connectors/file-payload.js';
+import { newFileName } from './shared-directory.js';
 import { withVerifiedCrc } from './verified-crc.js';
 import type { Payload } from '../connectors/protocol.js';
 import { objectParts, type ObjectPart } from './chunks.js';
@@ -88,27 +89,39 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
   const { table, limits } = state;
   const name = (id: string): string => formatKey(state.keyFor(id));
   /** Takes over the file a Set hands its value over in (checked for room like any value). */
-  const adoptFile = (id: string, file: SharedFile): FilePayload => {
-    const what = `The value set for key ${name(id)}`;
+  const adoptFile = (to: string, file: SharedFile, what: string): FilePayload => {
     const directory = state.files?.directory;
     if (directory === undefined) throw new InvalidArgumentError(`${what} was handed over as a file, but peer ${state.address} offers no shared-memory directory (Locate returns none). Send the bytes instead.`);
     const size = Number(file.size);
     if (size > limits.maxObjectBytes) throw new LimitExceededError(`${what} is ${size} bytes, over the limit of ${limits.maxObjectBytes} bytes (maximum object size). Split the object or raise the limit.`);
     table.checkRoom(size);
-    return directory.adopt({ name: file.name, codec: file.codec, size, crc32c: file.crc32c }, id, what);
+    return directory.adopt({ name: file.name, codec: file.codec, size, crc32c: file.crc32c }, to, what);
   };
 
   return {
     put: clientStreamingCall<PutRequest, PutResponse>(guard, 'Put', () => {
-      const receiver = new ObjectReceiver({
-        maxBytes: limits.maxObjectBytes,
-        what: `An object put on peer ${state.address}`,
-        accept: (size) => table.checkRoom(size),
-        remember: true,
-      });
+      const what = `An object put on peer ${state.address}`;
+      const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what, accept: (size) => table.checkRoom(size), remember: true });
+      // An object handed over as a file (the Put's only message), taken over once the stream has
+      // ended well: a refused stream leaves the file to its writer.
+      let file: SharedFile | undefined;
+      let messages = 0;
       return {
-        push: (request) => receiver.push(partOf(request)),
-        finish: () => ({ key: state.keyFor(table.put(receiver.finish())) }),
+        push: (request) => {
+          messages += 1;
+          if (request.part?.$case === 'file') {
+            if (messages > 1) throw new InvalidArgumentError(`${what}: a file handoff must be the only message of its Put.`);
+            file = request.part.value;
+          } else if (file !== undefined) {
+            throw new InvalidArgumentError(`${what}: nothing may follow a file handoff in its Put.`);
+          } else {
+            receiver.push(partOf(request));
+          }
+        },
+        finish: () => {
+          if (file === undefined) return { key: state.keyFor(table.put(receiver.finish())) };
+          return { key: state.keyFor(storeOrRelease(adoptFile(newFileName(), file, what), (kept) => table.put(kept))) };
+        },
       };
     }),
 
@@ -135,8 +148,9 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
     }),
 
     set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', () => {
-      // `receiver` is undefined for a value handed over as a file: it is set as the header arrives.
-      let target: { id: string; capability: string; receiver: ObjectReceiver | undefined } | undefined;
+      // The value arrives by a receiver of its bytes, or as a file named in the header, which is
+      // taken over once the stream has ended well (a refused stream leaves it to its writer).
+      let target: { id: string; capability: string; receiver?: ObjectReceiver; file?: SharedFile } | undefined;
       const mustStart = (): InvalidArgumentError =>
         new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
       return {
@@ -154,8 +168,7 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
           // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
           table.checkSet(id, capability);
           if (body.$case === 'file') {
-            table.set(id, adoptFile(id, body.value), capability);
-            target = { id, capability, receiver: undefined };
+            target = { id, capability, file: body.value };
             return;
           }
           const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size), remember: true });
@@ -164,7 +177,9 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
         },
         finish() {
           if (target === undefined) throw mustStart();
-          if (target.receiver !== undefined) table.set(target.id, target.receiver.finish(), target.capability);
+          const { id, capability, receiver, file } = target;
+          if (receiver !== undefined) table.set(id, receiver.finish(), capability);
+          else if (file !== undefined) storeOrRelease(adoptFile(id, file, `The value set for key ${name(id)}`), (kept) => table.set(id, kept, capability));
           return {};
         },
       };

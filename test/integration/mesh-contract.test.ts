@@ -245,6 +245,16 @@ describe('the contract from the .proto alone', () => {
       const streamed = objectOf(await wire.serverStream('Get', { key }));
       expect(sha256(streamed.data)).toBe(sha256(data));
       expect(streamed.crc32c).toBe(crc32c(data));
+      // A Put hands a file over the same way, as its only message; anything after it is refused.
+      writeFileSync(join(located.directory as string, 'put-by-file'), data);
+      const put = await wire.clientStream('Put', [{ file: { ...file, name: 'put-by-file' } }]);
+      expect(sha256(objectOf(await wire.serverStream('Get', { key: put.key })).data)).toBe(sha256(data));
+      writeFileSync(join(located.directory as string, 'then-more'), data);
+      const followed = await failure(wire.clientStream('Put', [{ file: { ...file, name: 'then-more' } }, { data: Buffer.from('x') }]));
+      expect(followed.code).toBe(status.INVALID_ARGUMENT);
+      expect(followed.details).toMatch(/nothing may follow a file handoff/);
+      // The refused file was not taken over: it is still there under its writer's name.
+      expect(readFileSync(join(located.directory as string, 'then-more')).byteLength).toBe(data.byteLength);
     });
 
     // Stats reports identity and counters with the proto's field names.

@@ -99,6 +99,18 @@ describe('shared-memory handoff', () => {
     expect(objectFiles()).toEqual([]);
   });
 
+  // A large put (attached mode: this process puts into a peer of its host) is handed over as a file too, and counted like any object.
+  it('hands a large put over as a file', async () => {
+    const client = pool.client(peer.address);
+    const data = patternBytes(SIZE, 'shared put');
+    const key = await client.put({ codec: 'bytes', data });
+    expect(objectFiles()).toHaveLength(1);
+    expect(peer.stats()).toMatchObject({ objects: 1, bytes: SIZE });
+    expect(Buffer.from((await client.get(key))?.data ?? []).equals(data)).toBe(true);
+    await client.evict(key);
+    expect(objectFiles()).toEqual([]);
+  });
+
   // A value of one piece still travels in one message: a file would cost more than it saves.
   it('keeps small values off the file system', async () => {
     const client = pool.client(peer.address);

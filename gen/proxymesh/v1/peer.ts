@@ -121,6 +121,13 @@ export interface PutRequest {
     | //
     /** The only message, for an object sent in one piece. */
     { $case: "whole"; value: WholeObject }
+    | //
+    /**
+     * The only message, for an object the client wrote into a new file of the directory this
+     * peer's Locate names: the peer takes the file over, as for SetHeader.file (same checks and
+     * errors).
+     */
+    { $case: "file"; value: SharedFile }
     | undefined;
 }
 
@@ -785,6 +792,9 @@ export const PutRequest: MessageFns<PutRequest> = {
       case "whole":
         WholeObject.encode(message.part.value, writer.uint32(34).fork()).join();
         break;
+      case "file":
+        SharedFile.encode(message.part.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -834,6 +844,14 @@ export const PutRequest: MessageFns<PutRequest> = {
             message.part = { $case: "whole", value: WholeObject.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.part = { $case: "file", value: SharedFile.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -873,6 +891,12 @@ export const PutRequest: MessageFns<PutRequest> = {
       case "whole": {
         if (object.part?.value !== undefined && object.part?.value !== null) {
           message.part = { $case: "whole", value: WholeObject.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "file": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "file", value: SharedFile.fromPartial(object.part.value) };
         }
         break;
       }
@@ -2625,7 +2649,8 @@ export const PeerServiceDefinition = {
     /**
      * Put stores one object on the receiving peer, which becomes its owner.
      * The client streams a PutRequest with the header, then data pieces, then optionally a
-     * trailer, and half-closes; or one PutRequest with the whole object. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
+     * trailer, and half-closes; or one PutRequest with the whole object; or, on the peer's host,
+     * one PutRequest naming a file it wrote into the peer's Locate directory. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
      * mismatch), RESOURCE_EXHAUSTED.
      */
     put: {
@@ -2783,7 +2808,8 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
   /**
    * Put stores one object on the receiving peer, which becomes its owner.
    * The client streams a PutRequest with the header, then data pieces, then optionally a
-   * trailer, and half-closes; or one PutRequest with the whole object. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
+   * trailer, and half-closes; or one PutRequest with the whole object; or, on the peer's host,
+   * one PutRequest naming a file it wrote into the peer's Locate directory. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
    * mismatch), RESOURCE_EXHAUSTED.
    */
   put(request: AsyncIterable<PutRequest>, context: CallContext & CallContextExt): Promise<DeepPartial<PutResponse>>;
@@ -2875,7 +2901,8 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
   /**
    * Put stores one object on the receiving peer, which becomes its owner.
    * The client streams a PutRequest with the header, then data pieces, then optionally a
-   * trailer, and half-closes; or one PutRequest with the whole object. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
+   * trailer, and half-closes; or one PutRequest with the whole object; or, on the peer's host,
+   * one PutRequest naming a file it wrote into the peer's Locate directory. Returns the new key. Errors: INVALID_ARGUMENT (no header, size
    * mismatch), RESOURCE_EXHAUSTED.
    */
   put(request: AsyncIterable<DeepPartial<PutRequest>>, options?: CallOptions & CallOptionsExt): Promise<PutResponse>;
