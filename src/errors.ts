@@ -110,3 +110,45 @@ export class WouldDeadlockError extends ProxyMeshError {
   /** The class name, for checks by name across realms. */
   override name = 'WouldDeadlockError';
 }
+
+/** A lifetime has ended: nothing more can be attached to it (ProxyStore raises `RuntimeError`). */
+export class LifetimeEndedError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
+  override name = 'LifetimeEndedError';
+}
+
+/** A proxy's factory is not a store's factory, so it names no key of a store to manage. */
+export class ProxyStoreFactoryError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
+  override name = 'ProxyStoreFactoryError';
+}
+
+/** Base class of the ownership errors (`OwnedProxy`, `RefProxy`, `RefMutProxy`). */
+export class BaseRefProxyError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
+  override name = 'BaseRefProxyError';
+}
+
+/**
+ * A borrowing rule was broken: a mutable borrow while any borrow exists, a shared borrow while
+ * a mutable one exists, or an update or release of an owner that is still borrowed.
+ */
+export class MutableBorrowError extends BaseRefProxyError {
+  /** The class name, for checks by name across realms. */
+  override name = 'MutableBorrowError';
+}
+
+/** The operation needs an `OwnedProxy` (or, for `update`, a `RefMutProxy`) and got a borrow. */
+export class ReferenceNotOwnedError extends BaseRefProxyError {
+  /** The class name, for checks by name across realms. */
+  override name = 'ReferenceNotOwnedError';
+}
+
+/**
+ * The reference was invalidated: released, marked out of scope, or serialised (which moves it
+ * to the process that revives it).
+ */
+export class ReferenceInvalidError extends BaseRefProxyError {
+  /** The class name, for checks by name across realms. */
+  override name = 'ReferenceInvalidError';
+}

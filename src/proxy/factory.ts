@@ -40,6 +40,24 @@ export interface ProxyReference {
   readonly shape: TargetShape;
   /** Only in future references: the capability that authorises `setResult`, where enforced. */
   readonly capability?: string;
+  /** In references of ownership proxies: which one (`OwnedProxy`, `RefProxy`, `RefMutProxy`). */
+  readonly ownership?: ReferenceKind;
+}
+
+/** The ownership kind a reference carries: an owner, a shared borrow or a mutable borrow. */
+export type ReferenceKind = 'owned' | 'ref' | 'mut';
+
+/**
+ * Optional behaviour a factory adds to its proxies, beyond resolving. Ownership proxies use it
+ * (`src/store/ownership/`); plain proxies have none.
+ */
+export interface ProxyHooks {
+  /** Runs before every use of the target (and every resolve); throws to refuse the use. */
+  guard?(): void;
+  /** What `JSON.stringify(proxy)` writes instead of `reference()`; may move ownership. */
+  toJSON?(): ProxyReference;
+  /** Members the proxy answers itself and never forwards (such as `Symbol.dispose`). */
+  readonly members?: ReadonlyMap<symbol, unknown>;
 }
 
 /** Resolves a proxy's target. */
@@ -63,4 +81,6 @@ export interface Factory<T = unknown> {
    * @returns the reference.
    */
   reference(): ProxyReference;
+  /** Optional extra behaviour of the proxies on this factory (see `ProxyHooks`). */
+  readonly hooks?: ProxyHooks;
 }

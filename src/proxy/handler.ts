@@ -55,7 +55,9 @@ export class TransparentHandler implements ProxyHandler<object> {
    */
   constructor(state: ProxyState) {
     this.#state = state;
-    this.#toJSON = () => state.factory.reference();
+    // An ownership proxy's hook moves ownership when serialised (see ProxyHooks).
+    const hooks = state.factory.hooks;
+    this.#toJSON = hooks?.toJSON !== undefined ? () => (hooks.toJSON as () => ProxyReference).call(hooks) : () => state.factory.reference();
   }
 
   /** Whether `value` is the proxy this handler serves (a receiver may be another object). */
@@ -74,6 +76,8 @@ export class TransparentHandler implements ProxyHandler<object> {
     if (!hasFixedValue(placeholder, key)) {
       if (key === 'then') return undefined;
       if (key === 'toJSON') return this.#toJSON;
+      const members = state.factory.hooks?.members;
+      if (typeof key === 'symbol' && members?.has(key) === true) return members.get(key);
       if (key === Symbol.toPrimitive) {
         const target = state.resolveSync();
         if (isPrimitive(target)) return primitiveConverter(target);

@@ -71,6 +71,7 @@ export class ProxyState<T = unknown> {
    * @throws ProxyResolveError if the factory fails (the proxy stays unresolved)
    */
   resolveSync(): T {
+    this.factory.hooks?.guard?.();
     if (!this.#resolved) {
       if (this.#resolving) throw this.#failure(new Error('the proxy was used by its own factory while it was being resolved'));
       this.#resolving = true;
@@ -91,6 +92,11 @@ export class ProxyState<T = unknown> {
    * @throws ProxyResolveError (as a rejection) if the factory fails
    */
   resolve(): Promise<T> {
+    try {
+      this.factory.hooks?.guard?.();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     if (this.#resolved) return Promise.resolve(this.#target as T);
     if (this.#pending === undefined) {
       const pending = this.#resolveAsync();
@@ -112,7 +118,8 @@ export class ProxyState<T = unknown> {
   /**
    * The object traps forward to, resolving synchronously first if needed.
    * @returns the target, or the frozen wrapper of a primitive target
-   * @throws ProxyResolveError if resolution fails; TypeError if the target is null or undefined
+   * @throws ProxyResolveError if resolution fails; TypeError if the target is null or undefined;
+   *   whatever the factory's guard throws (an invalidated ownership proxy)
    */
   forward(): object {
     this.resolveSync();

@@ -12,6 +12,7 @@ import type { Deserializer, Serializer } from '../serialize/custom.js';
 import { describeKey } from '../serialize/describe.js';
 import { ObjectCache, type Cached } from './cache.js';
 import { keyId } from './key-id.js';
+import { attachKeys, checkLifetime } from './lifetimes/attach.js';
 import { Meter, meterCodec, meterConnector, meterOperations } from './metered.js';
 import { StoreMetrics } from './metrics.js';
 import type { GetOptions, PutOptions, SetOptions, StoreOptions, WaitOptions } from './options.js';
@@ -97,29 +98,36 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
   /**
    * Serialises an object and stores it.
    * @param obj - the object.
-   * @param options - a per-call serializer, signal and deadline.
+   * @param options - a per-call serializer, signal and deadline, and a `lifetime` to attach the key to.
    * @returns its new key.
    * @throws TypeError when a custom serializer returns something other than bytes.
    * @throws SerializationError when the object cannot be serialised.
+   * @throws LifetimeEndedError when `lifetime` has ended (nothing is stored).
    */
   async put(obj: unknown, options: PutOptions = {}): Promise<K> {
     this.assertOpen();
-    return this.#io.put(this.#codec.encode(obj, options.serializer), callOptions(options));
+    checkLifetime(options.lifetime);
+    const key = await this.#io.put(this.#codec.encode(obj, options.serializer), callOptions(options));
+    await attachKeys(options.lifetime, this, [key]);
+    return key;
   }
 
   /**
    * Serialises and stores several objects.
    * @param objs - the objects.
-   * @param options - a per-call serializer, signal and deadline.
+   * @param options - a per-call serializer, signal and deadline, and a `lifetime` to attach the keys to.
    * @returns their keys, in order.
-   * @throws TypeError / SerializationError as `put`.
+   * @throws TypeError / SerializationError / LifetimeEndedError as `put`.
    */
   async putBatch(objs: readonly unknown[], options: PutOptions = {}): Promise<K[]> {
     this.assertOpen();
-    return this.#io.putBatch(
+    checkLifetime(options.lifetime);
+    const keys = await this.#io.putBatch(
       objs.map((o) => this.#codec.encode(o, options.serializer)),
       callOptions(options),
     );
+    await attachKeys(options.lifetime, this, keys);
+    return keys;
   }
 
   /**

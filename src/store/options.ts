@@ -5,6 +5,7 @@
 import type { CallOptions } from '../connectors/protocol.js';
 import type { TargetShape } from '../proxy/factory.js';
 import type { Deserializer, Serializer } from '../serialize/custom.js';
+import type { Lifetime } from './lifetimes/lifetime.js';
 import type { PollingOptions } from './polling.js';
 
 /** Options of `new Store(name, connector, options)`. */
@@ -23,14 +24,25 @@ export interface StoreOptions {
   readonly register?: boolean | undefined;
 }
 
+/** The `lifetime` option of `put`, `putBatch`, `proxy`, `proxyBatch`, `proxyFromKey` and `future`. */
+export interface LifetimeOption {
+  /**
+   * Attach the new key(s) to this lifetime: its objects are evicted when it ends. Refused (with
+   * `LifetimeEndedError`, before anything is stored) when it has ended; not with `evict`.
+   */
+  readonly lifetime?: Lifetime | undefined;
+}
+
 /** Options of `put` and `putBatch`. */
-export interface PutOptions extends CallOptions {
+export interface PutOptions extends CallOptions, LifetimeOption {
   /** Overrides the store's serializer for this call. */
   readonly serializer?: Serializer | undefined;
 }
 
 /** Options of `set` (and so of `Future.setResult`). */
-export interface SetOptions extends PutOptions {
+export interface SetOptions extends CallOptions {
+  /** Overrides the store's serializer for this call. */
+  readonly serializer?: Serializer | undefined;
   /** The capability the key's `newKey` issued; the future carries it, a proxy never does. */
   readonly capability?: string | undefined;
 }
@@ -62,7 +74,7 @@ export interface ProxyOptions extends PutOptions {
 }
 
 /** Options of `proxyFromKey`. */
-export interface ProxyFromKeyOptions {
+export interface ProxyFromKeyOptions extends LifetimeOption {
   /** Make a one-shot proxy: resolving it evicts the object. Default false. */
   readonly evict?: boolean | undefined;
   /** The target's shape, so `typeof` and `Array.isArray` answer right before resolving. Default `object`. */
@@ -70,7 +82,7 @@ export interface ProxyFromKeyOptions {
 }
 
 /** Options of `future`. */
-export interface FutureOptions extends CallOptions {
+export interface FutureOptions extends CallOptions, LifetimeOption {
   /** Resolving the future's value (by `result()` or a proxy) evicts it. Default false. */
   readonly evict?: boolean | undefined;
   /** The value's shape, for the future's proxies. Default `object`. */

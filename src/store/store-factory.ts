@@ -35,6 +35,16 @@ export class StoreFactory<T = unknown> implements Factory<T> {
     this.#polling = polling;
   }
 
+  /** Where the store comes from (lifetimes and ownership evict through it). */
+  get source(): StoreSource {
+    return this.#source;
+  }
+
+  /** How a future's value is polled for, when the connector cannot push it. */
+  get polling(): PollingOptions | undefined {
+    return this.#polling;
+  }
+
   /**
    * Fetches the target (waiting for a future's), then evicts it if the proxy is one-shot.
    * @returns the target.

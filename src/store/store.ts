@@ -10,6 +10,7 @@ import { Future } from '../future/future.js';
 import type { StoreConfig } from '../proxy/factory.js';
 import { ObjectStore } from './object-store.js';
 import type { FutureOptions, ProxyFromKeyOptions, ProxyOptions, StoreOptions } from './options.js';
+import { attachKeys, checkLifetime } from './lifetimes/attach.js';
 import { isProxiable, nonProxiableError, shapeOf } from './proxiable.js';
 import { registerStore, unregisterStore } from './registry.js';
 import { parseStoreConfig } from './store-config.js';
@@ -58,13 +59,16 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * Stores an object and returns a proxy of it: a stand-in that carries only the key and this
    * store's config, and resolves on first use wherever it is.
    * @param obj - the object.
-   * @param options - `evict` for a one-shot proxy, `populateTarget`, `skipNonproxiable`, serializer.
+   * @param options - `evict` for a one-shot proxy, `populateTarget`, `skipNonproxiable`, serializer, `lifetime`.
    * @returns the proxy, typed as the object (or `obj` itself when skipped as non-proxiable).
    * @throws TypeError when the value cannot be proxied (booleans, falsy values) and
    * `skipNonproxiable` is not set, or a custom serializer returns something other than bytes.
    * @throws SerializationError when the object cannot be serialised.
+   * @throws InvalidArgumentError when both `evict` and `lifetime` are set.
+   * @throws LifetimeEndedError when `lifetime` has ended (nothing is stored).
    */
   async proxy<T>(obj: T, options: ProxyOptions = {}): Promise<T> {
+    checkLifetime(options.lifetime, options.evict);
     if (!isProxiable(obj)) {
       if (options.skipNonproxiable === true) return obj;
       throw nonProxiableError(obj);
@@ -78,9 +82,10 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * @param objs - the objects.
    * @param options - as `proxy`, for all of them.
    * @returns the proxies, in order (non-proxiable values as they are, when skipped).
-   * @throws TypeError / SerializationError as `proxy`.
+   * @throws TypeError / SerializationError / InvalidArgumentError / LifetimeEndedError as `proxy`.
    */
   async proxyBatch<T>(objs: readonly T[], options: ProxyOptions = {}): Promise<T[]> {
+    checkLifetime(options.lifetime, options.evict);
     const proxiable = objs.filter((o) => isProxiable(o));
     if (proxiable.length < objs.length && options.skipNonproxiable !== true) throw nonProxiableError(objs.find((o) => !isProxiable(o)));
     const keys = await this.putBatch(proxiable, options);
@@ -92,23 +97,31 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * A proxy of an object already stored under `key`. (For a future's key use `future.proxy()`,
    * whose proxy waits for the value; this one reports a missing key.)
    * @param key - its key.
-   * @param options - `evict` for a one-shot proxy, the target's `shape`.
+   * @param options - `evict` for a one-shot proxy, the target's `shape`, a `lifetime` to attach the key to.
    * @returns the proxy; it resolves on first use.
    * @throws ClosedError when the store is closed.
+   * @throws InvalidArgumentError when both `evict` and `lifetime` are set.
+   * @throws LifetimeEndedError when `lifetime` has ended.
    */
   proxyFromKey<T = unknown>(key: K, options: ProxyFromKeyOptions = {}): T {
     this.assertOpen();
+    checkLifetime(options.lifetime, options.evict);
+    options.lifetime?.addKey([key], this);
     return makeProxy<T>(this.#self(), { wait: false, key, evict: options.evict ?? false, shape: options.shape ?? 'object' });
   }
 
   /**
    * A future: a key whose value will be set later, by any process that holds the future.
-   * @param options - `evict`, the value's `shape`, polling, signal and deadline for `newKey`.
+   * @param options - `evict`, the value's `shape`, polling, signal and deadline for `newKey`, a `lifetime`.
    * @returns the future.
    * @throws NotImplementedError when the connector is not a `DeferrableConnector`.
+   * @throws InvalidArgumentError when both `evict` and `lifetime` are set.
+   * @throws LifetimeEndedError when `lifetime` has ended (no key is made).
    */
   async future<T = unknown>(options: FutureOptions = {}): Promise<Future<T>> {
+    checkLifetime(options.lifetime, options.evict);
     const key = await this.newKey(options);
+    await attachKeys(options.lifetime, this, [key]);
     const { evict, shape, polling } = options;
     // The capability to set the key travels inside the future only, never inside its proxies.
     const capability = (this.connector as Partial<DeferrableConnector<K>>).capabilityFor?.(key);
