@@ -1,9 +1,8 @@
 /**
  * Serves a service implemented for nice-grpc (async functions and generators taking a call
- * context) on a bare grpc-js server. The peer's standard services come that way: health from
- * nice-grpc-server-health and reflection from nice-grpc-server-reflection. They are off every
- * hot path, so a plain async loop per call is enough; the PeerService has its own adapters
- * (grpc-handlers.ts).
+ * context) on a bare grpc-js server: reflection comes that way, from nice-grpc-server-reflection
+ * (health is health.ts). It is off every hot path, so a plain async loop per call is enough; the
+ * PeerService has its own adapters (grpc-handlers.ts).
  * @module
  */
 import type { Server, ServerUnaryCall, ServerWritableStream, ServiceDefinition, UntypedHandleCall, sendUnaryData } from '@grpc/grpc-js';
