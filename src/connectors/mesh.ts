@@ -25,7 +25,7 @@ import { callScope } from './call-options.js';
 import { checkPayload } from './connector-input.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, Payload } from './protocol.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from './protocol.js';
 
 /** What a peer holds, as `MeshConnector.stats` reports it. */
 export interface PeerStats extends TableStats {
@@ -148,12 +148,17 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   }
 
   /**
-   * Loads the gRPC client code now rather than at the first call to another process (the
-   * blocking bridge does this for a proxy revived to be used later).
+   * Gets ready for a call about `key` now rather than at the call: loads the gRPC client code,
+   * and for a key of another process opens the channel its waits use and locates the owner (the
+   * blocking bridge does this for a proxy revived to be used later, so the first use pays none
+   * of it). A malformed key or an unreachable owner is left for the call itself to report.
    * @internal
    */
-  async prepare(): Promise<void> {
-    await this.#clients();
+  async prepare(key?: JsonValue): Promise<void> {
+    const pool = await this.#clients();
+    if (key === undefined) return;
+    const k = toMeshKey(key);
+    if (findLocalPeer(k.incarnation) === undefined) await pool.client(k.peer).warm(k.incarnation);
   }
 
   /** The client pool, loaded and made on first need. */

@@ -156,6 +156,14 @@ export class PeerClient {
     return directory === undefined ? undefined : writeSharedFile(directory, payload).catch(() => undefined);
   }
 
+  /**
+   * Opens the channel that waits use and locates the peer's incarnation `incarnation`, ahead of
+   * a first wait: what a fresh process would otherwise pay at its first use of a proxy.
+   */
+  async warm(incarnation: string): Promise<void> {
+    await this.#sharedDirectory(incarnation, this.#control);
+  }
+
   /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */
   #receiver(key: MeshKey, sharedDirectory: string | undefined): ObjectReceiver {
     return new ObjectReceiver({ maxBytes: this.settings.maxObjectBytes, what: `Key ${formatKey(key)} from peer ${this.address}`, offload: true, sharedDirectory });

@@ -19,11 +19,13 @@ export interface BlockingRequest {
 }
 
 /**
- * Not a request: the bridge will soon fetch through this connector, so the worker builds it and
- * loads its code now (`prepare()`, when the connector has one). Nothing is answered.
+ * Not a request: the bridge will soon fetch `key` through this connector, so the worker builds it
+ * and gets ready now (`prepare(key)`, when the connector has one: the mesh loads its gRPC client
+ * and opens its channel to the key's owner). Nothing is answered.
  */
 export interface BlockingPrepare {
   readonly prepare: ConnectorConfig;
+  readonly key: JsonValue;
 }
 
 /** The worker's answer; `data` is a transferred buffer of exactly the payload's bytes. */

@@ -6,7 +6,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { connectorFromConfig } from '../connectors/registry.js';
 import { callSignal } from '../connectors/call-options.js';
-import type { Connector, Payload } from '../connectors/protocol.js';
+import type { Connector, JsonValue, Payload } from '../connectors/protocol.js';
 import { waitForPayload } from '../store/wait-for-key.js';
 import { detachedOwned } from '../util/transfer.js';
 import { toWireError } from '../util/error-wire.js';
@@ -25,14 +25,14 @@ function connectorOf(config: BlockingRequest['connector']): Promise<Connector> {
   return connector;
 }
 
-/** A connector that can load its code before its first call (MeshConnector: its gRPC client). */
+/** A connector that can get ready for a key before its first call (MeshConnector: its gRPC client, a channel to the owner). */
 interface Preparable {
-  prepare(): Promise<void>;
+  prepare(key: JsonValue): Promise<void>;
 }
 
-async function prepare(config: BlockingPrepare['prepare']): Promise<void> {
-  const c = (await connectorOf(config)) as Connector & Partial<Preparable>;
-  await c.prepare?.();
+async function prepare(message: BlockingPrepare): Promise<void> {
+  const c = (await connectorOf(message.prepare)) as Connector & Partial<Preparable>;
+  await c.prepare?.(message.key);
 }
 
 async function fetch(request: BlockingRequest): Promise<Payload | undefined> {
@@ -50,7 +50,7 @@ function answer(reply: BlockingReply, transfer: ArrayBuffer[] = []): void {
 
 port.on('message', (message: BlockingRequest | BlockingPrepare) => {
   // A failed preparation is not reported: the fetch that follows meets the same error and says so.
-  if ('prepare' in message) return void prepare(message.prepare).catch(() => undefined);
+  if ('prepare' in message) return void prepare(message).catch(() => undefined);
   const request = message;
   fetch(request).then(
     (payload) => {

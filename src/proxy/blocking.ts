@@ -9,7 +9,7 @@
  * @module
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import type { ConnectorConfig, Payload } from '../connectors/protocol.js';
+import type { ConnectorConfig, JsonValue, Payload } from '../connectors/protocol.js';
 import { WouldDeadlockError } from '../errors.js';
 import { fromWireError } from '../util/error-wire.js';
 import { isInternalThread } from '../util/internal-thread.js';
@@ -23,7 +23,7 @@ interface Bridge {
 }
 
 let bridge: Bridge | undefined;
-// Connectors the worker was asked to prepare, by config: each once per worker.
+// What the worker was asked to prepare, by connector config and key: each once per worker.
 const prepared = new Set<string>();
 
 function start(): Bridge {
@@ -48,13 +48,13 @@ function start(): Bridge {
  * Does nothing on proxymesh's own threads, which never block.
  * @param connector - the config of the connector a fetch will use.
  */
-export function prepareBridge(connector: ConnectorConfig): void {
+export function prepareBridge(connector: ConnectorConfig, key: JsonValue): void {
   if (isInternalThread()) return;
-  const id = JSON.stringify(connector);
+  const id = JSON.stringify([connector, key]);
   if (prepared.has(id)) return;
   const b = (bridge ??= start());
   prepared.add(id);
-  b.port.postMessage({ prepare: connector } satisfies BlockingPrepare);
+  b.port.postMessage({ prepare: connector, key } satisfies BlockingPrepare);
 }
 
 /**

@@ -39,7 +39,7 @@ export function setBlockingResolver(resolver: BlockingResolver | undefined): voi
  */
 export function prepareBlocking(reference: ProxyReference): void {
   // In-process memory is read without the bridge; a replaced resolver is not ours to start.
-  if (current === bridge && reference.store.connector.kind !== 'local') prepareBridge(reference.store.connector);
+  if (current === bridge && reference.store.connector.kind !== 'local') prepareBridge(reference.store.connector, reference.key);
 }
 
 /**

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnNode, type ChildNode } from '../helpers/child.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
-import type { MeshKey } from '../../src/mesh/key.js';
+import { formatKey, type MeshKey } from '../../src/mesh/key.js';
+import { MeshConnector } from '../../src/connectors/mesh.js';
+import { PeerUnavailableError, ProxyResolveError } from '../../src/errors.js';
+import { reviver } from '../../src/future/reviver.js';
+import { extract } from '../../src/proxy/control.js';
+import { Store } from '../../src/store/store.js';
 import { DEFAULT_SHARED_BASE } from '../../src/mesh/shared-directory.js';
 
 const SIZE = 8 << 20;
@@ -66,5 +71,39 @@ describe('same-host handoff between processes', () => {
     // The reader's embedded peer starts with its first put, and sweeps what the dead process left.
     await reader.call('put', { text: 'starts a peer' });
     expect(existsSync(left)).toBe(false);
+  }, 60_000);
+});
+
+describe('a consumer prepared ahead of its first use', () => {
+  // Proves: reviving a future's proxy starts the bridge and warms its channel to the owner (Locate); when the owner is then killed, the proxy's first synchronous use throws PeerUnavailableError naming the key and the owner instead of hanging; a later future of a live owner still resolves through the same bridge.
+  it('reports an owner that died after the proxy arrived', async () => {
+    const [owner, other] = [node(), node()];
+    await Promise.all([owner.ready, other.ready]);
+    const { key } = await owner.call<{ key: MeshKey }>('newKey');
+    const store = new Store('prepared-consumer', new MeshConnector(), { register: false });
+    try {
+      const reference = (k: MeshKey): string => JSON.stringify({ $proxymesh: 'proxy', key: k, store: store.config(), evict: false, shape: 'array', wait: true });
+      const proxy = JSON.parse(reference(key), reviver) as number[];
+      await owner.kill();
+      let thrown: unknown;
+      try {
+        void proxy.length;
+      } catch (error) {
+        thrown = error;
+      }
+      // A proxy that cannot resolve says so, with the mesh's error as its cause.
+      expect(thrown).toBeInstanceOf(ProxyResolveError);
+      expect((thrown as Error).cause).toBeInstanceOf(PeerUnavailableError);
+      expect(((thrown as Error).cause as Error).message).toContain(formatKey(key));
+      expect(((thrown as Error).cause as Error).message).toContain(key.peer);
+      // The bridge goes on serving: a future of a live owner, set after its proxy arrived.
+      const live = await other.call<{ key: MeshKey; capability: string }>('newKey');
+      const later = JSON.parse(reference(live.key), reviver) as Uint8Array;
+      await other.call('set', { key: live.key, capability: live.capability, size: SIZE, seed: 'later' });
+      // `extract`: hashing reads the bytes through Node's internals, which a proxy does not reach.
+      expect(sha256(extract(later))).toBe(sha256(patternBytes(SIZE, 'later')));
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
