@@ -198,6 +198,23 @@ export class FileConnector implements DeferrableConnector<FileKey>, AwaitableCon
     });
   }
 
+  /**
+   * Replaces the value of a key that holds one (ownership's `update`), writing the new files
+   * atomically; a future's pending key is refused, so futures stay write-once.
+   * @param key - a key holding a value.
+   * @param payload - the new value.
+   * @param options - signal and deadline.
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  async replace(key: FileKey, payload: Payload, options?: CallOptions): Promise<void> {
+    const id = checkObjectIdKey(key, NAME);
+    checkPayload(payload, NAME);
+    await this.#run(options, `Replacing key ${id}`, async () => {
+      if ((await this.#objects.read(id)) === undefined) throw new KeyNotFoundError(`Cannot replace key ${id} in ${this.directory}: it holds no value (never put, evicted, or a future not yet set).`);
+      await this.#objects.write(id, payload);
+    });
+  }
+
   async awaitKey(key: FileKey, options?: CallOptions): Promise<Payload> {
     const id = checkObjectIdKey(key, NAME);
     this.#open();

@@ -100,6 +100,19 @@ export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableC
     this.#table.set(checkKey(key), ownedPayload(payload));
   }
 
+  /**
+   * Replaces the value of a key that holds one (ownership's `update`); futures' pending keys
+   * are refused, so they stay write-once.
+   * @param key - a key holding a value.
+   * @param payload - the new value.
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  async replace(key: LocalKey, payload: Payload): Promise<void> {
+    checkPayload(payload, 'LocalConnector');
+    const id = checkKey(key);
+    if (!this.#table.replace(id, ownedPayload(payload))) throw new KeyNotFoundError(`Cannot replace local key ${id}: it holds no value (never put, evicted, or a future not yet set).`);
+  }
+
   async awaitKey(key: LocalKey, options?: CallOptions): Promise<Payload> {
     const id = checkKey(key);
     const signal = callSignal(options, `Waiting for key ${id} of local space ${this.#space}`);

@@ -139,6 +139,21 @@ export class ObjectTable {
     return this.#entries.get(id) instanceof Pending;
   }
 
+  /**
+   * Replaces the payload of an id that holds one (what an owner's `update` needs); pending and
+   * missing ids are refused, so futures stay write-once.
+   * @returns whether the id held a payload (and now holds the new one).
+   * @throws LimitExceededError when the new payload would pass the byte limit; the old one stays.
+   */
+  replace(id: string, payload: Payload): boolean {
+    const old = this.get(id);
+    if (old === undefined) return false;
+    this.checkRoom(Math.max(0, payloadBytes(payload) - payloadBytes(old)));
+    this.evict(id);
+    this.#store(payload, id);
+    return true;
+  }
+
   /** Removes an object or a pending key; waiters on it fail. Returns whether anything was there. */
   evict(id: string): boolean {
     const entry = this.#entries.get(id);

@@ -41,7 +41,11 @@ export interface RedisConnectorStats {
   readonly subscriptions: number;
 }
 
+// Replaces a value, never a pending deferred key (the empty string): futures stay write-once.
+const REPLACE_SCRIPT = "if redis.call('STRLEN', KEYS[1]) > 0 then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0";
+
 /** Redis-backed, deferrable, awaitable connector. */
+
 export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableConnector<RedisKey> {
   readonly kind = 'redis';
   /** Prefix of every key and channel. */
@@ -169,6 +173,24 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
       const id = newObjectId();
       await this.#client.set(this.#redisKey(id), '', 'NX');
       return { id };
+    });
+  }
+
+  /**
+   * Replaces the value of a key that holds one (ownership's `update`), in one atomic script; a
+   * future's pending key is refused, so futures stay write-once.
+   * @param key - a key holding a value.
+   * @param payload - the new value.
+   * @param options - signal and deadline.
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  async replace(key: RedisKey, payload: Payload, options?: CallOptions): Promise<void> {
+    const id = checkObjectIdKey(key, NAME);
+    const value = this.#encode(payload);
+    await this.#run(options, `Replacing ${this.#describe(id)}`, async () => {
+      // A pending deferred key is the empty string: only a key with a value is replaced.
+      const replaced = await this.#client.eval(REPLACE_SCRIPT, 1, this.#redisKey(id), value);
+      if (replaced !== 1) throw new KeyNotFoundError(`Cannot replace ${this.#describe(id)}: it holds no value (never put, evicted, or a future not yet set).`);
     });
   }
 

@@ -6,14 +6,16 @@
  */
 import type { JsonValue } from '../connectors/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ProxyReference, TargetShape } from '../proxy/factory.js';
+import type { ProxyReference, ReferenceKind, TargetShape } from '../proxy/factory.js';
 import { prepareBlocking } from '../store/blocking-resolver.js';
 import { configSource } from '../store/get-or-create.js';
 import { parseStoreConfig } from '../store/store-config.js';
+import { reviveRef } from '../store/ownership/make.js';
 import { makeProxy } from '../store/store-proxy.js';
 import { Future } from './future.js';
 
 const SHAPES: readonly unknown[] = ['object', 'array', 'function'] satisfies TargetShape[];
+const OWNERSHIP: readonly unknown[] = ['owned', 'ref', 'mut'] satisfies ReferenceKind[];
 
 /**
  * Checks a parsed `{"$proxymesh": …}` object.
@@ -24,7 +26,7 @@ const SHAPES: readonly unknown[] = ['object', 'array', 'function'] satisfies Tar
 export function parseReference(value: Record<string, unknown>): ProxyReference {
   const bad = (what: string): InvalidArgumentError =>
     new InvalidArgumentError(`Malformed proxymesh reference (${what}): ${JSON.stringify(value)}. Send what JSON.stringify(proxy) or JSON.stringify(future) produced.`);
-  const { $proxymesh: kind, key, store, evict, shape, capability, wait } = value;
+  const { $proxymesh: kind, key, store, evict, shape, capability, wait, ownership } = value;
   if (kind !== 'proxy' && kind !== 'future') throw bad('"$proxymesh" must be "proxy" or "future"');
   if (key === undefined) throw bad('"key" is missing');
   if (typeof evict !== 'boolean') throw bad('"evict" must be a boolean');
@@ -32,8 +34,9 @@ export function parseReference(value: Record<string, unknown>): ProxyReference {
   if (capability !== undefined && typeof capability !== 'string') throw bad('"capability" must be a string');
   if (wait !== undefined && typeof wait !== 'boolean') throw bad('"wait" must be a boolean');
   if (kind === 'proxy' && capability !== undefined) throw bad('a proxy reference never carries a capability');
+  if (ownership !== undefined && (kind !== 'proxy' || !OWNERSHIP.includes(ownership))) throw bad('"ownership" must be "owned", "ref" or "mut", in a proxy reference');
   parseStoreConfig(store);
-  const reference = { $proxymesh: kind, key: key as JsonValue, store, evict, shape, ...(wait === true ? { wait } : {}) } as ProxyReference;
+  const reference = { $proxymesh: kind, key: key as JsonValue, store, evict, shape, ...(wait === true ? { wait } : {}), ...(ownership !== undefined ? { ownership } : {}) } as ProxyReference;
   return capability === undefined ? reference : { ...reference, capability };
 }
 
@@ -58,6 +61,8 @@ export function reviver(_key: string, value: unknown): unknown {
   if (reference.$proxymesh === 'future') {
     return new Future(source, reference.key, { evict: reference.evict, shape: reference.shape, capability: reference.capability });
   }
+  // An ownership proxy moves here: the sender's copy became invalid when it was serialised.
+  if (reference.ownership !== undefined) return reviveRef({ ...reference, ownership: reference.ownership }, source);
   const proxy = makeProxy(source, { wait: reference.wait === true, key: reference.key, evict: reference.evict, shape: reference.shape });
   // The proxy of a future's value is used later, once produced: the blocking bridge starts now
   // so that its start-up overlaps this process's own work instead of delaying that first use.

@@ -13,6 +13,7 @@ import { describeKey } from '../serialize/describe.js';
 import { ObjectCache, type Cached } from './cache.js';
 import { keyId } from './key-id.js';
 import { attachKeys, checkLifetime } from './lifetimes/attach.js';
+import { isReplaceable } from './ownership/replaceable.js';
 import { Meter, meterCodec, meterConnector, meterOperations } from './metered.js';
 import { StoreMetrics } from './metrics.js';
 import type { GetOptions, PutOptions, SetOptions, StoreOptions, WaitOptions } from './options.js';
@@ -248,6 +249,27 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
     if (!isDeferrable(this.#io)) throw this.#notDeferrable('set keys');
     const payload = this.#codec.encode(obj, options.serializer);
     await this.#io.set(key, payload, { ...callOptions(options), capability: options.capability });
+    this.#cache.delete(keyId(key));
+  }
+
+  /**
+   * Replaces the value of a key that holds one, and drops the key from the cache: what an
+   * owner's `update` does. Futures' keys stay write-once (a pending key is refused).
+   * @param key - a key holding a value.
+   * @param obj - the new value.
+   * @param options - a per-call serializer, signal and deadline.
+   * @throws NotImplementedError when the connector cannot replace values (the mesh, for now).
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  async replace(key: K, obj: unknown, options: SetOptions = {}): Promise<void> {
+    this.assertOpen();
+    const { connector } = this;
+    if (!isReplaceable<K>(connector)) {
+      throw new NotImplementedError(
+        `Store "${this.name}" cannot replace a stored value: its ${connector.kind} connector has no replace() (Local, File and Redis connectors have; the mesh needs a Replace RPC in its contract first).`,
+      );
+    }
+    await connector.replace(key, this.#codec.encode(obj, options.serializer), callOptions(options));
     this.#cache.delete(keyId(key));
   }
 

@@ -11,6 +11,8 @@ import type { StoreConfig } from '../proxy/factory.js';
 import { ObjectStore } from './object-store.js';
 import type { FutureOptions, ProxyFromKeyOptions, ProxyOptions, StoreOptions } from './options.js';
 import { attachKeys, checkLifetime } from './lifetimes/attach.js';
+import { intoOwned } from './ownership/owned.js';
+import type { OwnedProxy } from './ownership/types.js';
 import { isProxiable, nonProxiableError, shapeOf } from './proxiable.js';
 import { registerStore, unregisterStore } from './registry.js';
 import { parseStoreConfig } from './store-config.js';
@@ -75,6 +77,24 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
     }
     const key = await this.put(obj, options);
     return this.#proxyOf(key, obj, options);
+  }
+
+  /**
+   * Stores an object and returns its owner: a proxy that evicts the object when released
+   * (`using`, `release`) or garbage-collected, and can be borrowed (`borrow`, `mutBorrow`).
+   * @param obj - the object.
+   * @param options - `populateTarget`, `skipNonproxiable`, serializer.
+   * @returns the `OwnedProxy` (or `obj` itself when skipped as non-proxiable).
+   * @throws TypeError / SerializationError as `proxy`.
+   * @example
+   * ```ts
+   * using owned = await store.ownedProxy({ rows: [1, 2, 3] });
+   * ```
+   */
+  async ownedProxy<T>(obj: T, options: Omit<ProxyOptions, 'evict' | 'lifetime'> = {}): Promise<OwnedProxy<T>> {
+    const proxy = await this.proxy(obj, options);
+    if (!isProxiable(obj)) return proxy as OwnedProxy<T>; // skipped: returned as it is
+    return intoOwned(proxy, { populateTarget: options.populateTarget ?? this.populateTarget });
   }
 
   /**
