@@ -19,7 +19,8 @@ import { callMetadata, type TlsOptions } from './security.js';
 import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 import { asBuffer } from './buffer-view.js';
-import { sharedDirectoryOf, writeSharedFile, type WrittenFile } from './shared-files.js';
+import { Locality } from './locality.js';
+import { writeSharedFile, type WrittenFile } from './shared-files.js';
 
 /** Tuning of a client. */
 export interface ClientSettings {
@@ -102,8 +103,8 @@ export class PeerClient {
   readonly #control: Client;
   readonly #transfer: Client;
   readonly #metadata: Metadata;
-  /** The peer's shared-memory directory as this process sees it (undefined: none), per incarnation. */
-  #located: { incarnation: string | undefined; directory: Promise<string | undefined> } | undefined;
+  /** The peer's shared-memory directory as this process sees it. */
+  readonly #locality: Locality;
 
   constructor(
     readonly address: string,
@@ -115,6 +116,9 @@ export class PeerClient {
     this.#control = new Client(address, credentials, { channelOverride: channels.control });
     this.#transfer = new Client(address, credentials, { channelOverride: channels.transfer });
     this.#metadata = callMetadata(settings.token);
+    this.#locality = new Locality(settings.sharedFiles !== false, (client) =>
+      this.#call('locate', undefined, undefined, settings.timeoutMs, (callSettings) => unary(client, METHODS.locate, {}, callSettings)),
+    );
   }
 
   /** Runs one call with the right deadline, translating its failure. */
@@ -122,36 +126,10 @@ export class PeerClient {
     return callPeer({ peer: this.address, operation, key: key ? formatKey(key) : undefined }, this.#metadata, options, defaultMs, run);
   }
 
-  /**
-   * The directory of the peer's incarnation `incarnation` (the one that made the key at hand; for
-   * a put, whichever runs now), when this process shares it; asked once per incarnation, on
-   * `client`: the channel of the call that follows, so a fresh process's first set or get opens
-   * one connection, not two. A peer that does not answer Locate (an older or foreign one) has
-   * none; a Locate that failed is asked again by the next call.
-   */
-  #sharedDirectory(incarnation: string | undefined, client: Client): Promise<string | undefined> {
-    if (this.settings.sharedFiles === false) return Promise.resolve(undefined);
-    const cached = this.#located;
-    if (cached !== undefined && (incarnation === undefined || cached.incarnation === incarnation)) return cached.directory;
-    const entry: { incarnation: string | undefined; directory: Promise<string | undefined> } = { incarnation, directory: Promise.resolve(undefined) };
-    entry.directory = this.#call('locate', undefined, undefined, this.settings.timeoutMs, (settings) => unary(client, METHODS.locate, {}, settings)).then(
-      (located) => {
-        entry.incarnation = located.incarnation;
-        return incarnation === undefined || located.incarnation === incarnation ? sharedDirectoryOf(located) : undefined;
-      },
-      () => {
-        if (this.#located === entry) this.#located = undefined;
-        return undefined;
-      },
-    );
-    this.#located = entry;
-    return entry.directory;
-  }
-
   /** Writes a payload of more than one piece into the peer's directory, where this process shares it. */
   async #written(incarnation: string | undefined, payload: Payload): Promise<WrittenFile | undefined> {
     if (travelsWhole(payload, this.settings.chunkBytes)) return undefined;
-    const directory = await this.#sharedDirectory(incarnation, this.#transfer);
+    const directory = await this.#locality.soon(incarnation, this.#transfer);
     // A file that cannot be written (a full memory file system) leaves the bytes to the stream.
     return directory === undefined ? undefined : writeSharedFile(directory, payload).catch(() => undefined);
   }
@@ -161,7 +139,7 @@ export class PeerClient {
    * a first wait: what a fresh process would otherwise pay at its first use of a proxy.
    */
   async warm(incarnation: string): Promise<void> {
-    await this.#sharedDirectory(incarnation, this.#control);
+    await this.#locality.directory(incarnation, this.#control);
   }
 
   /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */
@@ -174,7 +152,7 @@ export class PeerClient {
    * where this process shares the peer's directory.
    */
   async #receive(key: MeshKey, client: Client, call: (acceptFile: boolean, onMessage: (response: GetResponse & AwaitResponse) => boolean, pause: () => Promise<void> | undefined) => Promise<void>): Promise<Payload> {
-    const sharedDirectory = await this.#sharedDirectory(key.incarnation, client);
+    const sharedDirectory = await this.#locality.soon(key.incarnation, client);
     const receiver = this.#receiver(key, sharedDirectory);
     try {
       await call(

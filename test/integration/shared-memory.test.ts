@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { credentials, Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Client, Server, ServerCredentials, type ServiceError } from '@grpc/grpc-js';
+import { OPEN } from '../../src/mesh/grpc-handlers.js';
+import { peerDefinition, peerService } from '../../src/mesh/peer-service.js';
+import { PeerState } from '../../src/mesh/peer-state.js';
 import { Peer } from '../../src/index.js';
 import { DataCorruptedError, KeyNotFoundError } from '../../src/errors.js';
 import { ClientPool } from '../../src/mesh/client-pool.js';
@@ -199,6 +202,28 @@ describe('without a shared-memory directory', () => {
       expect(plain.stats()).toMatchObject({ objects: 1, pendingKeys: 1 });
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe('a peer slow to answer Locate', () => {
+  // A peer whose Locate never answers costs a call a short wait, then the call streams and succeeds (waiting for the answer would hang the test).
+  it('streams instead of waiting for it', async () => {
+    const state = new PeerState('0123456789abcdef', { maxObjectBytes: 1 << 30, chunkBytes: 1 << 20, maxBytes: Number.POSITIVE_INFINITY, maxWaiters: Number.POSITIVE_INFINITY });
+    const silent = new Server();
+    const unanswered: unknown[] = [];
+    silent.addService(peerDefinition(), { ...peerService(state, OPEN), locate: (call: unknown) => void unanswered.push(call) });
+    const port = await new Promise<number>((resolve, reject) => silent.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    state.address = `127.0.0.1:${port}`;
+    try {
+      const client = pool.client(state.address);
+      const data = patternBytes(SIZE, 'streamed past a silent Locate');
+      const key = await client.put({ codec: 'bytes', data });
+      expect(Buffer.from((await client.get(key))?.data ?? []).equals(data)).toBe(true);
+      // Both calls asked, and neither waited for an answer that never came.
+      expect(unanswered.length).toBeGreaterThan(0);
+    } finally {
+      silent.forceShutdown();
     }
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Whether this process shares a peer's shared-memory directory (the contract's Locate), asked
+ * once per incarnation of the peer and remembered: the client side of same-host handoff decides
+ * by it whether to write and read files or to stream.
+ * @module
+ */
+import type { Client } from '@grpc/grpc-js';
+import type { LocateResponse } from '../../gen/proxymesh/v1/peer.js';
+import { sharedDirectoryOf } from './shared-files.js';
+
+/** How long a call waits for the answer to Locate before it streams instead (the handoff is an optimisation). */
+export const LOCATE_WAIT_MS = 500;
+
+/** One peer's shared-memory directory, as this process sees it. */
+export class Locality {
+  #located: { incarnation: string | undefined; directory: Promise<string | undefined> } | undefined;
+
+  /**
+   * @param enabled - false: never asks, and every answer is "none" (`sharedFiles: false`).
+   * @param locate - calls Locate on the given channel's client.
+   */
+  constructor(
+    private readonly enabled: boolean,
+    private readonly locate: (client: Client) => Promise<LocateResponse>,
+  ) {}
+
+  /**
+   * The directory of the peer's incarnation `incarnation` (the one that made the key at hand; for
+   * a put, whichever runs now), when this process shares it; asked on `client`: the channel of
+   * the call that follows, so a fresh process's first set or get opens one connection, not two.
+   * A peer that does not answer Locate (an older or foreign one) has none; a Locate that failed
+   * is asked again by the next call.
+   */
+  directory(incarnation: string | undefined, client: Client): Promise<string | undefined> {
+    if (!this.enabled) return Promise.resolve(undefined);
+    const cached = this.#located;
+    if (cached !== undefined && (incarnation === undefined || cached.incarnation === incarnation)) return cached.directory;
+    const entry: { incarnation: string | undefined; directory: Promise<string | undefined> } = { incarnation, directory: Promise.resolve(undefined) };
+    entry.directory = this.locate(client).then(
+      (located) => {
+        entry.incarnation = located.incarnation;
+        return incarnation === undefined || located.incarnation === incarnation ? sharedDirectoryOf(located) : undefined;
+      },
+      () => {
+        if (this.#located === entry) this.#located = undefined;
+        return undefined;
+      },
+    );
+    this.#located = entry;
+    return entry.directory;
+  }
+
+  /**
+   * `directory`, waited for at most LOCATE_WAIT_MS: a peer that is slow to answer, or cut off,
+   * costs a call that much at most (it streams instead), while its answer, when it comes, is
+   * kept for the calls after it.
+   */
+  soon(incarnation: string | undefined, client: Client): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), LOCATE_WAIT_MS);
+      timer.unref();
+    });
+    return Promise.race([this.directory(incarnation, client), late]).finally(() => clearTimeout(timer));
+  }
+}
