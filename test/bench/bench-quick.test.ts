@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 // `npm run bench -- --quick` finishes, writes its JSON and reports no failed scenario.
 it('runs every benchmark scenario in quick mode', async () => {
   const before = new Set(safeList(`${root}bench-results`));
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', '--quick'], { cwd: root, timeout: 170_000, maxBuffer: 16 << 20 });
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', '--quick'], { cwd: root, timeout: 280_000, maxBuffer: 16 << 20 });
   const written = safeList(`${root}bench-results`).filter((f) => f.endsWith('-quick.json') && !before.has(f));
   expect(written).toHaveLength(1);
   const results = JSON.parse(readFileSync(`${root}bench-results/${written[0]!}`, 'utf8')) as QuickResults;
@@ -29,10 +29,12 @@ it('runs every benchmark scenario in quick mode', async () => {
   for (const p of w?.pipelining ?? []) expect(p.pipelined.median).toBeGreaterThan(0);
   expect(w?.hops.map((h) => h.owner).sort()).toEqual(['producer', 'third']);
   expect(w?.bareHops).toHaveLength(1);
-  expect(w?.roundTrip).toHaveLength(2);
+  // The round trip, its echo, and the extra row with the owner's peer on its main thread.
+  expect(w?.roundTrip).toHaveLength(3);
   expect(w?.large.map((l) => `${l.system} ${l.op}`).sort()).toEqual(['grpc-stream get', 'grpc-stream put', 'proxymesh get', 'proxymesh put']);
   expect(w?.peak.length).toBeGreaterThan(0);
-}, 180_000);
+  // Generous: it shares two cores with the rest of the suite, whose load stretches it (about 100 s alone).
+}, 300_000);
 
 /** What the test reads of a run's JSON (scripts/bench/results.ts). */
 interface QuickResults {
