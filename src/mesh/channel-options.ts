@@ -1,5 +1,5 @@
 /**
- * gRPC options shared by every peer and client. Measured on this stack (see DESIGN.md): the
+ * gRPC options shared by every peer and client. Measured on this stack: the
  * 16 MiB flow-control window is the biggest lever for streamed transfers, and message limits
  * must be raised on both ends so a 4 MiB piece plus protobuf framing is accepted.
  *

@@ -1,7 +1,8 @@
 /**
  * The worker that hosts an embedded peer. The peer's gRPC server runs here, off the main
  * thread, so it keeps serving other processes while the main thread is blocked (a proxy's
- * first synchronous use) or busy: the deadlock DESIGN.md §4 describes cannot happen.
+ * first synchronous use) or busy: a process blocked on a value never stops serving the values
+ * others are blocked on, so two processes cannot deadlock each other.
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -5,7 +5,7 @@
  *
  * - `then` reads as `undefined`, always, so a proxy is never a thenable: `await p`,
  *   `Promise.resolve(p)` and returning `p` from an async function leave it unresolved (comlink's
- *   pitfall, STYLE.md). A target's own `then` is reachable only through `extract(p).then`.
+ *   pitfall). A target's own `then` is reachable only through `extract(p).then`.
  * - `toJSON` returns the factory's reference, so `JSON.stringify(p)` sends the key and store
  *   config, never the data (`JSON.stringify(extract(p))` gives the data).
  * - `util.inspect.custom` is the placeholder's hook (see `inspect.ts`).

@@ -1,8 +1,8 @@
 /**
  * The placeholder target every proxy is built on. An ES Proxy takes `typeof`, `Array.isArray`
  * and callability from the object it was created over, and these can never change later, so the
- * placeholder is picked from the target's shape before the target exists (DESIGN.md §4, "ES
- * Proxy facts").
+ * placeholder is picked from the target's shape before the target exists, which the reference
+ * carries.
  *
  * The placeholders are also named `ProxymeshProxy` so that engine errors that print the
  * placeholder say what the value is: `structuredClone(p)` throws

@@ -3,7 +3,7 @@
  * members of their own (they could shadow the target's); their state lives in a `WeakMap` keyed
  * by the proxy, reached through the free functions of `control.ts`.
  *
- * Resolution rules (ProxyStore's, see REFERENCE.md "Proxy"):
+ * Resolution rules (ProxyStore's):
  * - a proxy resolves **at most once successfully**; after that it forwards to the cached target;
  * - a failed resolution leaves it unresolved and throws `ProxyResolveError` (the factory's error
  *   is its `cause`, unless it already is a `ProxyResolveError`); the **next use tries again**,
