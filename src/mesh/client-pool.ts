@@ -10,6 +10,14 @@ import { BatchClient } from './batch-client.js';
 import { CONTROL_CHANNEL_OPTIONS, TRANSFER_CHANNEL_OPTIONS } from './channel-options.js';
 import { PeerClient, type ClientSettings, type PeerChannels } from './peer-client.js';
 import { channelCredentials } from './security.js';
+import { applyConnectTimeoutPatch } from 'nice-grpc/lib/client/connectTimeoutPatch.js';
+
+// grpc-js puts no deadline on a connection attempt: a path that drops packets (a cut link, a
+// host gone without a reset) leaves a channel CONNECTING until every call on it runs into its
+// own deadline. nice-grpc's patch bounds each attempt by `grpc.min_reconnect_backoff_ms`
+// (channel-options.ts), so a call to a dead owner fails within it. Importing nice-grpc applied
+// it; clients no longer load nice-grpc (only this module of it), so it is applied here.
+applyConnectTimeoutPatch();
 
 /** Clients by peer address; `close()` closes every channel. */
 export class ClientPool {
