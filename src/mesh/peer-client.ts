@@ -19,7 +19,7 @@ import { callMetadata, type TlsOptions } from './security.js';
 import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 import { asBuffer } from './buffer-view.js';
-import { Locality } from './locality.js';
+import { LOCATE_DEADLINE_MS, Locality } from './locality.js';
 import { writeSharedFile, type WrittenFile } from './shared-files.js';
 
 /** Tuning of a client. */
@@ -117,7 +117,7 @@ export class PeerClient {
     this.#transfer = new Client(address, credentials, { channelOverride: channels.transfer });
     this.#metadata = callMetadata(settings.token);
     this.#locality = new Locality(settings.sharedFiles !== false, (client) =>
-      this.#call('locate', undefined, undefined, settings.timeoutMs, (callSettings) => unary(client, METHODS.locate, {}, callSettings)),
+      this.#call('locate', undefined, undefined, LOCATE_DEADLINE_MS, (callSettings) => unary(client, METHODS.locate, {}, callSettings)),
     );
   }
 
