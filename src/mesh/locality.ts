@@ -11,9 +11,8 @@ import { sharedDirectoryOf } from './shared-files.js';
 /** How long a call waits for the answer to Locate before it streams instead (the handoff is an optimisation). */
 export const LOCATE_WAIT_MS = 500;
 /**
- * Locate's own deadline, for the answer that later calls use. Short: a Locate still pending on a
- * cut link held the channel's calls behind it for its whole deadline (an `exists` with none of
- * its own took 27 s instead of failing within the 5 s connect bound).
+ * Locate's own deadline. Short: its answer only speeds up later calls, so a peer that cannot
+ * answer within it is asked again by the next call rather than waited for.
  */
 export const LOCATE_DEADLINE_MS = 2_000;
 
