@@ -149,16 +149,17 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   /**
    * Gets ready for a call about `key` now rather than at the call: loads the gRPC client code,
-   * and for a key of another process opens the channel its waits use and locates the owner (the
-   * blocking bridge does this for a proxy revived to be used later, so the first use pays none
-   * of it). A malformed key or an unreachable owner is left for the call itself to report.
+   * and for a key of another process opens the channel its waits (or sets) use and locates the
+   * owner. The blocking bridge does this for a proxy revived to be used later, the reviver for a
+   * future revived to be set later, so the first use pays none of it. A malformed key or an
+   * unreachable owner is left for the call itself to report.
    * @internal
    */
-  async prepare(key?: JsonValue): Promise<void> {
+  async prepare(key?: JsonValue, use: 'wait' | 'set' = 'wait'): Promise<void> {
     const pool = await this.#clients();
     if (key === undefined) return;
     const k = toMeshKey(key);
-    if (findLocalPeer(k.incarnation) === undefined) await pool.client(k.peer).warm(k.incarnation);
+    if (findLocalPeer(k.incarnation) === undefined) await pool.client(k.peer).warm(k.incarnation, use);
   }
 
   /** The client pool, loaded and made on first need. */

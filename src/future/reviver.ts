@@ -4,13 +4,14 @@
  * from the reference's config lazily, on first use, because a reviver must return at once.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { Connector, JsonValue } from '../connectors/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ProxyReference, ReferenceKind, TargetShape } from '../proxy/factory.js';
 import { prepareBlocking } from '../store/blocking-resolver.js';
 import { configSource } from '../store/get-or-create.js';
 import { parseStoreConfig } from '../store/store-config.js';
 import { reviveRef } from '../store/ownership/make.js';
+import type { StoreSource } from '../store/store-source.js';
 import { makeProxy } from '../store/store-proxy.js';
 import { Future } from './future.js';
 
@@ -40,6 +41,24 @@ export function parseReference(value: Record<string, unknown>): ProxyReference {
   return capability === undefined ? reference : { ...reference, capability };
 }
 
+/** A connector that can get ready for a call about a key before it is made (MeshConnector). */
+interface Preparable {
+  prepare(key: JsonValue, use: 'set'): Promise<void>;
+}
+
+/**
+ * A revived future is set later, in this process: its store is opened and its connector gets
+ * ready now (the mesh loads its client, opens its channel to the owner and locates it), so that
+ * this process's own work covers what its first `setResult` would otherwise wait for. A failure
+ * here is left for `setResult` to report.
+ */
+function prepareSetter(source: StoreSource, key: JsonValue): void {
+  void source
+    .open()
+    .then((store) => (store.connector as Connector<JsonValue> & Partial<Preparable>).prepare?.(key, 'set'))
+    .catch(() => undefined);
+}
+
 /**
  * A `JSON.parse` reviver that turns proxy references into proxies and future references into
  * `Future`s. Other values pass through unchanged.
@@ -59,7 +78,9 @@ export function reviver(_key: string, value: unknown): unknown {
   const reference = parseReference(value as Record<string, unknown>);
   const source = configSource(reference.store);
   if (reference.$proxymesh === 'future') {
-    return new Future(source, reference.key, { evict: reference.evict, shape: reference.shape, capability: reference.capability });
+    const future = new Future(source, reference.key, { evict: reference.evict, shape: reference.shape, capability: reference.capability });
+    prepareSetter(source, reference.key);
+    return future;
   }
   // An ownership proxy moves here: the sender's copy became invalid when it was serialised.
   if (reference.ownership !== undefined) return reviveRef({ ...reference, ownership: reference.ownership }, source);

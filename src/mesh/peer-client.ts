@@ -135,11 +135,12 @@ export class PeerClient {
   }
 
   /**
-   * Opens the channel that waits use and locates the peer's incarnation `incarnation`, ahead of
-   * a first wait: what a fresh process would otherwise pay at its first use of a proxy.
+   * Opens the channel that waits (`wait`) or sets (`set`) use and locates the peer's incarnation
+   * `incarnation`, ahead of the first such call: what a fresh process would otherwise pay at its
+   * first use of a proxy or its first `setResult`.
    */
-  async warm(incarnation: string): Promise<void> {
-    await this.#locality.directory(incarnation, this.#control);
+  async warm(incarnation: string, use: 'wait' | 'set' = 'wait'): Promise<void> {
+    await this.#locality.directory(incarnation, use === 'wait' ? this.#control : this.#transfer);
   }
 
   /** A receiver of one object from this peer: a large object's checksum is computed off this thread (crc-offload.ts). */

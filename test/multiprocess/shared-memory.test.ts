@@ -14,6 +14,7 @@ import { formatKey, type MeshKey } from '../../src/mesh/key.js';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import { PeerUnavailableError, ProxyResolveError } from '../../src/errors.js';
 import { reviver } from '../../src/future/reviver.js';
+import type { Future } from '../../src/future/future.js';
 import { extract } from '../../src/proxy/control.js';
 import { Store } from '../../src/store/store.js';
 import { DEFAULT_SHARED_BASE } from '../../src/mesh/shared-directory.js';
@@ -74,7 +75,7 @@ describe('same-host handoff between processes', () => {
   }, 60_000);
 });
 
-describe('a consumer prepared ahead of its first use', () => {
+describe('processes prepared ahead of their first use', () => {
   // Proves: reviving a future's proxy starts the bridge and warms its channel to the owner (Locate); when the owner is then killed, the proxy's first synchronous use throws PeerUnavailableError naming the key and the owner instead of hanging; a later future of a live owner still resolves through the same bridge.
   it('reports an owner that died after the proxy arrived', async () => {
     const [owner, other] = [node(), node()];
@@ -102,6 +103,34 @@ describe('a consumer prepared ahead of its first use', () => {
       await other.call('set', { key: live.key, capability: live.capability, size: SIZE, seed: 'later' });
       // `extract`: hashing reads the bytes through Node's internals, which a proxy does not reach.
       expect(sha256(extract(later))).toBe(sha256(patternBytes(SIZE, 'later')));
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  // Proves: a revived future (its connector made ready as it arrives) sets a large value as a file the owner keeps; a future whose owner died after it arrived fails its setResult with PeerUnavailableError naming the key instead of hanging.
+  it('prepares a revived future for its setResult, and reports an owner gone meanwhile', async () => {
+    const [owner, doomed] = [node(), node()];
+    await Promise.all([owner.ready, doomed.ready]);
+    const store = new Store('prepared-producer', new MeshConnector(), { register: false });
+    try {
+      const future = (made: { key: MeshKey; capability: string }): Future<Uint8Array> =>
+        JSON.parse(JSON.stringify({ $proxymesh: 'future', key: made.key, store: store.config(), evict: false, shape: 'object', capability: made.capability }), reviver) as Future<Uint8Array>;
+      const live = await owner.call<{ key: MeshKey; capability: string }>('newKey');
+      const value = patternBytes(SIZE, 'set after preparing');
+      await future(live).setResult(value);
+      expect(readdirSync(directoryOf(owner.process.pid, live.key.incarnation))).toContain(live.key.id);
+      expect(await owner.call<Described>('get', { key: live.key })).toMatchObject({ size: SIZE, sha256: sha256(value) });
+
+      const gone = await doomed.call<{ key: MeshKey; capability: string }>('newKey');
+      const orphan = future(gone);
+      await doomed.kill();
+      const error = await orphan.setResult(value).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PeerUnavailableError);
+      expect((error as Error).message).toContain(formatKey(gone.key));
     } finally {
       await store.close();
     }

@@ -22,7 +22,8 @@ function row(system: string, pauseMs: number, ms: number[]): RoundTripRow {
 /**
  * The round trip, its echo baseline, and an extra row with A's peer on its main thread: the
  * default puts it on a worker thread, which costs A two more thread wake-ups per round (its set
- * of k1 crosses to the worker, and B's set of k2 crosses back); the extra row shows that price.
+ * of k1 crosses to the worker, and B's set of k2 crosses back); the extra row measures what
+ * those hops cost.
  */
 export async function runRoundTrip(plan: WorkflowPlan['roundTrip']): Promise<RoundTripRow[]> {
   const server = await startUser('raw-grpc', ['server']);
