@@ -10,8 +10,23 @@ declare const shared: unique symbol;
 declare const mutable: unique symbol;
 
 /** Owns an object in a store: evicted when released (`using`) or garbage-collected. */
-export type OwnedProxy<T> = T & Disposable & AsyncDisposable & { readonly [owned]: true };
+export type OwnedProxy<T> = T &
+  Disposable &
+  AsyncDisposable & {
+    /** A type-only brand (no such property exists at run time): tells an owner from a borrow. */
+    readonly [owned]: true;
+  };
 /** A shared borrow of an `OwnedProxy`: read-only by convention; many may coexist. */
-export type RefProxy<T> = T & Disposable & AsyncDisposable & { readonly [shared]: true };
+export type RefProxy<T> = T &
+  Disposable &
+  AsyncDisposable & {
+    /** A type-only brand (no such property exists at run time): tells a shared borrow apart. */
+    readonly [shared]: true;
+  };
 /** A mutable borrow of an `OwnedProxy`: the only borrow while it lives; `update` writes back. */
-export type RefMutProxy<T> = T & Disposable & AsyncDisposable & { readonly [mutable]: true };
+export type RefMutProxy<T> = T &
+  Disposable &
+  AsyncDisposable & {
+    /** A type-only brand (no such property exists at run time): tells a mutable borrow apart. */
+    readonly [mutable]: true;
+  };
