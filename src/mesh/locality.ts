@@ -16,9 +16,17 @@ export const LOCATE_WAIT_MS = 500;
  */
 export const LOCATE_DEADLINE_MS = 2_000;
 
+/** Locate's answer for one incarnation: pending, or settled with the directory (or none). */
+interface Located {
+  incarnation: string | undefined;
+  directory: Promise<string | undefined>;
+  settled: boolean;
+  value: string | undefined;
+}
+
 /** One peer's shared-memory directory, as this process sees it. */
 export class Locality {
-  #located: { incarnation: string | undefined; directory: Promise<string | undefined> } | undefined;
+  #located: Located | undefined;
 
   /**
    * @param enabled - false: never asks, and every answer is "none" (`sharedFiles: false`).
@@ -40,11 +48,13 @@ export class Locality {
     if (!this.enabled) return Promise.resolve(undefined);
     const cached = this.#located;
     if (cached !== undefined && (incarnation === undefined || cached.incarnation === incarnation)) return cached.directory;
-    const entry: { incarnation: string | undefined; directory: Promise<string | undefined> } = { incarnation, directory: Promise.resolve(undefined) };
+    const entry: Located = { incarnation, directory: Promise.resolve(undefined), settled: false, value: undefined };
     entry.directory = this.locate(client).then(
-      (located) => {
+      async (located) => {
         entry.incarnation = located.incarnation;
-        return incarnation === undefined || located.incarnation === incarnation ? sharedDirectoryOf(located) : undefined;
+        const directory = incarnation === undefined || located.incarnation === incarnation ? await sharedDirectoryOf(located) : undefined;
+        Object.assign(entry, { settled: true, value: directory });
+        return directory;
       },
       () => {
         if (this.#located === entry) this.#located = undefined;
@@ -61,6 +71,9 @@ export class Locality {
    * kept for the calls after it.
    */
   soon(incarnation: string | undefined, client: Client): Promise<string | undefined> {
+    // Known already (every call after the first): no timer and no race on each get or wait.
+    const cached = this.#located;
+    if (cached?.settled === true && (incarnation === undefined || cached.incarnation === incarnation)) return Promise.resolve(cached.value);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), LOCATE_WAIT_MS);

@@ -20,7 +20,7 @@ import { fromClientError, type CallSite } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 import { asBuffer } from './buffer-view.js';
 import { LOCATE_DEADLINE_MS, Locality } from './locality.js';
-import { writeSharedFile, type WrittenFile } from './shared-files.js';
+import { handOver, writeSharedFile, type WrittenFile } from './shared-files.js';
 
 /** Tuning of a client. */
 export interface ClientSettings {
@@ -177,14 +177,11 @@ export class PeerClient {
   async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
     const written = await this.#written(undefined, payload);
     if (written !== undefined) {
-      try {
-        return await this.#call('put', undefined, options, this.settings.timeoutMs, async (settings) =>
+      return handOver(written, () =>
+        this.#call('put', undefined, options, this.settings.timeoutMs, async (settings) =>
           toMeshKey((await clientStream(this.#transfer, METHODS.put, [{ part: { $case: 'file' as const, value: written.file } }], settings)).key),
-        );
-      } catch (error) {
-        await written.discard();
-        throw error;
-      }
+        ),
+      );
     }
     return this.#call('put', undefined, options, this.settings.transferTimeoutMs, async (settings) => {
       const requests = (function* (chunkBytes: number) {
@@ -233,17 +230,12 @@ export class PeerClient {
     const capability = options?.capability ?? '';
     const written = await this.#written(key.incarnation, payload);
     if (written !== undefined) {
-      try {
-        await this.#call('set', key, options, this.settings.timeoutMs, async (settings) => {
+      return handOver(written, () =>
+        this.#call('set', key, options, this.settings.timeoutMs, async (settings) => {
           const header = { key, payload: { $case: 'file' as const, value: written.file }, capability };
           await clientStream(this.#transfer, METHODS.set, [{ part: { $case: 'header' as const, value: header } }], settings);
-        });
-      } catch (error) {
-        // A refused Set leaves the file under its first name, ours to remove.
-        await written.discard();
-        throw error;
-      }
-      return;
+        }),
+      );
     }
     return this.#call('set', key, options, this.settings.transferTimeoutMs, async (settings) => {
       const chunkBytes = this.settings.chunkBytes;

@@ -16,7 +16,7 @@ import { addLocalPeer, removeLocalPeer, type LocalPeer } from './local-peers.js'
 import type { PeerOptions } from './peer.js';
 import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type ThreadFiles, type WireFile, type WirePayload } from './peer-thread-protocol.js';
 import { removeOnExit } from './shared-directory.js';
-import { writeSharedFile } from './shared-files.js';
+import { handOver, writeSharedFile } from './shared-files.js';
 
 type Pending = { resolve(value: PeerThreadValue): void; reject(error: Error): void };
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -113,13 +113,7 @@ export class PeerThread implements LocalPeer {
 
   async put(payload: Payload): Promise<string> {
     const crossing = await this.#crossing(payload);
-    try {
-      return (await this.#call({ op: 'put', payload: crossing.payload }, crossing.transfer)) as string;
-    } catch (error) {
-      // A refused file is left under its first name (the worker renames those it takes over).
-      await crossing.discard();
-      throw error;
-    }
+    return handOver(crossing, async () => (await this.#call({ op: 'put', payload: crossing.payload }, crossing.transfer)) as string);
   }
 
   async get(id: string): Promise<Payload | undefined> {
@@ -151,12 +145,7 @@ export class PeerThread implements LocalPeer {
 
   async set(id: string, payload: Payload, capability: string): Promise<void> {
     const crossing = await this.#crossing(payload);
-    try {
-      await this.#call({ op: 'set', objectId: id, payload: crossing.payload, capability }, crossing.transfer);
-    } catch (error) {
-      await crossing.discard();
-      throw error;
-    }
+    await handOver(crossing, () => this.#call({ op: 'set', objectId: id, payload: crossing.payload, capability }, crossing.transfer));
   }
 
   async wait(id: string, signal?: AbortSignal): Promise<Payload> {

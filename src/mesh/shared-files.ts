@@ -32,6 +32,19 @@ export interface WrittenFile {
   discard(): Promise<void>;
 }
 
+/**
+ * Sends the call that hands a written file over; if it fails, the file (left under the name its
+ * writer gave it: a peer renames those it takes over) is deleted before the error goes on.
+ */
+export async function handOver<T>(written: Pick<WrittenFile, 'discard'>, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    await written.discard();
+    throw error;
+  }
+}
+
 /** Writes a payload into a new file of `directory`. */
 export async function writeSharedFile(directory: string, payload: Payload): Promise<WrittenFile> {
   const name = newFileName();

@@ -12,7 +12,7 @@ import { OPEN } from '../../src/mesh/grpc-handlers.js';
 import { peerDefinition, peerService } from '../../src/mesh/peer-service.js';
 import { PeerState } from '../../src/mesh/peer-state.js';
 import { Peer } from '../../src/index.js';
-import { DataCorruptedError, KeyNotFoundError } from '../../src/errors.js';
+import { DataCorruptedError, KeyExistsError, KeyNotFoundError } from '../../src/errors.js';
 import { ClientPool } from '../../src/mesh/client-pool.js';
 import { formatKey, type MeshKey } from '../../src/mesh/key.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
@@ -97,6 +97,10 @@ describe('shared-memory handoff', () => {
     } finally {
       streaming.close();
     }
+    // A second set is refused (write-once), and the file it wrote is deleted, not left behind.
+    const again = await client.set(key, { codec: 'bytes', data: patternBytes(SIZE, 'second') }, { capability }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(KeyExistsError);
+    expect(objectFiles()).toEqual([key.id]);
     // Evicting deletes the file.
     await client.evict(key);
     expect(objectFiles()).toEqual([]);
