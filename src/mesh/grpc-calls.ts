@@ -157,6 +157,9 @@ const drained = (call: { once(event: 'drain', listener: () => void): unknown }):
  * buffer whenever it asks to, and resolves with the response.
  */
 export async function clientStream<Request, Response>(client: Client, method: Method<Request, Response>, requests: Iterable<Request>, settings: CallSettings): Promise<Response> {
+  // A call cancelled before it starts never starts: grpc-js can still send a one-message stream
+  // (a put or set handed over as a file) that is written and ended in the tick of its cancel.
+  settings.signal?.throwIfAborted();
   const watched = watch(settings);
   let call: ClientWritableStream<Request> | undefined;
   let over = false;
