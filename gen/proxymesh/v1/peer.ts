@@ -396,6 +396,34 @@ export interface PutBatchResponse {
   keys: Key[];
 }
 
+/** PublishRequest carries one event for a topic. */
+export interface PublishRequest {
+  /** The topic: 1 to 256 bytes of UTF-8, owned by the receiving peer. */
+  topic: string;
+  /** The event, opaque to the peer: at most the peer's maximum object size and 4 MiB. */
+  event: Buffer;
+}
+
+/** PublishResponse answers once the event is in the topic's buffer. */
+export interface PublishResponse {
+  /** The event's position in the topic, counting from 1 since the topic was created on this peer. */
+  sequence: bigint;
+}
+
+/** SubscribeRequest names the topic to follow. */
+export interface SubscribeRequest {
+  /** The topic, as in PublishRequest. */
+  topic: string;
+}
+
+/** SubscribeResponse is one event of the topic. */
+export interface SubscribeResponse {
+  /** The event's position in the topic, as PublishResponse.sequence; a subscriber sees them rise. */
+  sequence: bigint;
+  /** The event's bytes, as published. */
+  event: Buffer;
+}
+
 function createBaseKey(): Key {
   return { peer: "", incarnation: "", id: "" };
 }
@@ -2640,6 +2668,256 @@ export const PutBatchResponse: MessageFns<PutBatchResponse> = {
   },
 };
 
+function createBasePublishRequest(): PublishRequest {
+  return { topic: "", event: Buffer.alloc(0) };
+}
+
+export const PublishRequest: MessageFns<PublishRequest> = {
+  encode(message: PublishRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.topic !== "") {
+      writer.uint32(10).string(message.topic);
+    }
+    if (message.event.length !== 0) {
+      writer.uint32(18).bytes(message.event);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PublishRequest>): PublishRequest {
+    return PublishRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PublishRequest>): PublishRequest {
+    const message = createBasePublishRequest();
+    message.topic = object.topic ?? "";
+    message.event = object.event ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBasePublishResponse(): PublishResponse {
+  return { sequence: 0n };
+}
+
+export const PublishResponse: MessageFns<PublishResponse> = {
+  encode(message: PublishResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PublishResponse>): PublishResponse {
+    return PublishResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PublishResponse>): PublishResponse {
+    const message = createBasePublishResponse();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    return message;
+  },
+};
+
+function createBaseSubscribeRequest(): SubscribeRequest {
+  return { topic: "" };
+}
+
+export const SubscribeRequest: MessageFns<SubscribeRequest> = {
+  encode(message: SubscribeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.topic !== "") {
+      writer.uint32(10).string(message.topic);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscribeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscribeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SubscribeRequest>): SubscribeRequest {
+    return SubscribeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SubscribeRequest>): SubscribeRequest {
+    const message = createBaseSubscribeRequest();
+    message.topic = object.topic ?? "";
+    return message;
+  },
+};
+
+function createBaseSubscribeResponse(): SubscribeResponse {
+  return { sequence: 0n, event: Buffer.alloc(0) };
+}
+
+export const SubscribeResponse: MessageFns<SubscribeResponse> = {
+  encode(message: SubscribeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    if (message.event.length !== 0) {
+      writer.uint32(18).bytes(message.event);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscribeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscribeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SubscribeResponse>): SubscribeResponse {
+    return SubscribeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SubscribeResponse>): SubscribeResponse {
+    const message = createBaseSubscribeResponse();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.event = object.event ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
 /** PeerService stores objects in memory and fulfils deferred keys. */
 export type PeerServiceDefinition = typeof PeerServiceDefinition;
 export const PeerServiceDefinition = {
@@ -2801,6 +3079,47 @@ export const PeerServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Publish appends one event to a topic held by the receiving peer, and answers once the event
+     * is in the topic's buffer. Events are opaque bytes to the peer (proxymesh streams put an
+     * object's key and metadata in them, and leave the object with its owner). A topic exists from
+     * its first Publish or Subscribe, and holds a bounded buffer: by default at most 1,024 events
+     * and 64 MiB. While the buffer is full the peer holds the answer back until subscribers have
+     * taken enough events to make room, so a publisher that waits for each answer never makes the
+     * peer hold more than the buffer. At most 64 Publish calls may wait on one full topic.
+     * Cancelling a waiting Publish adds nothing. Optional for peers in other languages: one that
+     * does not serve topics answers UNIMPLEMENTED, and the rest of the contract is unaffected.
+     * Errors: INVALID_ARGUMENT (a topic name that is empty or over 256 bytes), RESOURCE_EXHAUSTED
+     * (an event over the peer's maximum object size, or too many publishers waiting),
+     * UNAVAILABLE (the peer shut down while the publisher waited).
+     */
+    publish: {
+      name: "Publish",
+      requestType: PublishRequest as typeof PublishRequest,
+      requestStream: false,
+      responseType: PublishResponse as typeof PublishResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Subscribe streams a topic's events in the order they were published, each once, until the
+     * client cancels the call. Every subscriber receives every event published while it is
+     * connected; events published while a topic has no subscriber wait in its buffer for the first
+     * one (so a consumer that connects after its producer started misses nothing). An event leaves
+     * the buffer once it has been written to every subscriber's stream: a subscriber that stops
+     * reading holds its stream's HTTP/2 window full, the buffer fills, and Publish waits. The end of
+     * a stream is an event like any other; the peer never ends a Subscribe with OK. Optional, as
+     * Publish. Errors: INVALID_ARGUMENT (a bad topic name), RESOURCE_EXHAUSTED (more than 1,024
+     * subscribers on one topic), UNAVAILABLE (the peer shut down).
+     */
+    subscribe: {
+      name: "Subscribe",
+      requestType: SubscribeRequest as typeof SubscribeRequest,
+      requestStream: false,
+      responseType: SubscribeResponse as typeof SubscribeResponse,
+      responseStream: true,
+      options: {},
+    },
   },
 } as const;
 
@@ -2895,6 +3214,36 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
    * an empty one, and everything works without it over the byte streams.
    */
   locate(request: LocateRequest, context: CallContext & CallContextExt): Promise<DeepPartial<LocateResponse>>;
+  /**
+   * Publish appends one event to a topic held by the receiving peer, and answers once the event
+   * is in the topic's buffer. Events are opaque bytes to the peer (proxymesh streams put an
+   * object's key and metadata in them, and leave the object with its owner). A topic exists from
+   * its first Publish or Subscribe, and holds a bounded buffer: by default at most 1,024 events
+   * and 64 MiB. While the buffer is full the peer holds the answer back until subscribers have
+   * taken enough events to make room, so a publisher that waits for each answer never makes the
+   * peer hold more than the buffer. At most 64 Publish calls may wait on one full topic.
+   * Cancelling a waiting Publish adds nothing. Optional for peers in other languages: one that
+   * does not serve topics answers UNIMPLEMENTED, and the rest of the contract is unaffected.
+   * Errors: INVALID_ARGUMENT (a topic name that is empty or over 256 bytes), RESOURCE_EXHAUSTED
+   * (an event over the peer's maximum object size, or too many publishers waiting),
+   * UNAVAILABLE (the peer shut down while the publisher waited).
+   */
+  publish(request: PublishRequest, context: CallContext & CallContextExt): Promise<DeepPartial<PublishResponse>>;
+  /**
+   * Subscribe streams a topic's events in the order they were published, each once, until the
+   * client cancels the call. Every subscriber receives every event published while it is
+   * connected; events published while a topic has no subscriber wait in its buffer for the first
+   * one (so a consumer that connects after its producer started misses nothing). An event leaves
+   * the buffer once it has been written to every subscriber's stream: a subscriber that stops
+   * reading holds its stream's HTTP/2 window full, the buffer fills, and Publish waits. The end of
+   * a stream is an event like any other; the peer never ends a Subscribe with OK. Optional, as
+   * Publish. Errors: INVALID_ARGUMENT (a bad topic name), RESOURCE_EXHAUSTED (more than 1,024
+   * subscribers on one topic), UNAVAILABLE (the peer shut down).
+   */
+  subscribe(
+    request: SubscribeRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<SubscribeResponse>>;
 }
 
 export interface PeerServiceClient<CallOptionsExt = {}> {
@@ -2982,6 +3331,36 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
    * an empty one, and everything works without it over the byte streams.
    */
   locate(request: DeepPartial<LocateRequest>, options?: CallOptions & CallOptionsExt): Promise<LocateResponse>;
+  /**
+   * Publish appends one event to a topic held by the receiving peer, and answers once the event
+   * is in the topic's buffer. Events are opaque bytes to the peer (proxymesh streams put an
+   * object's key and metadata in them, and leave the object with its owner). A topic exists from
+   * its first Publish or Subscribe, and holds a bounded buffer: by default at most 1,024 events
+   * and 64 MiB. While the buffer is full the peer holds the answer back until subscribers have
+   * taken enough events to make room, so a publisher that waits for each answer never makes the
+   * peer hold more than the buffer. At most 64 Publish calls may wait on one full topic.
+   * Cancelling a waiting Publish adds nothing. Optional for peers in other languages: one that
+   * does not serve topics answers UNIMPLEMENTED, and the rest of the contract is unaffected.
+   * Errors: INVALID_ARGUMENT (a topic name that is empty or over 256 bytes), RESOURCE_EXHAUSTED
+   * (an event over the peer's maximum object size, or too many publishers waiting),
+   * UNAVAILABLE (the peer shut down while the publisher waited).
+   */
+  publish(request: DeepPartial<PublishRequest>, options?: CallOptions & CallOptionsExt): Promise<PublishResponse>;
+  /**
+   * Subscribe streams a topic's events in the order they were published, each once, until the
+   * client cancels the call. Every subscriber receives every event published while it is
+   * connected; events published while a topic has no subscriber wait in its buffer for the first
+   * one (so a consumer that connects after its producer started misses nothing). An event leaves
+   * the buffer once it has been written to every subscriber's stream: a subscriber that stops
+   * reading holds its stream's HTTP/2 window full, the buffer fills, and Publish waits. The end of
+   * a stream is an event like any other; the peer never ends a Subscribe with OK. Optional, as
+   * Publish. Errors: INVALID_ARGUMENT (a bad topic name), RESOURCE_EXHAUSTED (more than 1,024
+   * subscribers on one topic), UNAVAILABLE (the peer shut down).
+   */
+  subscribe(
+    request: DeepPartial<SubscribeRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<SubscribeResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
