@@ -16,13 +16,13 @@ export type {
   DeferrableConnector,
   JsonValue,
   Payload,
-} from './connectors/protocol.js';
-export { isAwaitable, isDeferrable } from './connectors/protocol.js';
+} from './core/protocol.js';
+export { isAwaitable, isDeferrable } from './core/protocol.js';
 export { connectorFromConfig, registerConnectorKind } from './connectors/registry.js';
 export { LocalConnector } from './connectors/local.js';
 export type { LocalConnectorOptions, LocalKey } from './connectors/local.js';
-export type { ObjectIdKey } from './connectors/connector-input.js';
-export type { TableStats } from './connectors/object-table.js';
+export type { ObjectIdKey } from './core/connector-input.js';
+export type { TableStats } from './core/object-table.js';
 export { MeshConnector } from './connectors/mesh.js';
 export type { PeerStats } from './connectors/mesh.js';
 export type { MeshConnectorOptions } from './connectors/mesh-options.js';
@@ -36,7 +36,8 @@ export type { Address } from './mesh/address.js';
 export { createProxy } from './proxy/create.js';
 export type { CreateProxyOptions } from './proxy/create.js';
 export { extract, getFactory, getKey, getReference, isProxy, isResolved, resolve, resolveAsync } from './proxy/control.js';
-export type { Factory, ProxyHooks, ProxyReference, ReferenceKind, StoreConfig, TargetShape } from './proxy/factory.js';
+export type { Factory, ProxyHooks } from './proxy/factory.js';
+export type { ProxyReference, ReferenceKind, StoreConfig, TargetShape } from './core/reference.js';
 export { Store } from './store/store.js';
 export type { ObjectStore } from './store/object-store.js';
 export type { StoreOptions, PutOptions, SetOptions, GetOptions, WaitOptions, ProxyOptions, ProxyFromKeyOptions, FutureOptions } from './store/options.js';
@@ -70,9 +71,9 @@ export { isReplaceable } from './store/ownership/replaceable.js';
 export type { ReplaceableConnector } from './store/ownership/replaceable.js';
 export { setBlockingResolver } from './store/blocking-resolver.js';
 export type { BlockingResolver } from './store/blocking-resolver.js';
-export { Future } from './future/future.js';
-export type { FutureSettings, ResultOptions } from './future/future.js';
-export { reviver } from './future/reviver.js';
+export { Future } from './store/future.js';
+export type { FutureSettings, ResultOptions } from './store/future.js';
+export { reviver } from './store/reviver.js';
 export { serialize, deserialize } from './serialize/serialize.js';
 export { registerCodec, unregisterCodec, getCodec, CUSTOM_CODEC_TAG } from './serialize/registry.js';
 export type { Codec } from './serialize/codec.js';

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { ObjectTable } from '../../src/connectors/object-table.js';
+import { ObjectTable } from '../../src/core/object-table.js';
 import { CONTROL_CHANNEL_OPTIONS, SERVER_OPTIONS } from '../../src/mesh/channel-options.js';
 import { ClientPool } from '../../src/mesh/client-pool.js';
 import { Peer } from '../../src/mesh/peer.js';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { DataCorruptedError, KeyExistsError, KeyNotFoundError } from '../errors.js';
 import { isErrno, readWholeFile, removeFile, unlessMissing, writeFileAtomic } from './file-io.js';
 import type { ProbeResult } from './key-waits.js';
-import type { Payload } from './protocol.js';
+import type { Payload } from '../core/protocol.js';
 
 type Suffix = 'data' | 'ready' | 'pending' | 'lock';
 

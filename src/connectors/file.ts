@@ -10,15 +10,15 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ClosedError, InvalidArgumentError, KeyNotFoundError } from '../errors.js';
-import { callSignal, raceSignal, throwIfAborted } from './call-options.js';
-import type { ObjectIdKey } from './connector-input.js';
-import { checkObjectIdKey, checkPayload, describeInput } from './connector-input.js';
+import { callSignal, raceSignal, throwIfAborted } from '../core/call-options.js';
+import type { ObjectIdKey } from '../core/connector-input.js';
+import { checkObjectIdKey, checkPayload, describeInput } from '../core/connector-input.js';
 import { mapConcurrent } from './file-io.js';
 import { MARKER_NAME, ObjectDirectory } from './file-objects.js';
 import { DirectoryWatch } from './file-watch.js';
 import { KeyWaits } from './key-waits.js';
-import { newObjectId } from './object-table.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
+import { newObjectId } from '../core/object-table.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
 
 /** A FileConnector key: `{"id": "<32 lowercase hex digits>"}`. */
 export type FileKey = ObjectIdKey;

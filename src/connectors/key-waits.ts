@@ -6,8 +6,8 @@
  * reads a large object twice.
  * @module
  */
-import type { Payload } from './protocol.js';
-import { WaiterTable } from './waiters.js';
+import type { Payload } from '../core/protocol.js';
+import { WaiterTable } from '../core/waiters.js';
 
 /** What a probe of the storage found for one key. */
 export type ProbeResult =

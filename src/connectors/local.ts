@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, KeyNotFoundError } from '../errors.js';
-import { callSignal, throwIfAborted } from './call-options.js';
-import { checkObjectIdKey, checkPayload, type ObjectIdKey } from './connector-input.js';
+import { callSignal, throwIfAborted } from '../core/call-options.js';
+import { checkObjectIdKey, checkPayload, type ObjectIdKey } from '../core/connector-input.js';
 import { ownedPayload } from '../serialize/borrowed.js';
-import { ObjectTable } from './object-table.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
+import { ObjectTable } from '../core/object-table.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
 
 /** A LocalConnector key: `{"id": "<32 lowercase hex digits>"}`. */
 export type LocalKey = ObjectIdKey;

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { TlsOptions } from '../mesh/security.js';
-import type { ConnectorConfig, JsonValue } from './protocol.js';
+import type { ConnectorConfig, JsonValue } from '../core/protocol.js';
 
 /** Options of `new MeshConnector()`. All are optional: no options is an embedded peer on loopback. */
 export interface MeshConnectorOptions {

@@ -11,7 +11,7 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
-import type { TableStats } from './object-table.js';
+import type { TableStats } from '../core/object-table.js';
 import { parseAddress } from '../mesh/address.js';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunk-sizes.js';
 import type { ClientPool } from '../mesh/client-pool.js';
@@ -21,11 +21,11 @@ import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
 import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
 import { Peer, type PeerOptions } from '../mesh/peer.js';
 import { SharedAwaits } from '../mesh/shared-awaits.js';
-import { callScope } from './call-options.js';
-import { checkPayload } from './connector-input.js';
+import { callScope } from '../core/call-options.js';
+import { checkPayload } from '../core/connector-input.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from './protocol.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from '../core/protocol.js';
 
 /** What a peer holds, as `MeshConnector.stats` reports it. */
 export interface PeerStats extends TableStats {

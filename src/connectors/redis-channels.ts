@@ -5,7 +5,7 @@
  * @module
  */
 import type { Redis } from 'ioredis';
-import { raceSignal } from './call-options.js';
+import { raceSignal } from '../core/call-options.js';
 
 /** Callbacks of `KeyChannels`. */
 export interface KeyChannelsOptions {

@@ -4,8 +4,8 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { describeInput } from './connector-input.js';
-import type { ConnectorConfig } from './protocol.js';
+import { describeInput } from '../core/connector-input.js';
+import type { ConnectorConfig } from '../core/protocol.js';
 
 /** Options of `new RedisConnector()`: a `url`, or a `host` and `port`. */
 export interface RedisConnectorOptions {

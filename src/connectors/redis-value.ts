@@ -9,7 +9,7 @@
  * @module
  */
 import { DataCorruptedError } from '../errors.js';
-import type { Payload } from './protocol.js';
+import type { Payload } from '../core/protocol.js';
 
 const VERSION = 1;
 

@@ -12,12 +12,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PeerUnavailableError, ProxyMeshError } from '../errors.js';
-import { callSignal, raceSignal, throwIfAborted } from './call-options.js';
-import type { ObjectIdKey } from './connector-input.js';
-import { checkObjectIdKey, checkPayload } from './connector-input.js';
+import { callSignal, raceSignal, throwIfAborted } from '../core/call-options.js';
+import type { ObjectIdKey } from '../core/connector-input.js';
+import { checkObjectIdKey, checkPayload } from '../core/connector-input.js';
 import { KeyWaits } from './key-waits.js';
-import { newObjectId } from './object-table.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from './protocol.js';
+import { newObjectId } from '../core/object-table.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
 import { KeyChannels, quit } from './redis-channels.js';
 import type { RedisConnectorOptions, RedisServer } from './redis-options.js';
 import { loadIoredis } from './redis-module.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Connector, ConnectorClass, ConnectorConfig } from './protocol.js';
+import type { Connector, ConnectorClass, ConnectorConfig } from '../core/protocol.js';
 
 type Loader = () => Promise<ConnectorClass>;
 

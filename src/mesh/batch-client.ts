@@ -5,7 +5,7 @@
  */
 import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
 import { PeerServiceDefinition, PutBatchResponse, type GetBatchRequest, type GetBatchResponse, type PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
-import type { CallOptions, Payload } from '../connectors/protocol.js';
+import type { CallOptions, Payload } from '../core/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
 import { encodeBatchMessage } from './batch-codec.js';
 import { decodeBatchMessage } from './batch-decode.js';

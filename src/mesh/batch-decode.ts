@@ -5,7 +5,7 @@
  * of 1,000 small objects decodes 1,000 parts per call, so the loop allocates only what it
  * returns: no reader or closure per part, and one codec string per run of parts with the same
  * codec. (A peer keeps a PutBatch's views only while they fill most of their message:
- * connectors/shared-buffers.ts.)
+ * core/shared-buffers.ts.)
  * @module
  */
 import type { BatchPart, GetBatchResponse } from '../../gen/proxymesh/v1/peer.js';

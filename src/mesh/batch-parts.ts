@@ -8,7 +8,7 @@
  * @module
  */
 import type { BatchPart } from '../../gen/proxymesh/v1/peer.js';
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 import { DataCorruptedError, InvalidArgumentError } from '../errors.js';
 import { dataParts, headerOf } from './chunks.js';
 import { receiveWhole, startObject, type ReceiveOptions } from './object-receiver.js';

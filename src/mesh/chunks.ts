@@ -5,7 +5,7 @@
  * is object-receiver.ts.
  * @module
  */
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 import type { ObjectHeader, ObjectTrailer, SharedFile, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import { DEFAULT_CHUNK_BYTES } from './chunk-sizes.js';
 import { crc32c } from './crc32c.js';

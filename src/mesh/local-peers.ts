@@ -4,8 +4,8 @@
  * through the message port of a peer on its own thread.
  * @module
  */
-import type { Payload } from '../connectors/protocol.js';
-import type { ObjectTable, TableStats } from '../connectors/object-table.js';
+import type { Payload } from '../core/protocol.js';
+import type { ObjectTable, TableStats } from '../core/object-table.js';
 import { newCapability } from './peer-state.js';
 import { ownedPayload } from '../serialize/borrowed.js';
 

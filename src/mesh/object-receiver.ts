@@ -8,8 +8,8 @@
  * @module
  */
 import { DataCorruptedError, InvalidArgumentError, LimitExceededError } from '../errors.js';
-import type { Payload } from '../connectors/protocol.js';
-import { MAX_CODEC_BYTES } from '../connectors/connector-input.js';
+import type { Payload } from '../core/protocol.js';
+import { MAX_CODEC_BYTES } from '../core/connector-input.js';
 import type { ObjectHeader, SharedFile, WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import { readSharedFile } from './shared-files.js';
 import type { AnswerPart } from './chunks.js';

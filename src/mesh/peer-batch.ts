@@ -5,7 +5,7 @@
  * @module
  */
 import type { GetBatchRequest, GetBatchResponse, PutBatchRequest, PutBatchResponse } from '../../gen/proxymesh/v1/peer.js';
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 import { InvalidArgumentError, LimitExceededError, ProxyMeshError } from '../errors.js';
 import { BatchAssembler, MAX_BATCH_OBJECTS, batchMessages } from './batch-parts.js';
 import type { PeerState } from './peer-state.js';

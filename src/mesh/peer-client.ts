@@ -8,8 +8,8 @@
 import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
 import { ClientError, Status } from 'nice-grpc-common';
 import type { AwaitResponse, GetResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
-import { deadlineError } from '../connectors/call-options.js';
-import type { CallOptions, Payload } from '../connectors/protocol.js';
+import { deadlineError } from '../core/call-options.js';
+import type { CallOptions, Payload } from '../core/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
 import { dataParts, headerOf, objectParts, travelsWhole, wholeOf } from './chunks.js';
 import { clientStream, serverStream, unary, type CallSettings, type Method } from './grpc-calls.js';

@@ -28,10 +28,10 @@ import type {
   StatsResponse,
 } from '../../gen/proxymesh/v1/peer.js';
 import { InvalidArgumentError, KeyNotFoundError, LimitExceededError } from '../errors.js';
-import { FilePayload, storeOrRelease } from '../connectors/file-payload.js';
+import { FilePayload, storeOrRelease } from '../core/file-payload.js';
 import { newFileName } from './shared-directory.js';
 import { withVerifiedCrc } from './verified-crc.js';
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 import { objectParts, type ObjectPart } from './chunks.js';
 import { ObjectReceiver } from './object-receiver.js';
 import { formatKey } from './key.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { ObjectTable } from '../connectors/object-table.js';
+import { ObjectTable } from '../core/object-table.js';
 import { InvalidArgumentError, KeyLostError } from '../errors.js';
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import type { SharedDirectory } from './shared-directory.js';

@@ -4,7 +4,7 @@
  * copy of a larger buffer a payload happens to be a view of.
  * @module
  */
-import type { TableStats } from '../connectors/object-table.js';
+import type { TableStats } from '../core/object-table.js';
 import type { WireError } from '../util/error-wire.js';
 
 /** A payload crossing the thread boundary. */

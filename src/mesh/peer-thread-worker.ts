@@ -6,9 +6,9 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { detachedCopies, detachedCopy, detachedOwned } from '../util/transfer.js';
-import { FilePayload, inMemory, storeOrRelease } from '../connectors/file-payload.js';
-import type { Payload } from '../connectors/protocol.js';
+import { detachedCopies, detachedCopy, detachedOwned } from '../core/transfer.js';
+import { FilePayload, inMemory, storeOrRelease } from '../core/file-payload.js';
+import type { Payload } from '../core/protocol.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { Peer, type PeerOptions } from './peer.js';

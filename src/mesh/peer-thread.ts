@@ -5,11 +5,11 @@
  * @module
  */
 import type { Worker } from 'node:worker_threads';
-import type { Payload } from '../connectors/protocol.js';
-import type { TableStats } from '../connectors/object-table.js';
-import { abortReason } from '../connectors/call-options.js';
+import type { Payload } from '../core/protocol.js';
+import type { TableStats } from '../core/object-table.js';
+import { abortReason } from '../core/call-options.js';
 import { PeerUnavailableError } from '../errors.js';
-import { detachedCopies, detachedCopy } from '../util/transfer.js';
+import { detachedCopies, detachedCopy } from '../core/transfer.js';
 import { fromWireError } from '../util/error-wire.js';
 import { startWorker } from '../util/start-worker.js';
 import { addLocalPeer, removeLocalPeer, type LocalPeer } from './local-peers.js';

@@ -5,7 +5,7 @@
  * itself is peer-server.ts, loaded by the first `Peer.start`.
  * @module
  */
-import type { TableStats } from '../connectors/object-table.js';
+import type { TableStats } from '../core/object-table.js';
 import { PeerUnavailableError } from '../errors.js';
 import { log } from '../log.js';
 import { formatKey } from './key.js';

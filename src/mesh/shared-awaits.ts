@@ -13,9 +13,9 @@
  * in-process table do; payloads are read-only by contract. An error is likewise one instance.
  * @module
  */
-import { abortReason } from '../connectors/call-options.js';
-import type { Payload } from '../connectors/protocol.js';
-import { WaiterTable } from '../connectors/waiters.js';
+import { abortReason } from '../core/call-options.js';
+import type { Payload } from '../core/protocol.js';
+import { WaiterTable } from '../core/waiters.js';
 
 /** Shared waits by key name. */
 export class SharedAwaits {

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FilePayload } from '../connectors/file-payload.js';
+import { FilePayload } from '../core/file-payload.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** Where peers make their directories unless told otherwise. */

@@ -7,7 +7,7 @@
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LocateResponse, SharedFile } from '../../gen/proxymesh/v1/peer.js';
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 import { DataCorruptedError, KeyNotFoundError } from '../errors.js';
 import { newFileName } from './shared-directory.js';
 import { checksumOf } from './verified-crc.js';

@@ -6,7 +6,7 @@
  * caller might still change. (A WeakMap by buffer cost more to fill than the checksums it saved.)
  * @module
  */
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 import { crc32c } from './crc32c.js';
 
 const VERIFIED = Symbol('verified CRC-32C');

@@ -7,8 +7,9 @@
  * `isProxy`, which answers that question.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
-import type { Factory, ProxyReference } from './factory.js';
+import type { JsonValue } from '../core/protocol.js';
+import type { Factory } from './factory.js';
+import type { ProxyReference } from '../core/reference.js';
 import { lookupState, requireState } from './state.js';
 
 /**

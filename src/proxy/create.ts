@@ -13,7 +13,8 @@
  *   `new Date(p)` keeping milliseconds, `WeakMap` keyed by the target) pass `extract(p)`.
  * @module
  */
-import type { Factory, TargetShape } from './factory.js';
+import type { Factory } from './factory.js';
+import type { TargetShape } from '../core/reference.js';
 import { TransparentHandler } from './handler.js';
 import { installInspect } from './inspect.js';
 import { isTargetShape, makePlaceholder, shapeOf } from './placeholder.js';

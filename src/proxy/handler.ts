@@ -22,7 +22,7 @@
  * The invariant bookkeeping lives in `invariants.ts`.
  * @module
  */
-import type { ProxyReference } from './factory.js';
+import type { ProxyReference } from '../core/reference.js';
 import { inspectSymbol } from './inspect.js';
 import {
   forgetAfterDelete,

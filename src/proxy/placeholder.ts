@@ -9,7 +9,7 @@
  * `DataCloneError: #<ProxymeshProxy> could not be cloned.` (clone `extract(p)` instead).
  * @module
  */
-import type { TargetShape } from './factory.js';
+import type { TargetShape } from '../core/reference.js';
 
 const SHAPES: readonly TargetShape[] = ['object', 'array', 'function'];
 

@@ -6,7 +6,7 @@
  * `ownedPayload` instead, so that a caller changing its buffer later changes nothing stored.
  * @module
  */
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from '../core/protocol.js';
 
 const borrowed = new WeakSet<Uint8Array>();
 

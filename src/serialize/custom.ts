@@ -3,7 +3,7 @@
  * value into bytes (or a tagged payload) and a `deserializer` turns a payload back.
  * @module
  */
-import type { JsonValue, Payload } from '../connectors/protocol.js';
+import type { JsonValue, Payload } from '../core/protocol.js';
 import { SerializationError } from '../errors.js';
 import { describeKey, describeValue, errorSentence } from './describe.js';
 import { CUSTOM_CODEC_TAG } from './registry.js';

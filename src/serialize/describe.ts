@@ -2,7 +2,7 @@
  * How error messages name keys and values, so every message reads the same way.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 
 /**
  * A key as it appears in messages: its canonical JSON text.

@@ -2,7 +2,7 @@
  * The `json` codec: plain JSON values as UTF-8 JSON text, readable from any language.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 import type { Codec } from './codec.js';
 
 const encoder = new TextEncoder();

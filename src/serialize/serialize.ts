@@ -2,7 +2,7 @@
  * `serialize` and `deserialize`: values to tagged payloads and back, through the codec registry.
  * @module
  */
-import type { JsonValue, Payload } from '../connectors/protocol.js';
+import type { JsonValue, Payload } from '../core/protocol.js';
 import { SerializationError } from '../errors.js';
 import { describeKey, describeValue, errorSentence } from './describe.js';
 import { CUSTOM_CODEC_TAG, codecs, getCodec } from './registry.js';

@@ -1,12 +1,12 @@
 /**
  * The hook a proxy's synchronous first use goes through when its value is not in this thread:
- * blocking needs another thread to do the I/O, which the bridge in `src/proxy/blocking.ts`
+ * blocking needs another thread to do the I/O, which the bridge in `src/store/blocking.ts`
  * does. `setBlockingResolver` can replace it.
  * @module
  */
-import type { Payload } from '../connectors/protocol.js';
-import type { ProxyReference } from '../proxy/factory.js';
-import { blockingFetch, prepareBridge } from '../proxy/blocking.js';
+import type { Payload } from '../core/protocol.js';
+import type { ProxyReference } from '../core/reference.js';
+import { blockingFetch, prepareBridge } from './blocking.js';
 
 /**
  * Fetches a reference's payload, blocking the calling thread: waiting until it is set for a
@@ -26,7 +26,7 @@ let current: BlockingResolver = bridge;
  * Replaces the function that blocks for a payload (for instance to refuse blocking in a
  * program that must never block).
  * @param resolver - the blocking resolver, or `undefined` to restore the default, the worker
- * thread bridge of `src/proxy/blocking.ts`.
+ * thread bridge of `src/store/blocking.ts`.
  */
 export function setBlockingResolver(resolver: BlockingResolver | undefined): void {
   current = resolver ?? bridge;

@@ -5,7 +5,7 @@
  * @module
  */
 import { LocalConnector } from '../connectors/local.js';
-import type { StoreConfig } from '../proxy/factory.js';
+import type { StoreConfig } from '../core/reference.js';
 import { getStore, registerStore } from './registry.js';
 import { parseStoreConfig } from './store-config.js';
 import type { StoreSource } from './store-source.js';

@@ -3,7 +3,7 @@
  * sorted, so a key rebuilt from JSON in another field order still finds its entry.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 
 /**
  * The canonical string of a key.

@@ -12,7 +12,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import type { Connector, JsonValue, Payload } from '../connectors/protocol.js';
+import type { Connector, JsonValue, Payload } from '../core/protocol.js';
 import type { CacheObserver } from './cache.js';
 import { keyId } from './key-id.js';
 import type { StoreMetrics } from './metrics.js';

@@ -4,7 +4,7 @@
  * misses, and object sizes. This module only holds the numbers; `metered.ts` collects them.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 import { keyId } from './key-id.js';
 
 /** Timing statistics of one operation, in milliseconds. */

@@ -4,10 +4,10 @@
  * `Store` (in `store.ts`) adds proxies, futures and the registry on top.
  * @module
  */
-import { callSignal } from '../connectors/call-options.js';
-import { isDeferrable, type CallOptions, type Connector, type JsonValue, type Payload } from '../connectors/protocol.js';
+import { callSignal } from '../core/call-options.js';
+import { isDeferrable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
 import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
-import type { StoreConfig } from '../proxy/factory.js';
+import type { StoreConfig } from '../core/reference.js';
 import type { Deserializer, Serializer } from '../serialize/custom.js';
 import { describeKey } from '../serialize/describe.js';
 import { ObjectCache, type Cached } from './cache.js';

@@ -2,8 +2,8 @@
  * The options of the Store's constructor and methods.
  * @module
  */
-import type { CallOptions } from '../connectors/protocol.js';
-import type { TargetShape } from '../proxy/factory.js';
+import type { CallOptions } from '../core/protocol.js';
+import type { TargetShape } from '../core/reference.js';
 import type { Deserializer, Serializer } from '../serialize/custom.js';
 import type { Lifetime } from './lifetimes/lifetime.js';
 import type { PollingOptions } from './polling.js';

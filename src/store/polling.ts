@@ -3,7 +3,7 @@
  * (ProxyStore's only way; here the fallback for connectors without `awaitKey`).
  * @module
  */
-import { abortReason, throwIfAborted } from '../connectors/call-options.js';
+import { abortReason, throwIfAborted } from '../core/call-options.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** How to poll. The interval starts at `initialMs` and grows by `factor` up to `maxMs`. */

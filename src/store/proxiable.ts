@@ -2,7 +2,7 @@
  * Which values a proxy can stand for, and the shape of its placeholder.
  * @module
  */
-import type { TargetShape } from '../proxy/factory.js';
+import type { TargetShape } from '../core/reference.js';
 
 /**
  * Whether a proxy can stand for the value. ProxyStore refuses `bool` and `None` because a

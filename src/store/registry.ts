@@ -4,7 +4,7 @@
  * and metrics) instead of building a second one.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 import { StoreExistsError } from '../errors.js';
 import type { Store } from './store.js';
 

@@ -3,7 +3,7 @@
  * front of the codec registry. One object, so metrics can wrap it in one place.
  * @module
  */
-import type { JsonValue, Payload } from '../connectors/protocol.js';
+import type { JsonValue, Payload } from '../core/protocol.js';
 import { deserializeWith, serializeWith, type Deserializer, type Serializer } from '../serialize/custom.js';
 
 /** Encodes and decodes a store's objects. */

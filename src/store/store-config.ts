@@ -4,9 +4,9 @@
  * custom one builds and registers that store itself.
  * @module
  */
-import type { ConnectorConfig } from '../connectors/protocol.js';
+import type { ConnectorConfig } from '../core/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { StoreConfig } from '../proxy/factory.js';
+import type { StoreConfig } from '../core/reference.js';
 
 /** The store options a config carries. */
 export interface ConfigOptions {

@@ -6,7 +6,8 @@
  */
 import { LocalConnector, type LocalKey } from '../connectors/local.js';
 import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../errors.js';
-import type { Factory, ProxyReference } from '../proxy/factory.js';
+import type { Factory } from '../proxy/factory.js';
+import type { ProxyReference } from '../core/reference.js';
 import { deserializeWith } from '../serialize/custom.js';
 import { describeKey, errorSentence } from '../serialize/describe.js';
 import { blockingGet } from './blocking-resolver.js';

@@ -3,7 +3,7 @@
  * and proxies are charged to the aggregate only: a proxy's key is charged through its `put`.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 import type { KeysOf } from './metered.js';
 
 const firstArgument: KeysOf = (args) => [args[0] as JsonValue];

@@ -3,9 +3,9 @@
  * `Store.proxy`, `Store.proxyFromKey`, `Future.proxy` and the reviver.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
+import type { JsonValue } from '../core/protocol.js';
 import { createProxy } from '../proxy/create.js';
-import type { ProxyReference, TargetShape } from '../proxy/factory.js';
+import type { ProxyReference, TargetShape } from '../core/reference.js';
 import type { PollingOptions } from './polling.js';
 import { StoreFactory } from './store-factory.js';
 import type { StoreSource } from './store-source.js';

@@ -5,7 +5,7 @@
  * cycle with `store.ts`).
  * @module
  */
-import type { StoreConfig } from '../proxy/factory.js';
+import type { StoreConfig } from '../core/reference.js';
 import type { Store } from './store.js';
 
 /** A store, now or later. */

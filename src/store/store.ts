@@ -4,10 +4,10 @@
  * itself under its name so proxies arriving from other processes find it.
  * @module
  */
-import type { Connector, DeferrableConnector, JsonValue } from '../connectors/protocol.js';
+import type { Connector, DeferrableConnector, JsonValue } from '../core/protocol.js';
 import { connectorFromConfig } from '../connectors/registry.js';
-import { Future } from '../future/future.js';
-import type { StoreConfig } from '../proxy/factory.js';
+import { Future } from './future.js';
+import type { StoreConfig } from '../core/reference.js';
 import { ObjectStore } from './object-store.js';
 import type { FutureOptions, ProxyFromKeyOptions, ProxyOptions, StoreOptions } from './options.js';
 import { attachKeys, checkLifetime } from './lifetimes/attach.js';

@@ -3,7 +3,7 @@
  * first synchronous use is served from in-process memory without the blocking bridge.
  * @module
  */
-import type { Connector, JsonValue, Payload } from '../connectors/protocol.js';
+import type { Connector, JsonValue, Payload } from '../core/protocol.js';
 
 /** A connector that can read some keys synchronously. */
 interface SyncReadable<K> {

@@ -3,7 +3,7 @@
  * backoff when it cannot.
  * @module
  */
-import { isAwaitable, type Connector, type JsonValue, type Payload } from '../connectors/protocol.js';
+import { isAwaitable, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
 import { pollUntil, type PollingOptions } from './polling.js';
 
 /**

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import { DeadlineExceededError, KeyNotFoundError } from '../../src/errors.js';
-import { blockingFetch } from '../../src/proxy/blocking.js';
+import { blockingFetch } from '../../src/store/blocking.js';
 import { spawnNode, type ChildNode } from '../helpers/child.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
 

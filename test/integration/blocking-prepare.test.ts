@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnector } from '../../src/connectors/local.js';
 import { MeshConnector } from '../../src/connectors/mesh.js';
-import { reviver } from '../../src/future/reviver.js';
-import { bridgeRunning } from '../../src/proxy/blocking.js';
+import { reviver } from '../../src/store/reviver.js';
+import { bridgeRunning } from '../../src/store/blocking.js';
 import { Store } from '../../src/store/store.js';
 
 describe('bridge started early', () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalConnector } from '../../src/connectors/local.js';
-import type { Connector, ConnectorConfig, DeferrableConnector, Payload } from '../../src/connectors/protocol.js';
+import type { Connector, ConnectorConfig, DeferrableConnector, Payload } from '../../src/core/protocol.js';
 import { DeadlineExceededError, KeyExistsError, NotImplementedError } from '../../src/errors.js';
-import { Future } from '../../src/future/future.js';
-import { reviver } from '../../src/future/reviver.js';
+import { Future } from '../../src/store/future.js';
+import { reviver } from '../../src/store/reviver.js';
 import { isResolved, resolve } from '../../src/proxy/control.js';
 import { getStore } from '../../src/store/registry.js';
 import { Store } from '../../src/store/store.js';

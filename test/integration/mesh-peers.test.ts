@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChannelCredentials, createChannel, createClient, type Channel } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { MeshConnector } from '../../src/connectors/mesh.js';
-import type { Payload } from '../../src/connectors/protocol.js';
+import type { Payload } from '../../src/core/protocol.js';
 import { DeadlineExceededError, KeyLostError, PeerUnavailableError } from '../../src/errors.js';
 import { parseAddress } from '../../src/mesh/address.js';
 import { formatKey, type MeshKey } from '../../src/mesh/key.js';

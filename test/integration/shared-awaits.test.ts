@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
-import type { Payload } from '../../src/connectors/protocol.js';
+import type { Payload } from '../../src/core/protocol.js';
 import { removeLocalPeer } from '../../src/mesh/local-peers.js';
 import { Peer } from '../../src/mesh/peer.js';
 import { peerStats } from '../helpers/peer-stats.js';

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalConnector, type LocalKey } from '../../src/connectors/local.js';
 import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../../src/errors.js';
-import { reviver } from '../../src/future/reviver.js';
+import { reviver } from '../../src/store/reviver.js';
 import { extract, getKey, getReference, isProxy, isResolved, resolve } from '../../src/proxy/control.js';
-import type { Payload } from '../../src/connectors/protocol.js';
-import type { ProxyReference } from '../../src/proxy/factory.js';
+import type { Payload } from '../../src/core/protocol.js';
+import type { ProxyReference } from '../../src/core/reference.js';
 import { setBlockingResolver } from '../../src/store/blocking-resolver.js';
 import { getStore } from '../../src/store/registry.js';
 import { Store } from '../../src/store/store.js';

@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
-import type { Payload } from '../../src/connectors/protocol.js';
+import type { Payload } from '../../src/core/protocol.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { toMeshKey } from '../../src/mesh/key.js';
 import { Peer } from '../../src/mesh/peer.js';

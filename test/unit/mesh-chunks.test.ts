@@ -9,8 +9,8 @@ import {
   type ObjectPart,
 } from '../../src/mesh/chunks.js';
 import { ObjectReceiver, type ReceiveOptions } from '../../src/mesh/object-receiver.js';
-import type { Payload } from '../../src/connectors/protocol.js';
-import { MAX_CODEC_BYTES } from '../../src/connectors/connector-input.js';
+import type { Payload } from '../../src/core/protocol.js';
+import { MAX_CODEC_BYTES } from '../../src/core/connector-input.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
 

@@ -3,7 +3,8 @@
 // could set).
 import { WouldDeadlockError } from '../../src/errors.js';
 import { createProxy } from '../../src/proxy/create.js';
-import type { Factory, ProxyReference, TargetShape } from '../../src/proxy/factory.js';
+import type { Factory } from '../../src/proxy/factory.js';
+import type { ProxyReference, TargetShape } from '../../src/core/reference.js';
 
 let counter = 0;
 

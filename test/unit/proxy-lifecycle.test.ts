@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ProxyMeshError, ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../../src/errors.js';
 import { extract, isResolved } from '../../src/proxy/control.js';
 import { createProxy } from '../../src/proxy/create.js';
-import type { Factory, ProxyReference } from '../../src/proxy/factory.js';
+import type { Factory } from '../../src/proxy/factory.js';
+import type { ProxyReference } from '../../src/core/reference.js';
 import { lazy, MemoryFactory } from './proxy-fixtures.js';
 
 describe('placeholders by shape', () => {

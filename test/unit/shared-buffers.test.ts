@@ -1,11 +1,11 @@
 /**
- * ObjectTable's shared buffers (connectors/shared-buffers.ts): objects stored as views into a
+ * ObjectTable's shared buffers (core/shared-buffers.ts): objects stored as views into a
  * buffer they share stay views only while they fill at least half of it; evictions below that
  * copy the rest out, bytes and extra fields intact.
  */
 import { describe, expect, it } from 'vitest';
-import { ObjectTable } from '../../src/connectors/object-table.js';
-import type { Payload } from '../../src/connectors/protocol.js';
+import { ObjectTable } from '../../src/core/object-table.js';
+import type { Payload } from '../../src/core/protocol.js';
 import { patternBytes } from '../helpers/data.js';
 
 const KiB = 1024;

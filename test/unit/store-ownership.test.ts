@@ -10,7 +10,7 @@ import {
   ReferenceInvalidError,
   ReferenceNotOwnedError,
 } from '../../src/errors.js';
-import { reviver } from '../../src/future/reviver.js';
+import { reviver } from '../../src/store/reviver.js';
 import { createProxy } from '../../src/proxy/create.js';
 import { extract, getKey, isResolved } from '../../src/proxy/control.js';
 import { borrow, mutBorrow } from '../../src/store/ownership/borrow.js';

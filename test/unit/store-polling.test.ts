@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callSignal } from '../../src/connectors/call-options.js';
+import { callSignal } from '../../src/core/call-options.js';
 import { DeadlineExceededError, InvalidArgumentError } from '../../src/errors.js';
 import { backoff, pollUntil } from '../../src/store/polling.js';
 

@@ -3,7 +3,7 @@
  * attach the new keys after, and evict them again if the lifetime ended in between.
  * @module
  */
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 import { InvalidArgumentError, LifetimeEndedError } from '../../errors.js';
 import type { Lifetime, LifetimeStore } from './lifetime.js';
 

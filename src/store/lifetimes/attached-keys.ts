@@ -2,7 +2,7 @@
  * The keys a lifetime holds, grouped by store and counted once each, and their eviction.
  * @module
  */
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 import { keyId } from '../key-id.js';
 import type { LifetimeStore } from './lifetime.js';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 import { LifetimeEndedError } from '../../errors.js';
 import { log } from '../../log.js';
 import { AttachedKeys, type StoreHandle } from './attached-keys.js';

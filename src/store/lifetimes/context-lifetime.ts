@@ -3,7 +3,7 @@
  * ContextLifetime(store)` evicts every object attached to it when the block exits.
  * @module
  */
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 import { BaseLifetime, type LifetimeOptions } from './base-lifetime.js';
 import type { LifetimeStore } from './lifetime.js';
 import { storeKeyOf } from './proxy-key.js';

@@ -3,7 +3,7 @@
  * to a lifetime are evicted, once, when it ends, whether or not proxies of them remain.
  * @module
  */
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 
 /** The part of a store a lifetime needs: evicting its keys, and closing it on request. */
 export interface LifetimeStore {

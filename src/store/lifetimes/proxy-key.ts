@@ -2,7 +2,7 @@
  * The store key behind a proxy, for lifetimes: only proxies made by a store name one.
  * @module
  */
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 import { ProxyStoreFactoryError } from '../../errors.js';
 import { getFactory, isProxy } from '../../proxy/control.js';
 import { StoreFactory } from '../store-factory.js';

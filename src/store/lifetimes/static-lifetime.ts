@@ -4,7 +4,7 @@
  * their stores.
  * @module
  */
-import type { JsonValue } from '../../connectors/protocol.js';
+import type { JsonValue } from '../../core/protocol.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { log } from '../../log.js';
 import { BaseLifetime } from './base-lifetime.js';

@@ -2,7 +2,7 @@
  * Making ownership proxies and telling them apart.
  * @module
  */
-import type { ReferenceKind, ProxyReference } from '../../proxy/factory.js';
+import type { ReferenceKind, ProxyReference } from '../../core/reference.js';
 import { createProxy } from '../../proxy/create.js';
 import { getFactory, isProxy } from '../../proxy/control.js';
 import type { PollingOptions } from '../polling.js';

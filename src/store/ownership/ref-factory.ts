@@ -8,7 +8,8 @@
  */
 import { MutableBorrowError, ReferenceInvalidError } from '../../errors.js';
 import { log } from '../../log.js';
-import type { ProxyHooks, ProxyReference, ReferenceKind } from '../../proxy/factory.js';
+import type { ProxyHooks } from '../../proxy/factory.js';
+import type { ProxyReference, ReferenceKind } from '../../core/reference.js';
 import { describeKey } from '../../serialize/describe.js';
 import type { PollingOptions } from '../polling.js';
 import { StoreFactory } from '../store-factory.js';

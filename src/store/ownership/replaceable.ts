@@ -4,7 +4,7 @@
  * the mesh is not yet (it needs a capability-guarded Replace RPC in the contract).
  * @module
  */
-import type { CallOptions, JsonValue, Payload } from '../../connectors/protocol.js';
+import type { CallOptions, JsonValue, Payload } from '../../core/protocol.js';
 
 /** A connector that can replace the value of a key that holds one. */
 export interface ReplaceableConnector<K extends JsonValue = JsonValue> {

@@ -4,15 +4,15 @@
  * from the reference's config lazily, on first use, because a reviver must return at once.
  * @module
  */
-import type { Connector, JsonValue } from '../connectors/protocol.js';
+import type { Connector, JsonValue } from '../core/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ProxyReference, ReferenceKind, TargetShape } from '../proxy/factory.js';
-import { prepareBlocking } from '../store/blocking-resolver.js';
-import { configSource } from '../store/get-or-create.js';
-import { parseStoreConfig } from '../store/store-config.js';
-import { reviveRef } from '../store/ownership/make.js';
-import type { StoreSource } from '../store/store-source.js';
-import { makeProxy } from '../store/store-proxy.js';
+import type { ProxyReference, ReferenceKind, TargetShape } from '../core/reference.js';
+import { prepareBlocking } from './blocking-resolver.js';
+import { configSource } from './get-or-create.js';
+import { parseStoreConfig } from './store-config.js';
+import { reviveRef } from './ownership/make.js';
+import type { StoreSource } from './store-source.js';
+import { makeProxy } from './store-proxy.js';
 import { Future } from './future.js';
 
 const SHAPES: readonly unknown[] = ['object', 'array', 'function'] satisfies TargetShape[];

@@ -3,7 +3,7 @@
  * answered through a port the main thread reads synchronously after `Atomics.wait`.
  * @module
  */
-import type { ConnectorConfig, JsonValue } from '../connectors/protocol.js';
+import type { ConnectorConfig, JsonValue } from '../core/protocol.js';
 import type { WireError } from '../util/error-wire.js';
 
 /** What to fetch. */

@@ -5,7 +5,7 @@
  * is then transferred: one copy, of exactly the payload.
  * @module
  */
-import type { Payload } from '../connectors/protocol.js';
+import type { Payload } from './protocol.js';
 
 /**
  * A payload that is the caller's alone, ready to be transferred: its own buffer when the

@@ -4,12 +4,12 @@
  * may be in another process, since a future travels as a small JSON reference.
  * @module
  */
-import type { JsonValue } from '../connectors/protocol.js';
-import type { ProxyReference, TargetShape } from '../proxy/factory.js';
-import type { PollingOptions } from '../store/polling.js';
-import type { PutOptions, WaitOptions } from '../store/options.js';
-import type { StoreSource } from '../store/store-source.js';
-import { makeProxy } from '../store/store-proxy.js';
+import type { JsonValue } from '../core/protocol.js';
+import type { ProxyReference, TargetShape } from '../core/reference.js';
+import type { PollingOptions } from './polling.js';
+import type { PutOptions, WaitOptions } from './options.js';
+import type { StoreSource } from './store-source.js';
+import { makeProxy } from './store-proxy.js';
 
 /** Options of `new Future()`; `Store.future()` and the reviver pass them. */
 export interface FutureSettings {

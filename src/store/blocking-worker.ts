@@ -5,10 +5,10 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { connectorFromConfig } from '../connectors/registry.js';
-import { callSignal } from '../connectors/call-options.js';
-import type { Connector, JsonValue, Payload } from '../connectors/protocol.js';
-import { waitForPayload } from '../store/wait-for-key.js';
-import { detachedOwned } from '../util/transfer.js';
+import { callSignal } from '../core/call-options.js';
+import type { Connector, JsonValue, Payload } from '../core/protocol.js';
+import { waitForPayload } from './wait-for-key.js';
+import { detachedOwned } from '../core/transfer.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { FLAG_DONE, type BlockingPrepare, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';

@@ -9,7 +9,7 @@
  * @module
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import type { ConnectorConfig, JsonValue, Payload } from '../connectors/protocol.js';
+import type { ConnectorConfig, JsonValue, Payload } from '../core/protocol.js';
 import { WouldDeadlockError } from '../errors.js';
 import { fromWireError } from '../util/error-wire.js';
 import { isInternalThread } from '../util/internal-thread.js';
