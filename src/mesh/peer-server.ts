@@ -16,6 +16,8 @@ import { withServerWindow } from './server-window.js';
 import { PeerState, newIncarnation } from './peer-state.js';
 import { DEFAULT_SHARED_BASE, SharedDirectory, removeOnExit } from './shared-directory.js';
 import { peerDefinition, peerService } from './peer-service.js';
+import { topicService } from './topic-service.js';
+import { TopicTable, topicLimits, topicsOf } from './topic-table.js';
 import { OPEN } from './grpc-handlers.js';
 import { HEALTH_SERVICE, Health, healthDefinition } from './health.js';
 import { addReflection } from './reflection.js';
@@ -104,7 +106,8 @@ export async function serve(options: PeerOptions): Promise<Serving> {
   const server = new Server(SERVER_OPTIONS);
   const guard = token === undefined ? OPEN : requireToken(token, () => state.address);
   const health = new Health([PeerServiceDefinition.fullName]);
-  server.addService(peerDefinition(), peerService(state, guard));
+  const topics = topicsOf(state, () => new TopicTable(() => state.address, topicLimits(options, limits.maxObjectBytes)));
+  server.addService(peerDefinition(), { ...peerService(state, guard), ...topicService(topics, guard) });
   server.addService(healthDefinition, health.handlers());
   addReflection(server, [PeerServiceDefinition.fullName, HEALTH_SERVICE]);
   const port = await withServerWindow(() => bind(server, formatAddress(listen), credentials)).catch((error: unknown) => {
@@ -122,7 +125,10 @@ export async function serve(options: PeerOptions): Promise<Serving> {
   return {
     state,
     listening,
-    drain: () => health.drain(),
+    drain: () => {
+      health.drain();
+      topics.close();
+    },
     stop: () => stopServer(server),
   };
 }

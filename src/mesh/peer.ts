@@ -13,9 +13,10 @@ import { addLocalPeer, removeLocalPeer, tablePeer } from './local-peers.js';
 import type { PeerState } from './peer-state.js';
 import type { Serving } from './peer-server.js';
 import type { TlsOptions } from './security.js';
+import type { TopicOptions } from './topic-table.js';
 
-/** Options of `Peer.start`. */
-export interface PeerOptions {
+/** Options of `Peer.start`; `topicEvents` and `topicBytes` bound each topic's buffer (Publish, Subscribe). */
+export interface PeerOptions extends TopicOptions {
   /** Address to listen on, "host:port"; port 0 picks a free port. Default `127.0.0.1:0`. */
   readonly listen?: string | undefined;
   /**
