@@ -111,6 +111,15 @@ export class WouldDeadlockError extends ProxyMeshError {
   override name = 'WouldDeadlockError';
 }
 
+/**
+ * A `MultiConnector` cannot route the call: no connector's policy accepts the object, or a key
+ * names a connector the MultiConnector does not have.
+ */
+export class MultiConnectorError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
+  override name = 'MultiConnectorError';
+}
+
 /** A lifetime has ended: nothing more can be attached to it (ProxyStore raises `RuntimeError`). */
 export class LifetimeEndedError extends ProxyMeshError {
   /** The class name, for checks by name across realms. */

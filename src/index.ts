@@ -82,3 +82,8 @@ export { FileConnector } from './connectors/file.js';
 export type { FileConnectorOptions, FileConnectorStats, FileKey } from './connectors/file.js';
 export { RedisConnector } from './connectors/redis.js';
 export type { RedisConnectorOptions, RedisConnectorStats, RedisKey } from './connectors/redis.js';
+export { MultiConnector } from './connectors/multi.js';
+export type { MultiConnectorOptions, MultiPutOptions } from './connectors/multi.js';
+export type { MultiKey } from './connectors/multi-key.js';
+export type { MultiMember } from './connectors/multi-members.js';
+export type { Policy, PlacementOptions } from './connectors/multi-policy.js';

@@ -14,6 +14,7 @@ const builtins: Record<string, Loader> = {
   file: async () => (await import('./file.js')).FileConnector,
   redis: async () => (await import('./redis.js')).RedisConnector,
   mesh: async () => (await import('./mesh.js')).MeshConnector,
+  multi: async () => (await import('./multi.js')).MultiConnector,
 };
 
 const registered = new Map<string, ConnectorClass>();

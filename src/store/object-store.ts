@@ -6,6 +6,7 @@
  */
 import { callSignal } from '../core/call-options.js';
 import { isDeferrable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
+import type { PlacementOptions } from '../connectors/multi-policy.js';
 import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
 import type { StoreConfig } from '../core/reference.js';
 import type { Deserializer, Serializer } from '../serialize/custom.js';
@@ -25,6 +26,12 @@ import { waitForPayload } from './wait-for-key.js';
 
 // A connector gets only the call options, never the store's own (serializer, default…).
 const callOptions = (o: CallOptions): CallOptions => ({ signal: o.signal, timeoutMs: o.timeoutMs });
+// ...and where a new key is made, the tags a MultiConnector routes by (other connectors ignore them).
+const placementOptions = (o: CallOptions & PlacementOptions): CallOptions & PlacementOptions => ({
+  ...callOptions(o),
+  ...(o.subsetTags !== undefined ? { subsetTags: o.subsetTags } : {}),
+  ...(o.supersetTags !== undefined ? { supersetTags: o.supersetTags } : {}),
+});
 
 /**
  * A named store of objects over a connector; use its subclass `Store`, which adds proxies,
@@ -108,7 +115,7 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
   async put(obj: unknown, options: PutOptions = {}): Promise<K> {
     this.assertOpen();
     checkLifetime(options.lifetime);
-    const key = await this.#io.put(this.#codec.encode(obj, options.serializer), callOptions(options));
+    const key = await this.#io.put(this.#codec.encode(obj, options.serializer), placementOptions(options));
     await attachKeys(options.lifetime, this, [key]);
     return key;
   }
@@ -125,7 +132,7 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
     checkLifetime(options.lifetime);
     const keys = await this.#io.putBatch(
       objs.map((o) => this.#codec.encode(o, options.serializer)),
-      callOptions(options),
+      placementOptions(options),
     );
     await attachKeys(options.lifetime, this, keys);
     return keys;
@@ -281,14 +288,14 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
 
   /**
    * Makes a deferred key: it exists once `set`. What `Store.future()` builds on.
-   * @param options - signal and deadline.
+   * @param options - signal, deadline, and the tags a MultiConnector routes by.
    * @returns the key.
    * @throws NotImplementedError when the connector is not a `DeferrableConnector`.
    */
-  async newKey(options: CallOptions = {}): Promise<K> {
+  async newKey(options: CallOptions & PlacementOptions = {}): Promise<K> {
     this.assertOpen();
     if (!isDeferrable(this.#io)) throw this.#notDeferrable('make futures');
-    return this.#io.newKey(callOptions(options));
+    return this.#io.newKey(placementOptions(options));
   }
 
   /**

@@ -5,6 +5,7 @@
 import type { CallOptions } from '../core/protocol.js';
 import type { TargetShape } from '../core/reference.js';
 import type { Deserializer, Serializer } from '../serialize/custom.js';
+import type { PlacementOptions } from '../connectors/multi-policy.js';
 import type { Lifetime } from './lifetimes/lifetime.js';
 import type { PollingOptions } from './polling.js';
 
@@ -33,8 +34,11 @@ export interface LifetimeOption {
   readonly lifetime?: Lifetime | undefined;
 }
 
-/** Options of `put` and `putBatch`. */
-export interface PutOptions extends CallOptions, LifetimeOption {
+/**
+ * Options of `put` and `putBatch`. The tags (`subsetTags`, `supersetTags`) choose the connector
+ * of a `MultiConnector`; other connectors ignore them.
+ */
+export interface PutOptions extends CallOptions, LifetimeOption, PlacementOptions {
   /** Overrides the store's serializer for this call. */
   readonly serializer?: Serializer | undefined;
 }
@@ -81,8 +85,8 @@ export interface ProxyFromKeyOptions extends LifetimeOption {
   readonly shape?: TargetShape | undefined;
 }
 
-/** Options of `future`. */
-export interface FutureOptions extends CallOptions, LifetimeOption {
+/** Options of `future`; the tags choose a `MultiConnector`'s connector, as for `put`. */
+export interface FutureOptions extends CallOptions, LifetimeOption, PlacementOptions {
   /** Resolving the future's value (by `result()` or a proxy) evicts it. Default false. */
   readonly evict?: boolean | undefined;
   /** The value's shape, for the future's proxies. Default `object`. */
