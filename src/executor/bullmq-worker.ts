@@ -1,0 +1,47 @@
+/**
+ * The BullMQ engine, worker side: a BullMQ worker that runs registered tasks by job name.
+ * @module
+ */
+import type { TaskMessage } from './engine.js';
+import { importBullmq, queueOptions, type BullmqOptions } from './bullmq-connection.js';
+import { runTask, type TaskRegistry } from './tasks.js';
+
+/** Options of `bullmqWorker`. */
+export interface BullmqWorkerOptions extends BullmqOptions {
+  /** Jobs this worker runs at once. Default 1. */
+  readonly concurrency?: number | undefined;
+  /** Any other BullMQ worker option, as BullMQ documents it. */
+  readonly worker?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** A running BullMQ worker. */
+export interface BullmqWorkerHandle {
+  /** Stops taking jobs, waits for the running ones, and closes its connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a BullMQ worker for the executor's tasks: it takes jobs from the queue and runs the
+ * task registered under each job's name (a job whose name is not registered fails with a
+ * TaskError). Start one per process, on as many hosts as needed. When the store's config cannot
+ * be rebuilt as it is on this host (a mesh peer must listen on this host's address), register a
+ * store of the same name here first (`new Store(name, connector, { register: true })`).
+ * @param tasks - the registry from `defineTasks`.
+ * @param options - queue name, Redis connection, prefix, concurrency.
+ * @returns the worker, once it is connected.
+ * @throws Error when bullmq is not installed (`npm install bullmq`), or Redis cannot be reached.
+ * @example
+ * ```ts
+ * const worker = await bullmqWorker(tasks, { queue: 'work', connection: { host: 'redis.internal', port: 6379 } });
+ * ```
+ */
+export async function bullmqWorker(tasks: TaskRegistry, options: BullmqWorkerOptions): Promise<BullmqWorkerHandle> {
+  const { Worker } = await importBullmq('bullmqWorker');
+  const worker = new Worker(options.queue, (job) => runTask(tasks, job.name, job.data as TaskMessage), {
+    ...options.worker,
+    ...queueOptions(options),
+    concurrency: options.concurrency ?? 1,
+  });
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}
