@@ -21,7 +21,7 @@ export interface TlsOptions {
   readonly ca?: string | undefined;
 }
 
-export { TOKEN_VARIABLE, resolveToken } from './token.js';
+export { resolveToken } from './token.js';
 
 function read(path: string | undefined, what: string): Buffer | null {
   if (path === undefined) return null;

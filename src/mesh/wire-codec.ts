@@ -31,18 +31,6 @@ const HEADER_KEY = tag(1);
 const HEADER_WHOLE = tag(4);
 const HEADER_CAPABILITY = tag(3);
 
-/** The bytes of a protobuf varint. */
-export function varintBytes(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
 /** The bytes a varint below 2^32 takes. */
 export const varintSize = (value: number): number => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
 
