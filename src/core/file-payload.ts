@@ -5,9 +5,13 @@
  * `data` getter). The table that stores it deletes the file when the object goes (`release`).
  * @module
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { KeyNotFoundError } from '../errors.js';
+import { readStable, readStableSync } from '../util/stable-read.js';
 import type { Payload } from './protocol.js';
+
+/** Keeps an evicted object's file for reuse instead of deleting it; false: delete it. */
+export type Recycle = (path: string, size: number) => boolean;
 
 /** An object stored as a file: what a table accounts for and what readers are told. */
 export class FilePayload implements Payload {
@@ -16,12 +20,14 @@ export class FilePayload implements Payload {
    * @param codec - the payload's codec tag.
    * @param size - the file's size in bytes.
    * @param crc32c - the CRC-32C of the file's bytes, as its writer computed it (readers check it; 0: none).
+   * @param recycle - where the file goes when the object does (default: deleted).
    */
   constructor(
     readonly path: string,
     readonly codec: string,
     readonly size: number,
     readonly crc32c: number,
+    private readonly recycle?: Recycle,
   ) {}
 
   /** The file's name inside its directory: all a same-host reader is told. */
@@ -29,21 +35,52 @@ export class FilePayload implements Payload {
     return this.path.slice(this.path.lastIndexOf('/') + 1);
   }
 
-  /** The bytes, read synchronously: for the few callers that cannot wait (prefer `load`). */
+  /**
+   * The bytes, read synchronously: for the few callers that cannot wait (prefer `load`).
+   * @throws KeyNotFoundError when the object was evicted before or while it was read.
+   */
   get data(): Uint8Array {
-    return readFileSync(this.path);
-  }
-
-  /** The bytes as an in-memory payload, read without blocking the thread. */
-  async load(): Promise<Payload> {
-    return { codec: this.codec, data: await readFile(this.path) };
+    let data: Buffer | undefined;
+    try {
+      data = readStableSync(this.path);
+    } catch (error) {
+      throw this.#gone(error);
+    }
+    if (data === undefined) throw this.#gone();
+    return data;
   }
 
   /**
-   * Deletes the file (the object was evicted or its holder closed); a file already gone is fine.
-   * At once, not in the background: a file on a memory file system is memory until it goes.
+   * The bytes as an in-memory payload, read without blocking the thread.
+   * @throws KeyNotFoundError when the object was evicted before or while it was read.
+   */
+  async load(): Promise<Payload> {
+    let data: Buffer | undefined;
+    try {
+      data = await readStable(this.path);
+    } catch (error) {
+      throw this.#gone(error);
+    }
+    if (data === undefined) throw this.#gone();
+    return { codec: this.codec, data };
+  }
+
+  /**
+   * What a read that found the object evicted throws: its file was deleted, or kept as a spare
+   * that a writer may be refilling. Any other failure of the read passes through.
+   */
+  #gone(error?: unknown): unknown {
+    if (error !== undefined && (error as NodeJS.ErrnoException).code !== 'ENOENT') return error;
+    return new KeyNotFoundError(`The object in file ${this.path} was evicted before or while it was read.`);
+  }
+
+  /**
+   * Lets the file go (the object was evicted or its holder closed): kept as a spare for the next
+   * value written into its directory when there is room, else deleted; a file already gone is
+   * fine. At once, not in the background: a file on a memory file system is memory until it goes.
    */
   release(): void {
+    if (this.recycle?.(this.path, this.size) === true) return;
     rmSync(this.path, { force: true });
   }
 }

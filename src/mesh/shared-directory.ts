@@ -6,8 +6,10 @@
  * directory, still get the bytes over the stream.
  *
  * The directory is private to this user (mode 0700) and named after the process and the
- * incarnation; a `token` file proves to a client that it sees the same directory. It goes when
- * the peer closes; one left by a process that died is removed by the next peer that starts.
+ * incarnation; a `token` file proves to a client that it sees the same directory. Evicted
+ * objects' files are kept a while as spares that the next values written here reuse
+ * (spare-files.ts). It goes when the peer closes; one left by a process that died is removed by
+ * the next peer that starts.
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +17,7 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { FilePayload } from '../core/file-payload.js';
 import { InvalidArgumentError } from '../errors.js';
+import { SpareFiles } from './spare-files.js';
 
 /** Where peers make their directories unless told otherwise. */
 export const DEFAULT_SHARED_BASE = '/dev/shm';
@@ -65,6 +68,7 @@ export class SharedDirectory {
     readonly path: string,
     /** The secret in `<path>/token` that proves a client sees this directory. */
     readonly token: string,
+    readonly spares: SpareFiles,
   ) {}
 
   /**
@@ -79,7 +83,7 @@ export class SharedDirectory {
       mkdirSync(path, { mode: 0o700 });
       const token = randomBytes(16).toString('hex');
       writeFileSync(join(path, 'token'), token, { mode: 0o600, flag: 'wx' });
-      return new SharedDirectory(path, token);
+      return new SharedDirectory(path, token, new SpareFiles(path));
     } catch {
       return undefined;
     }
@@ -106,11 +110,12 @@ export class SharedDirectory {
     if (size !== file.size) throw new InvalidArgumentError(`${what}: the file ${from} holds ${size} bytes, but the header announced ${file.size}.`);
     const to = join(this.path, id);
     renameSync(from, to);
-    return new FilePayload(to, file.codec, size, file.crc32c);
+    return new FilePayload(to, file.codec, size, file.crc32c, (path, bytes) => this.spares.keep(path, bytes));
   }
 
   /** Deletes the directory and every file in it (the peer is closing). */
   close(): void {
+    this.spares.close();
     rmSync(this.path, { recursive: true, force: true });
   }
 }

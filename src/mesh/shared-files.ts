@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { LocateResponse, SharedFile } from '../../gen/proxymesh/v1/peer.js';
 import type { Payload } from '../core/protocol.js';
 import { DataCorruptedError, KeyNotFoundError } from '../errors.js';
+import { readStable } from '../util/stable-read.js';
 import { newFileName } from './shared-directory.js';
+import { writeIntoSpare } from './spare-files.js';
 import { checksumOf } from './verified-crc.js';
 
 /**
@@ -45,11 +47,17 @@ export async function handOver<T>(written: Pick<WrittenFile, 'discard'>, send: (
   }
 }
 
-/** Writes a payload into a new file of `directory`. */
+/**
+ * Writes a payload into `directory`: over one of its spares when it has one (memory already
+ * there), else into a new file.
+ */
 export async function writeSharedFile(directory: string, payload: Payload): Promise<WrittenFile> {
-  const name = newFileName();
+  let name = await writeIntoSpare(directory, payload);
+  if (name === undefined) {
+    name = newFileName();
+    await writeFile(join(directory, name), payload.data, { mode: 0o600, flag: 'wx' });
+  }
   const path = join(directory, name);
-  await writeFile(path, payload.data, { mode: 0o600, flag: 'wx' });
   return {
     file: { name, codec: payload.codec, size: BigInt(payload.data.byteLength), crc32c: checksumOf(payload) },
     discard: () => unlink(path).catch(() => {}),
@@ -64,17 +72,19 @@ export async function writeSharedFile(directory: string, payload: Payload): Prom
  * rechecks it). The writer's checksum travels on with the object, so a reader on another host,
  * which gets the bytes streamed, still checks them end to end. Checking a freshly read 10 MB
  * cost 16 ms on a 2-core VM, as much as a third of the whole handoff.
- * @throws KeyNotFoundError when the file is gone (the object was evicted after the peer named it).
+ * @throws KeyNotFoundError when the file is gone or changed while read (the object was evicted after the peer named it).
  * @throws DataCorruptedError when its size is not the one the peer announced.
  */
 export async function readSharedFile(directory: string, file: SharedFile, what: string): Promise<Payload> {
-  let data: Buffer;
+  let data: Buffer | undefined;
   try {
-    data = await readFile(join(directory, file.name));
+    data = await readStable(join(directory, file.name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new KeyNotFoundError(`${what} was evicted after its owner named its file ${file.name}; it no longer exists.`);
     throw error;
   }
+  // Evicted while being read: its file may now hold another value (a refilled spare).
+  if (data === undefined) throw new KeyNotFoundError(`${what} was evicted while its file ${file.name} was being read; it no longer exists.`);
   if (data.byteLength !== Number(file.size)) throw new DataCorruptedError(`${what}: its file holds ${data.byteLength} bytes, not the ${file.size} announced; it was changed after it was written.`);
   return { codec: file.codec, data };
 }

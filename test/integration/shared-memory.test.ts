@@ -17,6 +17,7 @@ import { ClientPool } from '../../src/mesh/client-pool.js';
 import { formatKey, type MeshKey } from '../../src/mesh/key.js';
 import { crc32c } from '../../src/mesh/crc32c.js';
 import { readSharedFile } from '../../src/mesh/shared-files.js';
+import { spareSizes } from '../../src/mesh/spare-files.js';
 import { LocateResponse, SetRequest, SetResponse } from '../../gen/proxymesh/v1/peer.js';
 import { patternBytes } from '../helpers/data.js';
 
@@ -43,7 +44,7 @@ function directory(): string {
   if (name === undefined) throw new Error(`no peer directory in ${base}`);
   return join(base, name);
 }
-const objectFiles = (): string[] => readdirSync(directory()).filter((n) => n !== 'token');
+const objectFiles = (): string[] => readdirSync(directory()).filter((n) => n !== 'token' && n !== 'spare');
 
 /** A Set whose header hands over `file` as it is, on a raw client: what a careless or hostile client may send. */
 function rawSetFile(key: MeshKey, capability: string, file: { name: string; size: number; crc32c?: number }, address = peer.address): Promise<ServiceError | undefined> {
@@ -74,7 +75,7 @@ describe('shared-memory handoff', () => {
     expect(located.directory).toBe(directory());
     expect(located.incarnation).toBe(peer.incarnation);
     expect(statSync(located.directory).mode & 0o777).toBe(0o700);
-    expect(readdirSync(located.directory)).toEqual(['token']);
+    expect(readdirSync(located.directory).sort()).toEqual(['spare', 'token']);
     expect(located.token).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -101,9 +102,10 @@ describe('shared-memory handoff', () => {
     const again = await client.set(key, { codec: 'bytes', data: patternBytes(SIZE, 'second') }, { capability }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(KeyExistsError);
     expect(objectFiles()).toEqual([key.id]);
-    // Evicting deletes the file.
+    // Evicting takes the file out of the objects: kept as a spare for the next value written here.
     await client.evict(key);
     expect(objectFiles()).toEqual([]);
+    expect(spareSizes(directory())).toEqual([SIZE]);
   });
 
   // A large put (attached mode: this process puts into a peer of its host) is handed over as a file too, and counted like any object.
