@@ -14,10 +14,15 @@ export type {
   ConnectorConfig,
   ConnectorSetOptions,
   DeferrableConnector,
+  CapabilityIssuer,
+  InProcessConnector,
   JsonValue,
   Payload,
+  PreparableConnector,
+  ReplaceableConnector,
+  SyncReadableConnector,
 } from './core/protocol.js';
-export { isAwaitable, isDeferrable } from './core/protocol.js';
+export { canReadSync, isAwaitable, isDeferrable, isInProcess, isPreparable, isReplaceable, issuesCapabilities } from './core/protocol.js';
 export { connectorFromConfig, registerConnectorKind } from './connectors/registry.js';
 export { LocalConnector } from './connectors/local.js';
 export type { LocalConnectorOptions, LocalKey } from './connectors/local.js';
@@ -67,8 +72,6 @@ export type { UpdateOptions } from './store/ownership/update.js';
 export { markRefsOutOfScope, submit } from './store/ownership/scopes.js';
 export type { SubmitOptions } from './store/ownership/scopes.js';
 export { isOwnedProxy, isRefProxy, isRefMutProxy } from './store/ownership/make.js';
-export { isReplaceable } from './store/ownership/replaceable.js';
-export type { ReplaceableConnector } from './store/ownership/replaceable.js';
 export { setBlockingResolver } from './store/blocking-resolver.js';
 export type { BlockingResolver } from './store/blocking-resolver.js';
 export { Future } from './store/future.js';

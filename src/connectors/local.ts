@@ -10,7 +10,7 @@ import { callSignal, throwIfAborted } from '../core/call-options.js';
 import { checkObjectIdKey, checkPayload, type ObjectIdKey } from '../core/connector-input.js';
 import { ownedPayload } from '../serialize/borrowed.js';
 import { ObjectTable } from '../core/object-table.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, InProcessConnector, Payload } from '../core/protocol.js';
 
 /** A LocalConnector key: `{"id": "<32 lowercase hex digits>"}`. */
 export type LocalKey = ObjectIdKey;
@@ -26,8 +26,10 @@ const spaces = new Map<string, { table: ObjectTable; users: number }>();
 const checkKey = (key: LocalKey): string => checkObjectIdKey(key, 'LocalConnector');
 
 /** In-process, deferrable, awaitable connector. */
-export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableConnector<LocalKey> {
+export class LocalConnector implements DeferrableConnector<LocalKey>, AwaitableConnector<LocalKey>, InProcessConnector<LocalKey> {
   readonly kind = 'local';
+  /** Its keys live in this process's memory only: a synchronous read's answer is final. */
+  readonly inProcess = true;
   readonly #space: string;
   readonly #table: ObjectTable;
   #closed = false;

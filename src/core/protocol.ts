@@ -134,6 +134,7 @@ export interface DeferrableConnector<K extends JsonValue = JsonValue> extends Co
   /**
    * The capability that authorises `set` on a key this connector made, for connectors that
    * issue them (the mesh); `undefined` otherwise. `Store.future()` puts it inside the future.
+   * Ask through `issuesCapabilities`, as for every optional capability.
    * @param key - a key from this connector's `newKey`.
    * @returns the capability, or `undefined` when there is none (or it was already used).
    */
@@ -181,4 +182,112 @@ export function isDeferrable<K extends JsonValue>(c: Connector<K>): c is Deferra
  */
 export function isAwaitable<K extends JsonValue>(c: Connector<K>): c is Connector<K> & AwaitableConnector<K> {
   return typeof (c as Partial<AwaitableConnector<K>>).awaitKey === 'function';
+}
+
+/** A connector that issues a capability per deferred key, which its `set` requires (the mesh). */
+export interface CapabilityIssuer<K extends JsonValue = JsonValue> {
+  /**
+   * @param key - a key from this connector's `newKey`.
+   * @returns the capability, or `undefined` when there is none (or it was already used).
+   */
+  capabilityFor(key: K): string | undefined;
+}
+
+/** A connector that can read a key without waiting (in-process memory). */
+export interface SyncReadableConnector<K extends JsonValue = JsonValue> {
+  /**
+   * @param key - a key this connector kind made.
+   * @returns the payload, or `undefined` while the key is missing or pending.
+   */
+  getSync(key: K): Payload | undefined;
+}
+
+/**
+ * A connector whose keys live in this process's memory only (LocalConnector): no other thread or
+ * process can ever set or hold them, so a synchronous read's answer is final.
+ */
+export interface InProcessConnector<K extends JsonValue = JsonValue> extends SyncReadableConnector<K> {
+  /** Declares the promise above; probing methods could not tell it. */
+  readonly inProcess: true;
+  /**
+   * @param key - a key this connector kind made.
+   * @returns true while the key waits for `set`.
+   */
+  isPending(key: K): boolean;
+}
+
+/** A connector that can get ready for a call about a key before the call (MeshConnector). */
+export interface PreparableConnector<K extends JsonValue = JsonValue> {
+  /**
+   * Loads, connects or locates what a later call about `key` needs; never throws for the key.
+   * @param key - the key a call will concern; none to load only what every call needs.
+   * @param use - whether the call will wait for the key or set it.
+   */
+  prepare(key?: K, use?: 'wait' | 'set'): Promise<void>;
+}
+
+/**
+ * A connector that can replace the value of a key that holds one, which an owner's `update`
+ * needs (write-once `set` refuses it). Local, File and Redis connectors are; the mesh is not
+ * yet (it needs a capability-guarded Replace RPC in the contract).
+ */
+export interface ReplaceableConnector<K extends JsonValue = JsonValue> {
+  /**
+   * Replaces the value of a key that holds one; pending future keys are refused.
+   * @param key - a key holding a value.
+   * @param payload - the new value.
+   * @param options - signal and deadline.
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  replace(key: K, payload: Payload, options?: CallOptions): Promise<void>;
+}
+
+/*
+ * The type guards below are the one way to ask a connector what it can do beyond `Connector`:
+ * callers never probe methods, cast to `Partial<…>` or test a class themselves.
+ */
+
+/**
+ * Whether a deferrable connector issues capabilities for `set`.
+ * @param c - the connector.
+ * @returns true when it has `capabilityFor`.
+ */
+export function issuesCapabilities<K extends JsonValue>(c: Connector<K>): c is Connector<K> & CapabilityIssuer<K> {
+  return typeof (c as Partial<CapabilityIssuer<K>>).capabilityFor === 'function';
+}
+
+/**
+ * Whether a connector can read without waiting.
+ * @param c - the connector.
+ * @returns true when it has `getSync`.
+ */
+export function canReadSync<K extends JsonValue>(c: Connector<K>): c is Connector<K> & SyncReadableConnector<K> {
+  return typeof (c as Partial<SyncReadableConnector<K>>).getSync === 'function';
+}
+
+/**
+ * Whether a connector's keys live in this process's memory only.
+ * @param c - the connector, if any.
+ * @returns true when it declares `inProcess`.
+ */
+export function isInProcess<K extends JsonValue>(c: Connector<K> | undefined): c is Connector<K> & InProcessConnector<K> {
+  return c !== undefined && (c as Partial<InProcessConnector<K>>).inProcess === true && canReadSync(c);
+}
+
+/**
+ * Whether a connector can get ready for a key ahead of a call.
+ * @param c - the connector.
+ * @returns true when it has `prepare`.
+ */
+export function isPreparable<K extends JsonValue>(c: Connector<K>): c is Connector<K> & PreparableConnector<K> {
+  return typeof (c as Partial<PreparableConnector<K>>).prepare === 'function';
+}
+
+/**
+ * Whether a connector can replace values.
+ * @param connector - a connector.
+ * @returns true when it has `replace`.
+ */
+export function isReplaceable<K extends JsonValue>(connector: object): connector is ReplaceableConnector<K> {
+  return typeof (connector as Partial<ReplaceableConnector<K>>).replace === 'function';
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { callSignal } from '../core/call-options.js';
-import { isDeferrable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
+import { isDeferrable, isReplaceable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
 import type { PlacementOptions } from '../connectors/multi-policy.js';
 import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
 import type { StoreConfig } from '../core/reference.js';
@@ -14,7 +14,6 @@ import { describeKey } from '../serialize/describe.js';
 import { ObjectCache, type Cached } from './cache.js';
 import { keyId } from './key-id.js';
 import { attachKeys, checkLifetime } from './lifetimes/attach.js';
-import { isReplaceable } from './ownership/replaceable.js';
 import { Meter, meterCodec, meterConnector, meterOperations } from './metered.js';
 import { StoreMetrics } from './metrics.js';
 import type { GetOptions, PutOptions, SetOptions, StoreOptions, WaitOptions } from './options.js';

@@ -4,7 +4,7 @@
  * from the reference's config lazily, on first use, because a reviver must return at once.
  * @module
  */
-import type { Connector, JsonValue } from '../core/protocol.js';
+import { isPreparable, type JsonValue } from '../core/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ProxyReference, ReferenceKind, TargetShape } from '../core/reference.js';
 import { prepareBlocking } from './blocking-resolver.js';
@@ -41,11 +41,6 @@ export function parseReference(value: Record<string, unknown>): ProxyReference {
   return capability === undefined ? reference : { ...reference, capability };
 }
 
-/** A connector that can get ready for a call about a key before it is made (MeshConnector). */
-interface Preparable {
-  prepare(key: JsonValue, use: 'set'): Promise<void>;
-}
-
 /**
  * A revived future is set later, in this process: its store is opened and its connector gets
  * ready now (the mesh loads its client, opens its channel to the owner and locates it), so that
@@ -55,7 +50,7 @@ interface Preparable {
 function prepareSetter(source: StoreSource, key: JsonValue): void {
   void source
     .open()
-    .then((store) => (store.connector as Connector<JsonValue> & Partial<Preparable>).prepare?.(key, 'set'))
+    .then((store) => (isPreparable(store.connector) ? store.connector.prepare(key, 'set') : undefined))
     .catch(() => undefined);
 }
 

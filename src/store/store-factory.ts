@@ -4,7 +4,7 @@
  * object, evicts it for a one-shot proxy, and explains every failure as a `ProxyResolveError`.
  * @module
  */
-import { LocalConnector, type LocalKey } from '../connectors/local.js';
+import { isInProcess } from '../core/protocol.js';
 import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../errors.js';
 import type { Factory } from '../proxy/factory.js';
 import type { ProxyReference } from '../core/reference.js';
@@ -85,8 +85,8 @@ export class StoreFactory<T = unknown> implements Factory<T> {
       }
       // In-process memory: no other thread or process can ever set or hold this key, so the
       // answer is final and handing it to a blocking resolver could only wait forever.
-      if (store?.connector instanceof LocalConnector) {
-        if (store.connector.isPending(key as LocalKey)) throw this.#deadlock();
+      if (isInProcess(store?.connector)) {
+        if (store.connector.isPending(key)) throw this.#deadlock();
         throw this.#missing();
       }
       const payload = blockingGet(this.#reference);

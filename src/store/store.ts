@@ -4,7 +4,7 @@
  * itself under its name so proxies arriving from other processes find it.
  * @module
  */
-import type { Connector, DeferrableConnector, JsonValue } from '../core/protocol.js';
+import { issuesCapabilities, type Connector, type JsonValue } from '../core/protocol.js';
 import { connectorFromConfig } from '../connectors/registry.js';
 import { Future } from './future.js';
 import type { StoreConfig } from '../core/reference.js';
@@ -144,7 +144,7 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
     await attachKeys(options.lifetime, this, [key]);
     const { evict, shape, polling } = options;
     // The capability to set the key travels inside the future only, never inside its proxies.
-    const capability = (this.connector as Partial<DeferrableConnector<K>>).capabilityFor?.(key);
+    const capability = issuesCapabilities(this.connector) ? this.connector.capabilityFor(key) : undefined;
     return new Future<T>(this.#self(), key, { evict, shape, polling, capability });
   }
 

@@ -1,18 +1,10 @@
 /**
- * Reading without waiting, from connectors that can (LocalConnector's `getSync`): how a proxy's
- * first synchronous use is served from in-process memory without the blocking bridge.
+ * Reading without waiting, from connectors that can (`canReadSync`: LocalConnector's `getSync`):
+ * how a proxy's first synchronous use is served from in-process memory without the blocking
+ * bridge.
  * @module
  */
-import type { Connector, JsonValue, Payload } from '../core/protocol.js';
-
-/** A connector that can read some keys synchronously. */
-interface SyncReadable<K> {
-  getSync(key: K): Payload | undefined;
-}
-
-function canReadSync<K extends JsonValue>(c: Connector<K>): c is Connector<K> & SyncReadable<K> {
-  return typeof (c as Partial<SyncReadable<K>>).getSync === 'function';
-}
+import { canReadSync, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
 
 /**
  * The payload, if the connector can read it synchronously.
