@@ -30,7 +30,7 @@ it('runs every benchmark scenario in quick mode', async () => {
   expect(w?.hops.map((h) => h.owner).sort()).toEqual(['producer', 'third']);
   expect(w?.bareHops).toHaveLength(1);
   // The round trip, its echo, and the extra row with the owner's peer on its main thread.
-  expect(w?.roundTrip).toHaveLength(3);
+  expect(w?.roundTrip).toHaveLength(4);
   expect(w?.large.map((l) => `${l.system} ${l.op}`).sort()).toEqual(['grpc-stream get', 'grpc-stream put', 'proxymesh get', 'proxymesh put']);
   expect(w?.peak.length).toBeGreaterThan(0);
   // Generous: it shares two cores with the rest of the suite, whose load stretches it (about 100 s alone).

@@ -2,8 +2,10 @@
  * The small future round trip: A sets k1; B, awaiting k1, sets k2; A, awaiting k2, has it (A owns
  * both futures), with a pause before each round, so every round starts from idle processes as
  * isolated events do in a workflow. Its baseline in the same run: a bare grpc-js unary echo of
- * 100 B with the same pause before each call, so idle wake-ups cost both alike. Interleaved in
- * blocks, so background load lands on both.
+ * 100 B with the same pause before each call, so idle wake-ups cost both alike; and the round
+ * trip's own shape in bare grpc-js (a push on an open server stream answered by a new
+ * client-stream call), which shows what its two calls cost without the library. Interleaved in
+ * blocks, so background load lands on all of them.
  * @module
  */
 import type { WorkflowPlan } from '../config.js';
@@ -11,7 +13,7 @@ import type { RoleProcess } from '../lib/child.js';
 import { quantile } from '../lib/stats.js';
 import { log } from '../scenarios/context.js';
 import { startUser, withUsers } from './spawn.js';
-import { ROUND_TRIP, ROUND_TRIP_MAIN, UNARY_ECHO, type RoundTripRow } from './types.js';
+import { ROUND_TRIP, ROUND_TRIP_MAIN, SAME_SHAPE, UNARY_ECHO, type RoundTripRow } from './types.js';
 
 function row(system: string, pauseMs: number, ms: number[]): RoundTripRow {
   const r = { system, pauseMs, samples: ms.length, p50Ms: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99) };
@@ -34,17 +36,22 @@ export async function runRoundTrip(plan: WorkflowPlan['roundTrip']): Promise<Rou
       const per = Math.ceil(plan.rounds / plan.blocks);
       const total = plan.warmup + per * plan.blocks;
       await b.call('answer', { rounds: await a.call<string>('make', { count: total }) });
+      await echo.call('shapeAnswer');
       const { pauseMs } = plan;
-      // Untimed warm-up of both: first calls open channels and start threads.
+      const shape = (count: number): Promise<number[]> => server.call<number[]>('shapeLoop', { count, pauseMs, size: 100 });
+      // Untimed warm-up of all three: first calls open channels and start threads.
       await a.call('run', { from: 0, count: plan.warmup, pauseMs });
       await echo.call('echoLoop', { count: plan.warmup, pauseMs, size: 100 });
+      await shape(plan.warmup);
       const mine: number[] = [];
       const theirs: number[] = [];
+      const shaped: number[] = [];
       for (let block = 0; block < plan.blocks; block++) {
         mine.push(...(await a.call<number[]>('run', { from: plan.warmup + block * per, count: per, pauseMs })));
         theirs.push(...(await echo.call<number[]>('echoLoop', { count: per, pauseMs, size: 100 })));
+        shaped.push(...(await shape(per)));
       }
-      return [row(ROUND_TRIP, pauseMs, mine), row(UNARY_ECHO, pauseMs, theirs)];
+      return [row(ROUND_TRIP, pauseMs, mine), row(UNARY_ECHO, pauseMs, theirs), row(SAME_SHAPE, pauseMs, shaped)];
     });
     const main = JSON.stringify({ thread: 'main' });
     const extra = await withUsers([startUser('round-trip', [main]), startUser('round-trip')], async (procs) => {

@@ -92,5 +92,7 @@ export interface WorkflowResults {
 /** Row names the report looks up. */
 export const ROUND_TRIP = 'proxymesh future round trip (A sets k1; B, awaiting k1, sets k2; A has k2)';
 export const UNARY_ECHO = 'bare grpc-js unary echo (100 B)';
+/** The round trip's own shape in bare grpc-js: what its two calls cost without the library. */
+export const SAME_SHAPE = 'bare grpc-js, the same shape: 100 B pushed on an open server stream, answered by a new client-stream call';
 /** The extra round-trip row: A's peer on its main thread (`thread: 'main'`), not judged. */
 export const ROUND_TRIP_MAIN = "extra: the same round trip, A's peer on its main thread (`thread: 'main'`)";

@@ -11,7 +11,15 @@ import { serve, sleep, valueOf } from './serve.mjs';
 const PIECE_BYTES = 1024 * 1024;
 const id = (b) => b;
 const method = (name, requestStream, responseStream) => ({ path: `/bench.Raw/${name}`, requestStream, responseStream, requestSerialize: id, requestDeserialize: id, responseSerialize: id, responseDeserialize: id });
-const SERVICE = { fetch: method('Fetch', false, false), get: method('Get', false, true), put: method('Put', true, false) };
+const SERVICE = {
+  fetch: method('Fetch', false, false),
+  get: method('Get', false, true),
+  put: method('Put', true, false),
+  // The round trip's shape without the library: the client waits on a server stream, and answers
+  // what is pushed on it with a new client-stream call (as a future's Await, then its Set).
+  wait: method('Wait', false, true),
+  answer: method('Answer', true, false),
+};
 const sizeMessage = (size) => {
   const b = Buffer.allocUnsafe(8);
   b.writeDoubleLE(size, 0);
@@ -22,9 +30,45 @@ const sizeMessage = (size) => {
 const made = new Map();
 const bytes = (size) => made.get(size) ?? (made.clear(), made.set(size, valueOf(size, 7)).get(size));
 
+// The server side of the shape: the open Wait stream, and who is waiting for the next Answer.
+let waiting;
+let waitingReady;
+let answered;
+
+/** `count` rounds of the shape: after `pauseMs`, push 100 B on the open Wait; timed until the client's Answer arrives. */
+async function shapeLoop({ count, pauseMs, size }) {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    await sleep(pauseMs);
+    const call = waiting ?? (await new Promise((resolve) => (waitingReady = resolve)));
+    waiting = undefined;
+    const t = performance.now();
+    const done = new Promise((resolve) => (answered = resolve));
+    call.write(valueOf(size, i));
+    call.end();
+    await done;
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
 function startServer() {
   const server = new Server(SERVER_OPTIONS);
   server.addService(SERVICE, {
+    wait: (call) => {
+      if (waitingReady) {
+        const ready = waitingReady;
+        waitingReady = undefined;
+        ready(call);
+      } else waiting = call;
+    },
+    answer: (call, done) => {
+      call.on('data', () => {});
+      call.on('end', () => {
+        done(null, Buffer.alloc(0));
+        answered?.();
+      });
+    },
     fetch: (call, done) => done(null, bytes(call.request.readDoubleLE(0))),
     get: (call) => {
       const data = bytes(call.request.readDoubleLE(0));
@@ -79,7 +123,22 @@ function client(port) {
     return performance.now() - t;
   };
   const maxRss = () => process.resourceUsage().maxRSS * 1024;
+  /** The client side of the shape: keeps a Wait open and answers each push with a new Answer call. */
+  const answerPushes = () => {
+    const call = c.makeServerStreamRequest(SERVICE.wait.path, id, id, sizeMessage(0));
+    call.on('data', (m) => {
+      const a = c.makeClientStreamRequest(SERVICE.answer.path, id, id, () => {});
+      a.write(m);
+      a.end();
+    });
+    call.on('end', answerPushes);
+    call.on('error', () => {});
+  };
   return {
+    shapeAnswer: async () => {
+      answerPushes();
+      return null;
+    },
     // One transfer of `size` bytes: unary for what fits one message (`unary: true`), else the stream.
     get: async ({ size, unary: asUnary }) => {
       const before = maxRss();
@@ -106,5 +165,5 @@ function client(port) {
 }
 
 const [mode, port] = process.argv.slice(2);
-if (mode === 'server') await serve({}, startServer);
+if (mode === 'server') await serve({ shapeLoop }, startServer);
 else await serve(client(Number(port)));
