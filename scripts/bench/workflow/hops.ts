@@ -76,19 +76,24 @@ async function bareRow(plan: WorkflowPlan['hops'], size: number): Promise<BareHo
   return row;
 }
 
+/** How long the pipelining experiment's task workers idle between their hops, near enough: (1 − F)·T. */
+const PIPELINE_IDLE_MS = 800;
+
 /**
  * The memory floor of a same-host hop: a fresh value written into a new file of /dev/shm by one
  * process and read into memory by another, no library involved. Fresh memory is what such a hop
  * pays for on a VM whose page faults are slow, and every connector that moves bytes between
- * processes of one host pays it too.
+ * processes of one host pays it too. Measured twice: after the hop group's short pauses, and
+ * after the pipelining experiment's idle time between hops, long enough for a host that takes
+ * back free guest pages to take back the memory the last hop freed.
  */
-async function floorRow(plan: WorkflowPlan['hops'], size: number): Promise<BareHopRow> {
+async function floorRow(plan: WorkflowPlan['hops'], size: number, pauseMs: number, method: string): Promise<BareHopRow> {
   const fresh: number[] = [];
   const warm: number[] = [];
   for (let s = 0; s < plan.freshSets; s++) {
     await withUsers([startUser('floor'), startUser('floor')], async ([writer, reader]) => {
       for (let i = 0; i <= plan.warmup + plan.warmSamples; i++) {
-        await sleep(i === 0 ? plan.freshPauseMs : plan.pauseMs);
+        await sleep(i === 0 ? plan.freshPauseMs : pauseMs);
         const w = await (writer as RoleProcess).call<{ path: string; startAt: number }>('write', { size, fill: i + 1 });
         const { gotAt } = await (reader as RoleProcess).call<{ gotAt: number }>('read', { path: w.path, size, fill: i + 1 });
         if (i === 0) fresh.push(gotAt - w.startAt);
@@ -96,8 +101,8 @@ async function floorRow(plan: WorkflowPlan['hops'], size: number): Promise<BareH
       }
     });
   }
-  const row = { size, method: 'the memory floor: written into a new file of /dev/shm, read into memory by another process (no library)', fresh: spread(fresh), warm: spread(warm) };
-  log(`  floor ${sizeLabel(size)}: fresh ${row.fresh.median.toFixed(1)} ms, warm ${row.warm.median.toFixed(1)} ms`);
+  const row = { size, method, fresh: spread(fresh), warm: spread(warm) };
+  log(`  floor ${sizeLabel(size)} (${pauseMs} ms pauses): fresh ${row.fresh.median.toFixed(1)} ms, warm ${row.warm.median.toFixed(1)} ms`);
   return row;
 }
 
@@ -108,7 +113,10 @@ export async function runHops(plan: WorkflowPlan['hops']): Promise<{ hops: HopRo
     for (const layout of ['third', 'producer'] as const) hops.push(await hopRow(plan, size, layout));
     // The gRPC baseline first: the targets and the hop table take the first row of a size.
     bareHops.push(await bareRow(plan, size));
-    if (size > MiB) bareHops.push(await floorRow(plan, size));
+    if (size <= MiB) continue;
+    const floor = 'the memory floor: written into a new file of /dev/shm, read into memory by another process (no library)';
+    bareHops.push(await floorRow(plan, size, plan.pauseMs, floor));
+    bareHops.push(await floorRow(plan, size, PIPELINE_IDLE_MS, `${floor}, warm processes idle ${PIPELINE_IDLE_MS} ms between hops as the pipelining workers are`));
   }
   return { hops, bareHops };
 }
