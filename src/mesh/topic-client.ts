@@ -26,8 +26,14 @@ const PUBLISH: Method<PublishRequest, PublishResponse> = {
   deserialize: (bytes) => PublishResponse.decode(bytes),
 };
 
-/** Events a subscription holds before it pauses its call. */
-const SUBSCRIPTION_EVENTS = 16;
+/** Events a subscription holds before it pauses its call (grpc-js holds up to 16 more). */
+const SUBSCRIPTION_EVENTS = 4;
+/**
+ * A topic connection's HTTP/2 receive window: what a paused subscription can leave in transit.
+ * Smaller than the 16 MiB of object transfers, since events are small (keys and metadata) and
+ * every byte in transit is a byte the producer's peer no longer bounds.
+ */
+const TOPIC_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** How to reach a peer's topics. */
 export interface TopicClientOptions {
@@ -59,7 +65,8 @@ export class TopicSubscription {
     });
     call.on('error', (error: ServiceError) => {
       // Our own cancel (close) ends the subscription quietly.
-      if (error.code !== Status.CANCELLED || !this.#over) this.#failure = fromClientError(new ClientError(path('Subscribe'), error.code, error.details), site);
+      const code: Status = error.code;
+      if (code !== Status.CANCELLED || !this.#over) this.#failure = fromClientError(new ClientError(path('Subscribe'), code, error.details), site);
       this.#over = true;
       this.#poke();
     });
@@ -84,7 +91,7 @@ export class TopicSubscription {
     for (;;) {
       const event = this.#events.shift();
       if (event !== undefined) {
-        if (this.#paused && this.#events.length < SUBSCRIPTION_EVENTS / 2) {
+        if (this.#paused && this.#events.length === 0) {
           this.#paused = false;
           this.call.resume();
         }
@@ -119,7 +126,13 @@ export class TopicClient {
     readonly address: string,
     options: TopicClientOptions = {},
   ) {
-    this.#client = new Client(address, channelCredentials(options.tls), TRANSFER_CHANNEL_OPTIONS);
+    // A connection of its own: a subscription that stops reading holds its connection's HTTP/2
+    // window full, which would stall every other call to the peer on a shared connection.
+    this.#client = new Client(address, channelCredentials(options.tls), {
+      ...TRANSFER_CHANNEL_OPTIONS,
+      'grpc.use_local_subchannel_pool': 1,
+      'grpc-node.flow_control_window': TOPIC_WINDOW_BYTES,
+    });
     this.#metadata = callMetadata(resolveToken(options.token));
   }
 

@@ -137,6 +137,7 @@ class Topic {
 /** Every topic of one peer. */
 export class TopicTable {
   readonly #topics = new Map<string, Topic>();
+  readonly #observers = new Set<() => void>();
   #closed: Error | undefined;
 
   /**
@@ -164,6 +165,21 @@ export class TopicTable {
 
   #release(topic: Topic): void {
     if (topic.idle) this.#topics.delete(topic.name);
+    this.#changed();
+  }
+
+  #changed(): void {
+    for (const observer of this.#observers) observer();
+  }
+
+  /**
+   * Calls `observer` after each change of what a topic holds (for tests and operators, which
+   * wait for a state instead of polling).
+   * @returns a function that stops the calls.
+   */
+  observe(observer: () => void): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
   }
 
   /**
@@ -178,11 +194,15 @@ export class TopicTable {
       this.#release(topic);
       throw new LimitExceededError(`An event of ${event.byteLength} bytes for topic "${name}" is over peer ${this.peer()}'s limit of ${this.limits.maxEventBytes} bytes (maximum object size). Put the object in a store and publish its key instead.`);
     }
-    if (topic.waiting.length === 0 && topic.fits(event.byteLength)) return Promise.resolve(topic.append(event));
+    if (topic.waiting.length === 0 && topic.fits(event.byteLength)) {
+      const sequence = topic.append(event);
+      this.#changed();
+      return Promise.resolve(sequence);
+    }
     if (topic.waiting.length >= MAX_WAITING_PUBLISHERS) {
       throw new LimitExceededError(`Topic "${name}" on peer ${this.peer()} is full and ${topic.waiting.length} publishes already wait for room: its subscribers are not keeping up. Publish from fewer places at once, or wait for each publish to finish.`);
     }
-    return new Promise((resolve, reject) => {
+    const waited = new Promise<bigint>((resolve, reject) => {
       const entry: WaitingPublish = { event, resolve, reject };
       topic.waiting.push(entry);
       signal?.addEventListener('abort', () => {
@@ -193,6 +213,8 @@ export class TopicTable {
         this.#release(topic);
       }, { once: true });
     });
+    this.#changed();
+    return waited;
   }
 
   /**
@@ -208,7 +230,10 @@ export class TopicTable {
     const start = topic.subscribers.size === 0 ? topic.first : topic.next;
     const subscription: Subscription = new Subscription(start, {
       at: (sequence) => topic.at(sequence),
-      taken: () => topic.trim(),
+      taken: () => {
+        topic.trim();
+        this.#changed();
+      },
       leave: () => {
         topic.subscribers.delete(subscription);
         topic.trim();
@@ -216,6 +241,7 @@ export class TopicTable {
       },
     });
     topic.subscribers.add(subscription);
+    this.#changed();
     return subscription;
   }
 

@@ -4,7 +4,6 @@
  * process or on another host resolves each object from its owner, on first use.
  * @module
  */
-import type { JsonValue } from '../core/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
 import { deserialize } from '../serialize/serialize.js';
 import { getOrCreateStore } from '../store/get-or-create.js';

@@ -5,8 +5,10 @@
  * from their owner to whoever resolves a proxy.
  *
  * Memory: the peer buffers at most `topicEvents` events and `topicBytes` bytes per topic (its
- * options); a subscriber holds at most 16 events before it stops reading, so a slow consumer
- * fills the peer's buffer and then `sendMessage` waits for room. Nothing grows without bound.
+ * options). A subscriber that is not read stops taking events after a fixed amount in transit
+ * (a few events in hand, grpc-js's 16, and its connection's 4 MiB receive window), so a slow
+ * consumer fills the peer's buffer and then `sendMessage` waits for room. Nothing grows
+ * without bound.
  * @module
  */
 import { TopicClient, type TopicClientOptions, type TopicSubscription } from '../../mesh/topic-client.js';

@@ -5,7 +5,7 @@
  * the last message it read (`lastId`). In a consumer group each message goes to one member;
  * the topic's end reaches every member (one reads it, the others find it once the group has
  * nothing left for them). Memory: Redis holds every message until trimmed; pass `maxLength`
- * to trim (approximately) and accept that a consumer further behind than that misses messages.
+ * to trim and accept that a consumer further behind than that misses messages.
  * @module
  */
 import type { Redis } from 'ioredis';
@@ -15,7 +15,7 @@ import { connectRedis, disconnectRedis, type RedisTarget } from './redis-connect
 
 /** Options of `RedisStreamPublisher`. */
 export interface RedisStreamPublisherOptions {
-  /** Trim each stream to about this many messages (XADD MAXLEN ~). Default: keep every message. */
+  /** Trim each stream to this many messages (XADD MAXLEN). Default: keep every message. */
   readonly maxLength?: number | undefined;
 }
 
@@ -36,7 +36,7 @@ export class RedisStreamPublisher implements Publisher {
 
   async sendMessage(topic: string, message: Uint8Array): Promise<void> {
     const data = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    const trim = this.options.maxLength === undefined ? [] : ['MAXLEN', '~', this.options.maxLength];
+    const trim = this.options.maxLength === undefined ? [] : ['MAXLEN', this.options.maxLength];
     await this.#client.callBuffer('XADD', topic, ...trim, '*', 'm', data);
   }
 
@@ -51,7 +51,7 @@ export interface RedisStreamSubscriberOptions {
    * Where a reader without a group starts: `'start'` (every message the stream holds, the
    * default), `'new'` (messages added from now on), or a message id (after it: a `lastId`).
    */
-  readonly from?: 'start' | 'new' | string | undefined;
+  readonly from?: string | undefined;
   /** Share the topic with the other members of this consumer group: each message goes to one. */
   readonly group?: string | undefined;
   /** This member's name in the group. Default: a random one. */
@@ -60,7 +60,17 @@ export interface RedisStreamSubscriberOptions {
   readonly blockMs?: number | undefined;
 }
 
-type Entries = [Buffer, [Buffer, Buffer[]][]][] | null;
+type Items = [Buffer, Buffer[]][];
+
+/**
+ * The entries of an XREAD or XREADGROUP reply, in either form a server sends: RESP2's list of
+ * [stream, entries] pairs, or RESP3's map, which ioredis flattens to [stream, entries, ...].
+ */
+function itemsOf(reply: unknown): Items {
+  if (!Array.isArray(reply)) return [];
+  if (Buffer.isBuffer(reply[0])) return reply.filter((_, i) => i % 2 === 1).flat() as Items;
+  return (reply as [Buffer, Items][]).flatMap(([, items]) => items);
+}
 
 /** Reads a topic's stream with XREAD, or as a member of a consumer group with XREADGROUP. */
 export class RedisStreamSubscriber implements Subscriber {
@@ -114,19 +124,16 @@ export class RedisStreamSubscriber implements Subscriber {
     return undefined;
   }
 
-  #take(entries: Entries): void {
-    for (const [, items] of entries ?? []) {
-      for (const [id, fields] of items) {
-        const at = fields.findIndex((f, i) => i % 2 === 0 && f.toString() === 'm');
-        const data = fields[at + 1];
-        if (at >= 0 && data !== undefined) this.#messages.push({ id: id.toString(), data });
-      }
+  #take(reply: unknown): void {
+    for (const [id, fields] of itemsOf(reply)) {
+      const at = fields.findIndex((f, i) => i % 2 === 0 && f.toString() === 'm');
+      const data = fields[at + 1];
+      if (at >= 0 && data !== undefined) this.#messages.push({ id: id.toString(), data });
     }
   }
 
   async #read(): Promise<void> {
-    const entries = (await this.#client.callBuffer('XREAD', 'COUNT', 64, 'BLOCK', 0, 'STREAMS', this.topic, this.#lastId)) as Entries;
-    this.#take(entries);
+    this.#take(await this.#client.callBuffer('XREAD', 'COUNT', 64, 'BLOCK', 0, 'STREAMS', this.topic, this.#lastId));
   }
 
   /** One XREADGROUP; true when the group has nothing left and the topic has ended. */
@@ -135,12 +142,11 @@ export class RedisStreamSubscriber implements Subscriber {
       if (!error.message.includes('BUSYGROUP')) throw error;
     });
     await this.#group;
-    const entries = (await this.#client.callBuffer('XREADGROUP', 'GROUP', group, this.#consumer, 'COUNT', 1, 'BLOCK', this.options.blockMs ?? 1_000, 'STREAMS', this.topic, '>')) as Entries;
-    this.#take(entries);
+    this.#take(await this.#client.callBuffer('XREADGROUP', 'GROUP', group, this.#consumer, 'COUNT', 1, 'BLOCK', this.options.blockMs ?? 1_000, 'STREAMS', this.topic, '>'));
     // Handed over as soon as read: a member that dies holds nothing back from the others.
     for (const { id } of this.#messages) await this.#client.call('XACK', this.topic, group, id);
     if (this.#messages.length > 0) return false;
-    const last = (await this.#client.callBuffer('XREVRANGE', this.topic, '+', '-', 'COUNT', 1)) as [Buffer, Buffer[]][];
+    const last = (await this.#client.callBuffer('XREVRANGE', this.topic, '+', '-', 'COUNT', 1)) as Items;
     const fields = last[0]?.[1];
     return fields !== undefined && endsTopic(fields[1] ?? Buffer.alloc(0));
   }
