@@ -2,6 +2,7 @@
  * The BullMQ engine, worker side: a BullMQ worker that runs registered tasks by job name.
  * @module
  */
+import { log } from '../log.js';
 import type { TaskMessage } from './engine.js';
 import { importBullmq, queueOptions, type BullmqOptions } from './bullmq-connection.js';
 import { runTask, type TaskRegistry } from './tasks.js';
@@ -42,6 +43,8 @@ export async function bullmqWorker(tasks: TaskRegistry, options: BullmqWorkerOpt
     ...queueOptions(options),
     concurrency: options.concurrency ?? 1,
   });
+  // An 'error' event without a listener would end the process; BullMQ reconnects by itself.
+  worker.on('error', (error) => log.warn('BullMQ worker error', { queue: options.queue, error }));
   await worker.waitUntilReady();
   return { close: () => worker.close() };
 }

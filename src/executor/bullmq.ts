@@ -4,6 +4,9 @@
  * first engine is made.
  * @module
  */
+import { randomBytes } from 'node:crypto';
+import { ClosedError } from '../errors.js';
+import { log } from '../log.js';
 import type { TaskEngine, TaskMessage, TaskReply } from './engine.js';
 import { TaskError } from './errors.js';
 import { importBullmq, queueOptions, type BullmqOptions } from './bullmq-connection.js';
@@ -11,16 +14,16 @@ import { importBullmq, queueOptions, type BullmqOptions } from './bullmq-connect
 /** Options of `bullmqEngine`. */
 export interface BullmqEngineOptions extends BullmqOptions {
   /**
-   * BullMQ job options for every task (`attempts`, `priority`, ...). By default a job is tried
-   * once (its proxied inputs are evicted when it settles, so a retry would find them gone) and
-   * kept in Redis for an hour after it ends.
+   * BullMQ job options for every task (`priority`, `removeOnFail`, ...). By default a job is
+   * tried once (its proxied inputs are evicted when it settles, so a retry would find them
+   * gone), removed from Redis when it completes and kept for an hour when it fails.
    */
   readonly jobOptions?: Readonly<Record<string, unknown>> | undefined;
 }
 
-// A finished job must outlive the check waitUntilFinished makes after subscribing: a job removed
-// at once could be reported missing, as a failure, when it completed in between.
-const DEFAULT_JOB_OPTIONS = { attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } };
+const DEFAULT_JOB_OPTIONS = { attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600 } };
+
+type Settle = { resolve: (reply: TaskReply) => void; reject: (error: unknown) => void };
 
 /**
  * A BullMQ queue whose workers run the tasks (`bullmqWorker` on each worker host). Jobs carry
@@ -38,26 +41,50 @@ export async function bullmqEngine(options: BullmqEngineOptions): Promise<TaskEn
   const { Queue, QueueEvents } = await importBullmq('bullmqEngine');
   const queue = new Queue(options.queue, queueOptions(options));
   const events = new QueueEvents(options.queue, queueOptions(options));
+  // An 'error' event without a listener would end the process; BullMQ reconnects by itself.
+  queue.on('error', (error: Error) => log.warn('BullMQ queue error', { queue: options.queue, error }));
+  events.on('error', (error: Error) => log.warn('BullMQ queue events error', { queue: options.queue, error }));
   try {
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   } catch (error) {
     await Promise.allSettled([queue.close(), events.close()]);
     throw error;
   }
+  // The engine names its jobs, so it waits for a job's end before adding it: no end can be
+  // missed, no state check follows in Redis, and a completed job can be removed at once.
+  // A letter first: BullMQ refuses ids that look like integers.
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  let next = 0;
+  const pending = new Map<string, Settle>();
+  events.on('completed', (event: { jobId: string; returnvalue: unknown }) => pending.get(event.jobId)?.resolve(event.returnvalue as TaskReply));
+  events.on('failed', (event: { jobId: string; failedReason: string }) => pending.get(event.jobId)?.reject(new Error(event.failedReason)));
   const jobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.jobOptions };
+  let closed: Promise<void> | undefined;
   return {
     async run(name: string, message: TaskMessage): Promise<TaskReply> {
-      const job = await queue.add(name, message, jobOptions);
+      if (closed !== undefined) throw new ClosedError(`The BullMQ engine of queue "${options.queue}" is closed, so task "${name}" cannot run: make a new engine.`);
+      const jobId = `${prefix}${(next++).toString(36)}`;
+      const ended = new Promise<TaskReply>((resolve, reject) => pending.set(jobId, { resolve, reject }));
+      ended.catch(() => undefined); // observed below, unless adding the job fails first
       try {
-        return (await job.waitUntilFinished(events)) as TaskReply;
+        await queue.add(name, message, { ...jobOptions, jobId });
+        return await ended;
       } catch (error) {
+        if (error instanceof ClosedError) throw error;
         // BullMQ hands back only the worker error's message.
         const reason = error instanceof Error ? error.message : String(error);
-        throw new TaskError(name, `Task "${name}" (BullMQ job ${job.id} of queue "${options.queue}") failed on its worker: ${reason}`, { cause: error });
+        throw new TaskError(name, `Task "${name}" (BullMQ job ${jobId} of queue "${options.queue}") failed on its worker: ${reason}`, { cause: error });
+      } finally {
+        pending.delete(jobId);
       }
     },
-    async close() {
-      await Promise.all([queue.close(), events.close()]);
+    close() {
+      closed ??= (async () => {
+        const error = new ClosedError(`The BullMQ engine of queue "${options.queue}" was closed while its task was running: its result will not be received.`);
+        for (const settle of pending.values()) settle.reject(error);
+        await Promise.all([queue.close(), events.close()]);
+      })();
+      return closed;
     },
   };
 }

@@ -11,7 +11,10 @@ import type { PolicySpec } from './policy.js';
 
 /** The message a task carries to its worker: plain JSON, small whatever the data's size. */
 export interface TaskMessage {
-  /** The arguments as JSON: values, and the references of proxied ones. */
+  /**
+   * The arguments as JSON: values, and the references of proxied ones; references to `store`
+   * leave its config out (`"store": null`), which the worker puts back.
+   */
   readonly args: readonly JsonValue[];
   /** The config of the store the executor proxies through; the worker proxies the result there. */
   readonly store: StoreConfig;
@@ -23,7 +26,7 @@ export interface TaskMessage {
 
 /** What a worker answers: the result as JSON (a reference when it was proxied). */
 export interface TaskReply {
-  /** The result's JSON; absent when the task returned `undefined`. */
+  /** The result's JSON (a reference to the task's store without its config); absent for `undefined`. */
   readonly result?: JsonValue;
 }
 

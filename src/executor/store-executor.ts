@@ -11,6 +11,7 @@ import { log } from '../log.js';
 import { getKey, isProxy } from '../proxy/control.js';
 import { isProxiable } from '../store/proxiable.js';
 import type { Store } from '../store/store.js';
+import { compactReferences, expandReferences } from './compact-references.js';
 import type { TaskEngine, TaskMessage } from './engine.js';
 import { TaskError } from './errors.js';
 import { jsonProblem, reviveParsed } from './json-value.js';
@@ -98,7 +99,7 @@ export class StoreExecutor<T extends TaskTable = AnyTasks> implements AsyncDispo
       const reply = await this.engine.run(name, message).catch((error: unknown) => {
         throw error instanceof TaskError ? error : new TaskError(name, `Task "${name}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       });
-      return (reply.result === undefined ? undefined : reviveParsed(reply.result, reviver)) as TaskResult<T[N]>;
+      return (reply.result === undefined ? undefined : reviveParsed(expandReferences(reply.result, message.store), reviver)) as TaskResult<T[N]>;
     } finally {
       await this.#evict(name, keys);
     }
@@ -152,9 +153,10 @@ export class StoreExecutor<T extends TaskTable = AnyTasks> implements AsyncDispo
     let next = 0;
     const sent = args.map((arg, i) => (selected[i] ? proxies[next++] : arg));
     try {
+      const store = this.store.config();
       const message: TaskMessage = {
-        args: JSON.parse(JSON.stringify(sent)) as JsonValue[],
-        store: this.store.config(),
+        args: compactReferences(JSON.parse(JSON.stringify(sent)) as JsonValue[], store),
+        store,
         proxyResult: this.shouldProxy.spec,
         ownership: this.ownership,
       };

@@ -10,6 +10,7 @@ import { reviver } from '../store/reviver.js';
 import { isProxy } from '../proxy/control.js';
 import { getOrCreateStore } from '../store/get-or-create.js';
 import { isProxiable } from '../store/proxiable.js';
+import { compactReferences, expandReferences } from './compact-references.js';
 import type { TaskMessage, TaskReply } from './engine.js';
 import { TaskError } from './errors.js';
 import { jsonProblem, reviveParsed } from './json-value.js';
@@ -60,7 +61,7 @@ export async function runTask(tasks: TaskRegistry, name: string, message: TaskMe
   }
   const policy = policyFromSpec(message.proxyResult, name);
   // The message is this worker's own copy (cloned or parsed by the engine): revived in place.
-  const args = reviveParsed(message.args, reviver) as never[];
+  const args = reviveParsed(expandReferences(message.args, message.store), reviver) as never[];
   let result: unknown = await task(...args);
   if (!isProxy(result) && isProxiable(result) && policy(result)) {
     const store = await getOrCreateStore(message.store);
@@ -71,5 +72,5 @@ export async function runTask(tasks: TaskRegistry, name: string, message: TaskMe
   if (problem !== undefined) {
     throw new TaskError(name, `Task "${name}" returned ${problem}, which cannot travel back by value as JSON: have the executor's shouldProxy policy select it (e.g. proxyType or proxyLargerThan), or return JSON.`);
   }
-  return { result: JSON.parse(JSON.stringify(result)) as JsonValue };
+  return { result: compactReferences(JSON.parse(JSON.stringify(result)) as JsonValue, message.store) };
 }
