@@ -1,7 +1,7 @@
 /**
  * How a store with `metrics: true` is measured: by wrapping, not by timing code in the store.
- * The store's public operations, its connector and its codec are each wrapped once, at
- * construction; a store without metrics runs none of this.
+ * Each public operation runs through the store's `OperationRunner`, and its connector and codec
+ * are wrapped once, at construction; a store without metrics runs none of the timing.
  *
  * An operation opens a span (in `AsyncLocalStorage`), so that its parts (`serialize`,
  * `connector`, `deserialize`) are recorded as `<operation>.<part>` and charged to the
@@ -12,14 +12,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import type { Connector, JsonValue, Payload } from '../core/protocol.js';
+import { isAwaitable, isDeferrable, type AwaitableConnector, type CallOptions, type Connector, type ConnectorSetOptions, type DeferrableConnector, type JsonValue, type Payload } from '../core/protocol.js';
 import type { CacheObserver } from './cache.js';
 import { keyId } from './key-id.js';
 import type { StoreMetrics } from './metrics.js';
 import type { StoreCodec } from './store-codec.js';
-
-/** Which keys a call concerned, from its arguments and result. */
-export type KeysOf = (args: readonly unknown[], result: unknown) => readonly JsonValue[];
 
 interface Span {
   readonly operation: string;
@@ -82,63 +79,76 @@ export class Meter {
   }
 }
 
+/** Which store operation a call is, as its metrics name it. */
+export type StoreOperation = 'put' | 'putBatch' | 'get' | 'getBatch' | 'exists' | 'evict' | 'set' | 'waitFor' | 'newKey' | 'proxy' | 'proxyBatch' | 'future';
+
 /**
- * Wraps the named async methods of `target` (on the instance, in place) in `meter.operation`;
- * names the object does not have are skipped.
- * @param target - the object whose methods to wrap.
- * @param operations - method name → the keys a call concerns.
- * @param meter - the meter.
+ * How a store runs each public operation: `run` as it is, or timed by a `Meter` and charged to
+ * the keys `keysOf` finds in its result (none for batches and proxies: they count in the
+ * aggregate only, and a proxy's key is charged through its `put`).
  */
-export function meterOperations(target: object, operations: Readonly<Record<string, KeysOf>>, meter: Meter): void {
-  for (const [name, keysOf] of Object.entries(operations)) {
-    const found: unknown = Reflect.get(target, name);
-    if (typeof found !== 'function') continue;
-    const method = found as (...args: unknown[]) => Promise<unknown>;
-    const timed = (...args: unknown[]): Promise<unknown> => meter.operation(name, () => method.apply(target, args), (result) => keysOf(args, result));
-    Object.defineProperty(target, name, { value: timed, configurable: true, writable: true });
-  }
+export type OperationRunner = <T>(operation: StoreOperation, run: () => Promise<T>, keysOf: (result: T) => readonly JsonValue[]) => Promise<T>;
+
+/**
+ * The runner of a store: unmeasured without a meter.
+ * @param meter - the store's meter, when it has metrics.
+ * @returns the runner.
+ */
+export function operationRunner(meter: Meter | undefined): OperationRunner {
+  return meter === undefined ? (_operation, run) => run() : (operation, run, keysOf) => meter.operation(operation, run, keysOf);
 }
 
-// For each timed connector method: its keys, and the payload whose size to record per key.
-const connectorParts: Readonly<Record<string, (args: readonly unknown[], result: unknown) => { keys: readonly JsonValue[]; payloads?: readonly (Payload | undefined)[] }>> = {
-  put: (args, key) => ({ keys: [key as JsonValue], payloads: [args[0] as Payload] }),
-  putBatch: () => ({ keys: [] }),
-  get: (args, payload) => ({ keys: [args[0] as JsonValue], payloads: [payload as Payload | undefined] }),
-  getBatch: () => ({ keys: [] }),
-  exists: (args) => ({ keys: [args[0] as JsonValue] }),
-  evict: (args) => ({ keys: [args[0] as JsonValue] }),
-  newKey: (_args, key) => ({ keys: [key as JsonValue] }),
-  set: (args) => ({ keys: [args[0] as JsonValue], payloads: [args[1] as Payload] }),
-  awaitKey: (args, payload) => ({ keys: [args[0] as JsonValue], payloads: [payload as Payload] }),
-};
+type Timed<A extends unknown[], R> = (...args: A) => Promise<R>;
+
+/** What one connector call concerned: its keys, and the payload to record the size of per key. */
+interface Part {
+  readonly keys: readonly JsonValue[];
+  readonly payloads?: readonly (Payload | undefined)[];
+}
+
+/** `call`, recording `<operation>.connector` time and object sizes from `partOf`. */
+function timed<A extends unknown[], R>(meter: Meter, call: Timed<A, R>, partOf: (args: A, result: R) => Part): Timed<A, R> {
+  return async (...args: A): Promise<R> => {
+    const start = performance.now();
+    const result = await call(...args);
+    const { keys, payloads } = partOf(args, result);
+    meter.record('connector', performance.now() - start, keys.length > 0 ? keys : undefined);
+    keys.forEach((key, i) => meter.size(key, payloads?.[i]));
+    return result;
+  };
+}
 
 /**
  * A view of the connector whose I/O methods record `<operation>.connector` times and object
- * sizes. An ES Proxy rather than a class, so the view has exactly the target's optional
- * capabilities (`isDeferrable`, `isAwaitable`) and prototype.
- * @param connector - the store's connector.
+ * sizes. Written out method by method against the protocol, so a renamed method fails to
+ * compile here instead of losing its metrics; the optional capabilities the store calls through
+ * it (`isDeferrable`, `isAwaitable`) are present exactly when the connector has them. The store
+ * asks every other capability of the connector itself.
+ * @param c - the store's connector.
  * @param meter - the meter.
  * @returns the measured view; the connector itself is unchanged.
  */
-export function meterConnector<K extends JsonValue>(connector: Connector<K>, meter: Meter): Connector<K> {
-  return new Proxy(connector, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const method = value as (...args: unknown[]) => unknown;
-      const part = typeof prop === 'string' ? connectorParts[prop] : undefined;
-      // Bound to the target: connectors keep state in #private fields a Proxy does not have.
-      if (part === undefined) return method.bind(target);
-      return async (...args: unknown[]): Promise<unknown> => {
-        const start = performance.now();
-        const result = await method.apply(target, args);
-        const { keys, payloads } = part(args, result);
-        meter.record('connector', performance.now() - start, keys.length > 0 ? keys : undefined);
-        keys.forEach((key, i) => meter.size(key, payloads?.[i]));
-        return result;
-      };
-    },
-  });
+export function meterConnector<K extends JsonValue>(c: Connector<K>, meter: Meter): Connector<K> {
+  const view: Connector<K> & Partial<Pick<DeferrableConnector<K>, 'newKey' | 'set'> & AwaitableConnector<K>> = {
+    kind: c.kind,
+    put: timed(meter, (payload: Payload, options?: CallOptions) => c.put(payload, options), ([payload], key) => ({ keys: [key], payloads: [payload] })),
+    putBatch: timed(meter, (payloads: readonly Payload[], options?: CallOptions) => c.putBatch(payloads, options), () => ({ keys: [] })),
+    get: timed(meter, (key: K, options?: CallOptions) => c.get(key, options), ([key], payload) => ({ keys: [key], payloads: [payload] })),
+    getBatch: timed(meter, (keys: readonly K[], options?: CallOptions) => c.getBatch(keys, options), () => ({ keys: [] })),
+    exists: timed(meter, (key: K, options?: CallOptions) => c.exists(key, options), ([key]) => ({ keys: [key] })),
+    evict: timed(meter, (key: K, options?: CallOptions) => c.evict(key, options), ([key]) => ({ keys: [key] })),
+    config: () => c.config(),
+    close: () => c.close(),
+    [Symbol.asyncDispose]: () => c[Symbol.asyncDispose](),
+  };
+  if (isDeferrable(c)) {
+    view.newKey = timed(meter, (options?: CallOptions) => c.newKey(options), (_args, key) => ({ keys: [key] }));
+    view.set = timed(meter, (key: K, payload: Payload, options?: ConnectorSetOptions) => c.set(key, payload, options), ([key, payload]) => ({ keys: [key], payloads: [payload] }));
+  }
+  if (isAwaitable(c)) {
+    view.awaitKey = timed(meter, (key: K, options?: CallOptions) => c.awaitKey(key, options), ([key], payload) => ({ keys: [key], payloads: [payload] }));
+  }
+  return view;
 }
 
 /**

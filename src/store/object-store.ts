@@ -14,12 +14,11 @@ import { describeKey } from '../serialize/describe.js';
 import { ObjectCache, type Cached } from './cache.js';
 import { keyId } from './key-id.js';
 import { attachKeys, checkLifetime } from './lifetimes/attach.js';
-import { Meter, meterCodec, meterConnector, meterOperations } from './metered.js';
+import { Meter, meterCodec, meterConnector, operationRunner, type OperationRunner } from './metered.js';
 import { StoreMetrics } from './metrics.js';
 import type { GetOptions, PutOptions, SetOptions, StoreOptions, WaitOptions } from './options.js';
 import { makeStoreConfig } from './store-config.js';
 import { storeCodec, type StoreCodec } from './store-codec.js';
-import { operationKeys } from './store-operations.js';
 import { readSync } from './sync-read.js';
 import { waitForPayload } from './wait-for-key.js';
 
@@ -53,6 +52,8 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
   /** Timings, cache hits and sizes, when the store was built with `metrics: true`. */
   readonly metrics: StoreMetrics | undefined;
 
+  /** How each public operation runs: as it is, or timed into `metrics` (`metered.ts`). */
+  protected readonly measure: OperationRunner;
   // Connector and codec as the store uses them: measured views when metrics are on.
   readonly #io: Connector<K>;
   readonly #codec: StoreCodec;
@@ -80,12 +81,13 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
       this.#io = meterConnector(connector, meter);
       this.#codec = meterCodec(codec, meter);
       this.#cache = new ObjectCache(this.cacheSize, meter.cacheObserver());
-      meterOperations(this, operationKeys, meter);
+      this.measure = operationRunner(meter);
     } else {
       this.metrics = undefined;
       this.#io = connector;
       this.#codec = codec;
       this.#cache = new ObjectCache(this.cacheSize);
+      this.measure = operationRunner(undefined);
     }
   }
 
@@ -111,7 +113,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @throws SerializationError when the object cannot be serialised.
    * @throws LifetimeEndedError when `lifetime` has ended (nothing is stored).
    */
-  async put(obj: unknown, options: PutOptions = {}): Promise<K> {
+  put(obj: unknown, options: PutOptions = {}): Promise<K> {
+    return this.measure('put', () => this.#put(obj, options), (key) => [key]);
+  }
+
+  async #put(obj: unknown, options: PutOptions): Promise<K> {
     this.assertOpen();
     checkLifetime(options.lifetime);
     const key = await this.#io.put(this.#codec.encode(obj, options.serializer), placementOptions(options));
@@ -126,7 +132,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @returns their keys, in order.
    * @throws TypeError / SerializationError / LifetimeEndedError as `put`.
    */
-  async putBatch(objs: readonly unknown[], options: PutOptions = {}): Promise<K[]> {
+  putBatch(objs: readonly unknown[], options: PutOptions = {}): Promise<K[]> {
+    return this.measure('putBatch', () => this.#putBatch(objs, options), () => []);
+  }
+
+  async #putBatch(objs: readonly unknown[], options: PutOptions): Promise<K[]> {
     this.assertOpen();
     checkLifetime(options.lifetime);
     const keys = await this.#io.putBatch(
@@ -144,7 +154,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @returns the object, or `options.default` (`undefined` if not given) when the key is missing.
    * @throws SerializationError when the payload cannot be deserialised; the message names the key.
    */
-  async get<T = unknown, D = undefined>(key: K, options: GetOptions<D> = {}): Promise<T | D> {
+  get<T = unknown, D = undefined>(key: K, options: GetOptions<D> = {}): Promise<T | D> {
+    return this.measure('get', () => this.#get<T, D>(key, options), () => [key]);
+  }
+
+  async #get<T, D>(key: K, options: GetOptions<D>): Promise<T | D> {
     this.assertOpen();
     const id = keyId(key);
     const cached = this.#cache.get(id);
@@ -161,7 +175,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @returns the objects in order, `undefined` for each missing key.
    * @throws SerializationError as `get`.
    */
-  async getBatch<T = unknown>(keys: readonly K[], options: GetOptions = {}): Promise<(T | undefined)[]> {
+  getBatch<T = unknown>(keys: readonly K[], options: GetOptions = {}): Promise<(T | undefined)[]> {
+    return this.measure('getBatch', () => this.#getBatch<T>(keys, options), () => []);
+  }
+
+  async #getBatch<T>(keys: readonly K[], options: GetOptions): Promise<(T | undefined)[]> {
     this.assertOpen();
     const cached = keys.map((k) => this.#cache.get(keyId(k)));
     const missed = keys.filter((_k, i) => cached[i] === undefined);
@@ -184,7 +202,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @throws DeadlineExceededError naming the key and store when `timeoutMs` passes first.
    * @throws KeyNotFoundError from a pushing connector when the key is unknown or evicted.
    */
-  async waitFor<T = unknown>(key: K, options: WaitOptions = {}): Promise<T> {
+  waitFor<T = unknown>(key: K, options: WaitOptions = {}): Promise<T> {
+    return this.measure('waitFor', () => this.#waitFor<T>(key, options), () => [key]);
+  }
+
+  async #waitFor<T>(key: K, options: WaitOptions): Promise<T> {
     this.assertOpen();
     const cached = this.#cache.get(keyId(key));
     if (cached !== undefined) return cached.value as T;
@@ -223,7 +245,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @param options - signal and deadline.
    * @returns true when it does.
    */
-  async exists(key: K, options: CallOptions = {}): Promise<boolean> {
+  exists(key: K, options: CallOptions = {}): Promise<boolean> {
+    return this.measure('exists', () => this.#exists(key, options), () => [key]);
+  }
+
+  async #exists(key: K, options: CallOptions): Promise<boolean> {
     this.assertOpen();
     return this.#io.exists(key, callOptions(options));
   }
@@ -233,7 +259,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @param key - its key.
    * @param options - signal and deadline.
    */
-  async evict(key: K, options: CallOptions = {}): Promise<void> {
+  evict(key: K, options: CallOptions = {}): Promise<void> {
+    return this.measure('evict', () => this.#evict(key, options), () => [key]);
+  }
+
+  async #evict(key: K, options: CallOptions): Promise<void> {
     this.assertOpen();
     this.#cache.delete(keyId(key));
     await this.#io.evict(key, callOptions(options));
@@ -250,7 +280,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @throws KeyNotFoundError when the key is unknown or evicted.
    * @throws PermissionDeniedError when the connector requires a capability and it is missing or wrong.
    */
-  async set(key: K, obj: unknown, options: SetOptions = {}): Promise<void> {
+  set(key: K, obj: unknown, options: SetOptions = {}): Promise<void> {
+    return this.measure('set', () => this.#set(key, obj, options), () => [key]);
+  }
+
+  async #set(key: K, obj: unknown, options: SetOptions): Promise<void> {
     this.assertOpen();
     if (!isDeferrable(this.#io)) throw this.#notDeferrable('set keys');
     const payload = this.#codec.encode(obj, options.serializer);
@@ -291,7 +325,11 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @returns the key.
    * @throws NotImplementedError when the connector is not a `DeferrableConnector`.
    */
-  async newKey(options: CallOptions & PlacementOptions = {}): Promise<K> {
+  newKey(options: CallOptions & PlacementOptions = {}): Promise<K> {
+    return this.measure('newKey', () => this.#newKey(options), (key) => [key]);
+  }
+
+  async #newKey(options: CallOptions & PlacementOptions): Promise<K> {
     this.assertOpen();
     if (!isDeferrable(this.#io)) throw this.#notDeferrable('make futures');
     return this.#io.newKey(placementOptions(options));

@@ -69,7 +69,11 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * @throws InvalidArgumentError when both `evict` and `lifetime` are set.
    * @throws LifetimeEndedError when `lifetime` has ended (nothing is stored).
    */
-  async proxy<T>(obj: T, options: ProxyOptions = {}): Promise<T> {
+  proxy<T>(obj: T, options: ProxyOptions = {}): Promise<T> {
+    return this.measure('proxy', () => this.#proxy(obj, options), () => []);
+  }
+
+  async #proxy<T>(obj: T, options: ProxyOptions): Promise<T> {
     checkLifetime(options.lifetime, options.evict);
     if (!isProxiable(obj)) {
       if (options.skipNonproxiable === true) return obj;
@@ -104,7 +108,11 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * @returns the proxies, in order (non-proxiable values as they are, when skipped).
    * @throws TypeError / SerializationError / InvalidArgumentError / LifetimeEndedError as `proxy`.
    */
-  async proxyBatch<T>(objs: readonly T[], options: ProxyOptions = {}): Promise<T[]> {
+  proxyBatch<T>(objs: readonly T[], options: ProxyOptions = {}): Promise<T[]> {
+    return this.measure('proxyBatch', () => this.#proxyBatch(objs, options), () => []);
+  }
+
+  async #proxyBatch<T>(objs: readonly T[], options: ProxyOptions): Promise<T[]> {
     checkLifetime(options.lifetime, options.evict);
     const proxiable = objs.filter((o) => isProxiable(o));
     if (proxiable.length < objs.length && options.skipNonproxiable !== true) throw nonProxiableError(objs.find((o) => !isProxiable(o)));
@@ -138,7 +146,11 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * @throws InvalidArgumentError when both `evict` and `lifetime` are set.
    * @throws LifetimeEndedError when `lifetime` has ended (no key is made).
    */
-  async future<T = unknown>(options: FutureOptions = {}): Promise<Future<T>> {
+  future<T = unknown>(options: FutureOptions = {}): Promise<Future<T>> {
+    return this.measure('future', () => this.#future<T>(options), (future) => [future.key]);
+  }
+
+  async #future<T>(options: FutureOptions): Promise<Future<T>> {
     checkLifetime(options.lifetime, options.evict);
     const key = await this.newKey(options);
     await attachKeys(options.lifetime, this, [key]);

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalConnector } from '../../src/connectors/local.js';
+import { isAwaitable, isDeferrable, type Connector } from '../../src/core/protocol.js';
+import { Meter, meterConnector } from '../../src/store/metered.js';
+import { StoreMetrics } from '../../src/store/metrics.js';
 import { Store } from '../../src/store/store.js';
 
 let store: Store | undefined;
@@ -67,5 +70,17 @@ describe('store metrics', () => {
     await store.put('x');
     store.metrics!.reset();
     expect(store.metrics!.aggregateTimes()).toEqual({});
+  });
+
+  // The measured view of a connector has the optional capabilities the store calls through it
+  // exactly when the connector has them: a plain connector does not turn deferrable.
+  it('measure a connector through a view with exactly its capabilities', async () => {
+    const local = new LocalConnector();
+    const measured = meterConnector(local, new Meter(new StoreMetrics()));
+    expect(isDeferrable(measured) && isAwaitable(measured)).toBe(true);
+    const bare: Connector = { kind: 'bare', put: local.put.bind(local), putBatch: local.putBatch.bind(local), get: local.get.bind(local), getBatch: local.getBatch.bind(local), exists: local.exists.bind(local), evict: local.evict.bind(local), config: () => local.config(), close: () => local.close(), [Symbol.asyncDispose]: () => local.close() };
+    const view = meterConnector(bare, new Meter(new StoreMetrics()));
+    expect(isDeferrable(view) || isAwaitable(view)).toBe(false);
+    await local.close();
   });
 });
