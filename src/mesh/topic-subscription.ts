@@ -4,7 +4,7 @@
  * advances past each once it is written to the stream, which is what lets the topic drop it.
  * @module
  */
-import type { TopicEvent } from './topic-table.js';
+import type { TopicEvent } from './topic-buffer.js';
 
 /** What a subscription asks of its topic. */
 export interface SubscriptionHooks {

@@ -4,27 +4,23 @@
  *
  * The memory policy: a topic keeps the events some current subscriber has not yet been handed
  * (or, with no subscriber, every event since the last one was handed over), at most `maxEvents`
- * and `maxBytes`. A publish that does not fit waits until subscribers make room; at most
- * `MAX_WAITING_PUBLISHERS` may wait, so a slow consumer costs the peer one buffer per topic plus
- * the waiting events, never an unbounded queue.
+ * and `maxBytes`, and all topics together at most four topics' bytes (so topics made up on the
+ * spot cannot add up without bound). A publish that does not fit waits until subscribers make
+ * room; at most `MAX_WAITING_PUBLISHERS` may wait per topic, so a slow consumer costs the peer
+ * a bounded buffer plus the waiting events, never an unbounded queue.
  * @module
  */
 import { InvalidArgumentError, LimitExceededError, PeerUnavailableError } from '../errors.js';
 import { Subscription } from './topic-subscription.js';
+import { Topic, type SharedRoom, type TopicLimits, type TopicStats, type WaitingPublish } from './topic-buffer.js';
 
-/** How much one topic may hold. */
-export interface TopicLimits {
-  /** Most events a topic buffers. */
-  readonly maxEvents: number;
-  /** Most event bytes a topic buffers (one larger event is still taken into an empty buffer). */
-  readonly maxBytes: number;
-  /** Largest event accepted: the peer's maximum object size. */
-  readonly maxEventBytes: number;
-}
+export type { TopicEvent, TopicLimits, TopicStats } from './topic-buffer.js';
 
 /** Buffer sizes a peer uses when not told otherwise. */
 export const DEFAULT_TOPIC_EVENTS = 1_024;
 export const DEFAULT_TOPIC_BYTES = 64 * 1024 * 1024;
+/** All topics of a peer together hold at most this many times one topic's bytes. */
+const TOTAL_TOPIC_BYTES_FACTOR = 4;
 /** Publishes that may wait on one full topic; past it, RESOURCE_EXHAUSTED. */
 export const MAX_WAITING_PUBLISHERS = 64;
 /** Subscribers one topic may have; past it, RESOURCE_EXHAUSTED. */
@@ -41,102 +37,14 @@ export interface TopicOptions {
 
 /** The limits of a peer's topics from its options. */
 export function topicLimits(options: TopicOptions, maxObjectBytes: number): TopicLimits {
-  return { maxEvents: options.topicEvents ?? DEFAULT_TOPIC_EVENTS, maxBytes: options.topicBytes ?? DEFAULT_TOPIC_BYTES, maxEventBytes: maxObjectBytes };
-}
-
-/** What one topic holds now, for tests and operators. */
-export interface TopicStats {
-  readonly events: number;
-  readonly bytes: number;
-  readonly subscribers: number;
-  readonly waitingPublishers: number;
-}
-
-/** One buffered event. */
-export interface TopicEvent {
-  readonly sequence: bigint;
-  readonly event: Uint8Array;
-}
-
-interface WaitingPublish {
-  readonly event: Uint8Array;
-  readonly resolve: (sequence: bigint) => void;
-  readonly reject: (error: Error) => void;
-}
-
-/** One topic: events in order from `#first`, and who reads them. */
-class Topic {
-  readonly #events: TopicEvent[] = [];
-  /** Sequence of `#events[0]`, or of the next event when the buffer is empty. */
-  #first = 1n;
-  #bytes = 0;
-  readonly subscribers = new Set<Subscription>();
-  readonly waiting: WaitingPublish[] = [];
-
-  constructor(
-    readonly name: string,
-    private readonly limits: TopicLimits,
-  ) {}
-
-  /** Sequence number of the oldest buffered event (of the next one, when none is). */
-  get first(): bigint {
-    return this.#first;
-  }
-
-  /** Sequence number the next published event gets. */
-  get next(): bigint {
-    return this.#first + BigInt(this.#events.length);
-  }
-
-  get idle(): boolean {
-    return this.#events.length === 0 && this.subscribers.size === 0 && this.waiting.length === 0;
-  }
-
-  stats(): TopicStats {
-    return { events: this.#events.length, bytes: this.#bytes, subscribers: this.subscribers.size, waitingPublishers: this.waiting.length };
-  }
-
-  /** Whether `size` more bytes fit now (an empty buffer takes any event the peer accepts). */
-  fits(size: number): boolean {
-    if (this.#events.length === 0) return true;
-    return this.#events.length < this.limits.maxEvents && this.#bytes + size <= this.limits.maxBytes;
-  }
-
-  append(event: Uint8Array): bigint {
-    const sequence = this.next;
-    this.#events.push({ sequence, event });
-    this.#bytes += event.byteLength;
-    for (const subscriber of this.subscribers) subscriber.wake();
-    return sequence;
-  }
-
-  /** The event at `sequence`, if it is buffered. */
-  at(sequence: bigint): TopicEvent | undefined {
-    return this.#events[Number(sequence - this.#first)];
-  }
-
-  /** Drops what every subscriber has been handed, then lets waiting publishes in. */
-  trim(): void {
-    if (this.subscribers.size > 0) {
-      let oldest = this.next;
-      for (const s of this.subscribers) if (s.cursor < oldest) oldest = s.cursor;
-      while (this.#first < oldest) {
-        const dropped = this.#events.shift();
-        if (dropped === undefined) break;
-        this.#bytes -= dropped.event.byteLength;
-        this.#first += 1n;
-      }
-    }
-    while (this.waiting.length > 0 && this.fits(this.waiting[0]!.event.byteLength)) {
-      const admitted = this.waiting.shift()!;
-      admitted.resolve(this.append(admitted.event));
-    }
-  }
+  const maxBytes = options.topicBytes ?? DEFAULT_TOPIC_BYTES;
+  return { maxEvents: options.topicEvents ?? DEFAULT_TOPIC_EVENTS, maxBytes, maxEventBytes: maxObjectBytes, maxTotalBytes: TOTAL_TOPIC_BYTES_FACTOR * maxBytes };
 }
 
 /** Every topic of one peer. */
 export class TopicTable {
   readonly #topics = new Map<string, Topic>();
+  readonly #room: SharedRoom = { bytes: 0 };
   readonly #observers = new Set<() => void>();
   #closed: Error | undefined;
 
@@ -157,10 +65,17 @@ export class TopicTable {
     }
     let topic = this.#topics.get(name);
     if (topic === undefined) {
-      topic = new Topic(name, this.limits);
+      topic = new Topic(name, this.limits, this.#room);
       this.#topics.set(name, topic);
     }
     return topic;
+  }
+
+  /** Room was freed in `topic`: its waiting publishes go first, then other topics' (the room is shared). */
+  #freed(topic: Topic): void {
+    topic.trim();
+    topic.admit();
+    for (const other of this.#topics.values()) if (other !== topic && other.waiting.length > 0) other.admit();
   }
 
   #release(topic: Topic): void {
@@ -231,12 +146,12 @@ export class TopicTable {
     const subscription: Subscription = new Subscription(start, {
       at: (sequence) => topic.at(sequence),
       taken: () => {
-        topic.trim();
+        this.#freed(topic);
         this.#changed();
       },
       leave: () => {
         topic.subscribers.delete(subscription);
-        topic.trim();
+        this.#freed(topic);
         this.#release(topic);
       },
     });

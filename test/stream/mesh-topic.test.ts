@@ -139,6 +139,19 @@ describe('mesh topics (Publish, Subscribe)', () => {
     await Promise.all(waiting);
   });
 
+  // All topics of a peer share a bound (four topics' bytes): a publish to a fifth topic waits until another drains.
+  it('bounds the bytes of all topics together', async () => {
+    const { peer: p, topics } = await peer({ topicBytes: 1024 });
+    const pub = publisher(p.address);
+    for (const t of ['t1', 't2', 't3', 't4']) await pub.sendMessage(t, Buffer.alloc(1024));
+    const fifth = pub.sendMessage('t5', Buffer.alloc(1024));
+    await until(topics, 't5', (s) => s.waitingPublishers === 1);
+    const sub = subscriber(p.address, 't1');
+    expect((await sub.nextMessage())?.byteLength).toBe(1024);
+    await fifth;
+    expect(topics.stats('t5').events).toBe(1);
+  });
+
   // A subscriber that closes is forgotten by the peer, and an idle topic is dropped.
   it('frees a cancelled subscription', async () => {
     const { peer: p, topics } = await peer();

@@ -3084,7 +3084,8 @@ export const PeerServiceDefinition = {
      * is in the topic's buffer. Events are opaque bytes to the peer (proxymesh streams put an
      * object's key and metadata in them, and leave the object with its owner). A topic exists from
      * its first Publish or Subscribe, and holds a bounded buffer: by default at most 1,024 events
-     * and 64 MiB. While the buffer is full the peer holds the answer back until subscribers have
+     * and 64 MiB, and all of a peer's topics together at most four times that many bytes. While
+     * the buffer is full the peer holds the answer back until subscribers have
      * taken enough events to make room, so a publisher that waits for each answer never makes the
      * peer hold more than the buffer. At most 64 Publish calls may wait on one full topic.
      * Cancelling a waiting Publish adds nothing. Optional for peers in other languages: one that
@@ -3219,7 +3220,8 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
    * is in the topic's buffer. Events are opaque bytes to the peer (proxymesh streams put an
    * object's key and metadata in them, and leave the object with its owner). A topic exists from
    * its first Publish or Subscribe, and holds a bounded buffer: by default at most 1,024 events
-   * and 64 MiB. While the buffer is full the peer holds the answer back until subscribers have
+   * and 64 MiB, and all of a peer's topics together at most four times that many bytes. While
+   * the buffer is full the peer holds the answer back until subscribers have
    * taken enough events to make room, so a publisher that waits for each answer never makes the
    * peer hold more than the buffer. At most 64 Publish calls may wait on one full topic.
    * Cancelling a waiting Publish adds nothing. Optional for peers in other languages: one that
@@ -3336,7 +3338,8 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
    * is in the topic's buffer. Events are opaque bytes to the peer (proxymesh streams put an
    * object's key and metadata in them, and leave the object with its owner). A topic exists from
    * its first Publish or Subscribe, and holds a bounded buffer: by default at most 1,024 events
-   * and 64 MiB. While the buffer is full the peer holds the answer back until subscribers have
+   * and 64 MiB, and all of a peer's topics together at most four times that many bytes. While
+   * the buffer is full the peer holds the answer back until subscribers have
    * taken enough events to make room, so a publisher that waits for each answer never makes the
    * peer hold more than the buffer. At most 64 Publish calls may wait on one full topic.
    * Cancelling a waiting Publish adds nothing. Optional for peers in other languages: one that
