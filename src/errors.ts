@@ -36,8 +36,17 @@ export class KeyLostError extends ProxyMeshError {
   override name = 'KeyLostError';
 }
 
-/** The owner of a key cannot be reached, or shut down while a call was in flight. */
-export class PeerUnavailableError extends ProxyMeshError {
+/**
+ * What a connector stores into cannot be reached, or went away while a call was in flight: a
+ * Redis server, or (as `PeerUnavailableError`) a mesh peer. Catch this one for any connector.
+ */
+export class ConnectorUnavailableError extends ProxyMeshError {
+  /** The class name, for checks by name across realms. */
+  override name = 'ConnectorUnavailableError';
+}
+
+/** The owner of a key (a mesh peer) cannot be reached, or shut down while a call was in flight. */
+export class PeerUnavailableError extends ConnectorUnavailableError {
   /** The class name, for checks by name across realms. */
   override name = 'PeerUnavailableError';
 }

@@ -1,7 +1,7 @@
 /**
  * ioredis, loaded when the first RedisConnector is made rather than with the package: every
  * process that imports proxymesh (each mesh peer among them) would otherwise spend ~40 ms and
- * ~1.9 MB of heap on it, which every full GC then marks (BENCHMARKS.md, Tuning §19).
+ * ~1.9 MB of heap on it, which every full GC then marks (BENCHMARKS.md, Tuning: "What a process loads").
  * @module
  */
 import { createRequire } from 'node:module';

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PeerUnavailableError, ProxyMeshError } from '../errors.js';
+import { ClosedError, ConnectorUnavailableError, KeyExistsError, KeyNotFoundError, LimitExceededError, ProxyMeshError } from '../errors.js';
 import { callSignal, raceSignal, throwIfAborted } from '../core/call-options.js';
 import type { ObjectIdKey } from '../core/connector-input.js';
 import { checkObjectIdKey, checkPayload } from '../core/connector-input.js';
@@ -305,12 +305,12 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     }
   }
 
-  /** Connection failures become `PeerUnavailableError`; everything else passes through. */
+  /** Connection failures become `ConnectorUnavailableError`; everything else passes through. */
   #translate(error: unknown): unknown {
     if (error instanceof ProxyMeshError || !(error instanceof Error)) return error;
     const lost = error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.' || (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
     if (!lost) return error;
-    return new PeerUnavailableError(`The Redis server at ${describeServer(this.#server)} cannot be reached (${error.message}). Check that it is running, or raise timeoutMs.`, { cause: error });
+    return new ConnectorUnavailableError(`The Redis server at ${describeServer(this.#server)} cannot be reached (${error.message}). Check that it is running, or raise timeoutMs.`, { cause: error });
   }
 
   #open(): void {

@@ -2,7 +2,7 @@
  * Objects kept as views into a buffer they share. A peer receives a PutBatch as messages of about
  * 1 MiB, each holding hundreds of small objects; storing each object as a view into its message,
  * instead of a copy in a buffer of its own, saves a copy and a memory allocation per object
- * (BENCHMARKS.md, Tuning §18). A view keeps the whole message alive, so sharing is bounded: a
+ * (BENCHMARKS.md, Tuning: "PutBatch: small objects stay in the message that carried them"). A view keeps the whole message alive, so sharing is bounded: a
  * buffer is shared only while its stored objects fill at least half of it. Below that, at
  * storing time or later when objects are evicted, the objects still stored are copied out and
  * the buffer is let go. Memory held for shared objects therefore stays under twice their bytes,

@@ -30,7 +30,7 @@ const GET_BATCH: Method<GetBatchRequest, GetBatchResponse> = {
  * here, as grpc-js serialises it, and `clientStream` lets the message before go out first: the
  * peer checks and stores one message while the client checksums the next. Computed while the
  * messages were made, the checksums of the second message came before the first was sent
- * (A/B, 1,000 × 4 KiB: p50 11.3–11.4 → 10.5–10.6 ms, BENCHMARKS.md Tuning §20).
+ * (A/B, 1,000 × 4 KiB: p50 11.3–11.4 → 10.5–10.6 ms, BENCHMARKS.md, Tuning: "PutBatch: one message goes out before the next is checksummed").
  */
 const PUT_BATCH: Method<PutBatchRequest, PutBatchResponse> = {
   path: path('PutBatch'),

@@ -3,7 +3,7 @@
  * thread goes on receiving. A client getting a large object is the busy end of the transfer,
  * and the CRC-32C check was the one piece of its work that the bare grpc-js stream does not
  * have: 64 MiB gets reached 0.91× the bare stream with the check on the main thread and 1.11×
- * without it (BENCHMARKS.md, Tuning §16–§17). Each piece is handed over without a copy when it
+ * without it (BENCHMARKS.md, Tuning: "What the large-get gap is made of" and "The receiver's checksum, off the client's thread"). Each piece is handed over without a copy when it
  * has a buffer of its own (grpc-js assembles every large message into a fresh one, which the
  * receiver has already copied from): that buffer is transferred, and the piece is detached.
  * One worker serves the whole process, started on first use; it keeps the process alive only

@@ -2,7 +2,7 @@
  * The three call shapes a peer client uses (unary, server streaming, client streaming) as
  * promises over bare grpc-js. nice-grpc's per-call plumbing (a call context, an AbortController
  * and abort listeners, three async-generator hops per message) made a 100 B get 1.6–1.8× a bare
- * grpc-js unary call (BENCHMARKS.md, Tuning §5); here a call is grpc-js's own call object with
+ * grpc-js unary call (BENCHMARKS.md, Tuning: "The client on bare grpc-js"); here a call is grpc-js's own call object with
  * event listeners: messages are handed to the caller as they arrive, the deadline is one timer,
  * and a signal is listened to only when there is one.
  * Failures are nice-grpc `ClientError`s, so status.ts maps them to the named errors as before.

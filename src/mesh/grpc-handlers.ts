@@ -5,7 +5,7 @@
  * (status.ts), backpressure on response streams, and the client's cancellation as an
  * `AbortSignal`. nice-grpc's server did the same through a call context, async generators and
  * two middlewares per call, which cost a 100 B get ~0.1× of a bare unary call (BENCHMARKS.md,
- * Tuning §10). Here a handler that can answer at once does so in the same tick.
+ * Tuning: "The peer's server on bare grpc-js"). Here a handler that can answer at once does so in the same tick.
  * @module
  */
 import type {

@@ -1,6 +1,6 @@
 /**
  * The GetBatch and PutBatch handlers: many objects per call, so a batch of small objects costs a
- * few messages instead of one call each (BENCHMARKS.md, Tuning §6). The checks are those of Get
+ * few messages instead of one call each (BENCHMARKS.md, Tuning: "Batch RPCs"). The checks are those of Get
  * and Put, applied to every object; a PutBatch stores all its objects or none.
  * @module
  */

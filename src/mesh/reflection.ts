@@ -6,7 +6,7 @@
  * which some tools still ask for alone: the same messages under another package name.
  * nice-grpc-server-reflection is loaded at the first reflection call, not with the peer: with the
  * google-protobuf code it brings, it is ~4 MB of heap that a peer nobody inspects never uses,
- * and that every full GC of the peer would mark (BENCHMARKS.md, Tuning §19).
+ * and that every full GC of the peer would mark (BENCHMARKS.md, Tuning: "What a process loads").
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { MethodDefinition, Server } from '@grpc/grpc-js';
 import type * as Reflection from 'nice-grpc-server-reflection';
-import { addNiceService } from './nice-services.js';
+import { addAsyncService } from './async-services.js';
 
 /** Where the descriptor set is: from `src/mesh/` (sources) and from `dist/src/mesh/` (built). */
 const DESCRIPTOR_PATHS = ['../../descriptors/proxymesh.binpb', '../../../descriptors/proxymesh.binpb'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
@@ -67,6 +67,6 @@ export function addReflection(server: Server, serviceNames: readonly string[]): 
       return served.serverReflectionInfo(...args);
     },
   };
-  addNiceService(server, V1_SERVICE, implementation);
-  addNiceService(server, V1ALPHA_SERVICE, implementation);
+  addAsyncService(server, V1_SERVICE, implementation);
+  addAsyncService(server, V1ALPHA_SERVICE, implementation);
 }

@@ -2,7 +2,7 @@
  * A larger HTTP/2 receive window for peer servers. grpc-js applies `grpc-node.flow_control_window`
  * to client sessions only, so a server advertises HTTP/2's 64 KiB default and every Put or Set
  * stalls on WINDOW_UPDATE round trips: measured, a 16 MiB window made puts 1.5–1.9× faster
- * (BENCHMARKS.md, Tuning §3). Neither grpc-js nor nice-grpc has an option for it or exposes the
+ * (BENCHMARKS.md, Tuning: "The peer's HTTP/2 receive window"). Neither grpc-js nor nice-grpc has an option for it or exposes the
  * HTTP/2 server, but grpc-js creates that server through `http2.createServer` (or
  * `createSecureServer`) while `listen` binds. So for the duration of a peer's `listen`, those two
  * factories give each new server the larger window; they are restored as soon as no peer is

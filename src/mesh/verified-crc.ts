@@ -1,7 +1,7 @@
 /**
  * The checksum a peer verified when an object arrived, kept on the payload it stores, so every
  * later Get, Await or GetBatch of that object sends the same checksum instead of recomputing
- * it: CRC-32C took 9% of a peer's CPU serving 64 MiB gets (BENCHMARKS.md, Tuning §11). Only
+ * it: CRC-32C took 9% of a peer's CPU serving 64 MiB gets (BENCHMARKS.md, Tuning: "Checksums kept by the peer, and what limits large gets"). Only
  * objects the peer itself received and checked carry one, never a caller's payload, which the
  * caller might still change. (A WeakMap by buffer cost more to fill than the checksums it saved.)
  * @module

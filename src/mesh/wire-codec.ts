@@ -3,7 +3,7 @@
  * AwaitResponse, SetRequest), written so a payload is never copied more than it must be.
  * ts-proto's stock encoder copies each piece three times on send (the writer, `finish()`, and
  * nice-grpc's `Buffer.from`) and its decoder once more on receive; in a profile of a 64 MiB get
- * that was a quarter of the peer's time (BENCHMARKS.md, Tuning §2). Here a `data` or `whole`
+ * that was a quarter of the peer's time (BENCHMARKS.md, Tuning: "Zero-copy codecs for payload messages"). Here a `data` or `whole`
  * part is laid out directly as protobuf bytes, `[tag][length][payload]`, in one buffer (one
  * copy; grpc-js's framing adds its own, as for any message), and decoded as a view of the
  * received message (no copy). Every other message, and anything unusual on receive, goes through the
@@ -245,7 +245,7 @@ export const inPlace: Allocate = (size) => {
  * once, and a large get no longer allocates a fresh 1 MiB buffer per piece only to have it
  * copied and dropped: half the peer's garbage on large gets. Against the bare grpc-js stream,
  * 64 MiB gets from two peer processes, interleaved, went from 0.82–0.96× to 0.91–1.03×
- * (BENCHMARKS.md, Tuning §11). Were a grpc-js release to defer that copy, the next piece would overwrite the buffer and
+ * (BENCHMARKS.md, Tuning: "Checksums kept by the peer, and what limits large gets"). Were a grpc-js release to defer that copy, the next piece would overwrite the buffer and
  * the receiver's CRC-32C check would refuse the object (DataCorruptedError), never deliver it
  * wrong; test/integration/peer-server-calls.test.ts gets large objects concurrently to catch
  * exactly that. Never for a client: its writes are framed after an asynchronous filter stack.

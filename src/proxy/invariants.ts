@@ -1,7 +1,7 @@
 /**
  * Keeping a proxy's answers legal. The engine checks every trap's answer against the
  * *placeholder* (the object the Proxy was created over), not against the real target, and
- * throws a `TypeError` on a mismatch (ECMA-262 §10.5, the Proxy invariants). The ones that bite:
+ * throws a `TypeError` on a mismatch (the invariants the language sets on every Proxy trap). The ones that bite:
  *
  * - a property may be reported non-configurable only if the placeholder has it non-configurable
  *   too (and non-writable only if the placeholder's is non-writable);

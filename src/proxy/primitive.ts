@@ -66,13 +66,14 @@ export function primitiveConverter(value: Primitive): (hint: string) => Primitiv
 }
 
 /**
- * A short description of a value for error messages, never running user code.
+ * A value's `typeof`, as words for error messages. Unlike serialize's `describeValue` it never
+ * looks at a prototype or constructor: the value may be a proxy, whose traps are user code.
  * @param value - anything
  * @returns e.g. `null`, `a number`, `an object`
  * @example
- * describeValue(null); // 'null'
+ * describeType(null); // 'null'
  */
-export function describeValue(value: unknown): string {
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   const kind = typeof value;

@@ -16,7 +16,7 @@
  */
 import { ProxyResolveError } from '../errors.js';
 import type { Factory } from './factory.js';
-import { describeValue, forwardingObject } from './primitive.js';
+import { describeType, forwardingObject } from './primitive.js';
 
 const states = new WeakMap<object, ProxyState>();
 
@@ -124,7 +124,7 @@ export class ProxyState<T = unknown> {
   forward(): object {
     this.resolveSync();
     if (this.#forward === undefined) {
-      throw new TypeError(`This proxy's target is ${describeValue(this.#target)}, which has no properties; read it with extract(proxy).`);
+      throw new TypeError(`This proxy's target is ${describeType(this.#target)}, which has no properties; read it with extract(proxy).`);
     }
     return this.#forward;
   }
@@ -204,7 +204,7 @@ export function lookupState(value: unknown): ProxyState | undefined {
 export function requireState(value: unknown, caller: string): ProxyState {
   const state = lookupState(value);
   if (state === undefined) {
-    throw new TypeError(`${caller}() expects a proxymesh proxy (from createProxy or store.proxy), but got ${describeValue(value)}.`);
+    throw new TypeError(`${caller}() expects a proxymesh proxy (from createProxy or store.proxy), but got ${describeType(value)}.`);
   }
   return state;
 }

@@ -1,6 +1,6 @@
 /**
- * Serves a service implemented for nice-grpc (async functions and generators taking a call
- * context) on a bare grpc-js server: reflection comes that way, from nice-grpc-server-reflection
+ * Serves a service written as async functions and generators taking a call context (the shape
+ * nice-grpc implementations have) on a bare grpc-js server: reflection comes that way, from nice-grpc-server-reflection
  * (health is health.ts). It is off every hot path, so a plain async loop per call is enough; the
  * PeerService has its own adapters (grpc-handlers.ts).
  * @module
@@ -11,7 +11,7 @@ import type { CallContext } from 'nice-grpc';
 import { cancelSignal, drained, failStream, grpcDefinition, type ServerCall, type TsProtoService } from './grpc-handlers.js';
 import { toStatus } from './status.js';
 
-type NiceMethod = (request: unknown, context: CallContext) => unknown;
+type AsyncMethod = (request: unknown, context: CallContext) => unknown;
 
 /** The context a nice-grpc implementation gets: the health and reflection services read only its signal. */
 function contextOf(call: ServerCall): CallContext {
@@ -26,17 +26,17 @@ async function writeEach(call: ServerWritableStream<unknown, unknown>, messages:
 }
 
 /**
- * Adds a nice-grpc service implementation to a grpc-js server.
+ * Adds a service of async functions and generators (a nice-grpc implementation) to a grpc-js server.
  * @param server - the server, before it binds.
  * @param definition - a ts-proto definition (as nice-grpc takes) or a grpc-js one.
  * @param implementation - the nice-grpc implementation: unary, server-streaming and bidi methods.
  */
-export function addNiceService(server: Server, definition: TsProtoService | ServiceDefinition, implementation: object): void {
+export function addAsyncService(server: Server, definition: TsProtoService | ServiceDefinition, implementation: object): void {
   const service = 'fullName' in definition && 'methods' in definition ? grpcDefinition(definition as TsProtoService) : (definition);
   const handlers: Record<string, UntypedHandleCall> = {};
   for (const [name, method] of Object.entries(service)) {
-    const run = (implementation as Record<string, NiceMethod>)[name]?.bind(implementation);
-    if (run === undefined || (method.requestStream && !method.responseStream)) throw new Error(`addNiceService cannot serve ${method.path}: no implementation, or a client-streaming method.`);
+    const run = (implementation as Record<string, AsyncMethod>)[name]?.bind(implementation);
+    if (run === undefined || (method.requestStream && !method.responseStream)) throw new Error(`addAsyncService cannot serve ${method.path}: no implementation, or a client-streaming method.`);
     if (!method.responseStream) {
       handlers[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         Promise.resolve()
