@@ -6,7 +6,7 @@
  */
 import type { Payload } from '../core/protocol.js';
 import type { ObjectTable, TableStats } from '../core/object-table.js';
-import { newCapability } from './peer-state.js';
+import { issueKey } from './peer-state.js';
 import { ownedPayload } from '../serialize/borrowed.js';
 
 /** A peer of this process, as a connector sees it: its table's operations, by object id. */
@@ -42,10 +42,7 @@ export function tablePeer(identity: { readonly address: string; readonly incarna
     getBatch: async (ids) => ids.map((id) => table.get(id)),
     exists: async (id) => table.exists(id),
     evict: async (id) => table.evict(id),
-    newKey: async () => {
-      const capability = newCapability();
-      return { id: table.newKey(capability), capability };
-    },
+    newKey: async () => issueKey(table),
     set: async (id, payload, capability) => table.set(id, ownedPayload(payload), capability),
     wait: (id, signal) => table.wait(id, signal),
     stats: async () => table.stats(),

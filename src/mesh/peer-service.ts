@@ -36,7 +36,7 @@ import { objectParts, type ObjectPart } from './chunks.js';
 import { ObjectReceiver } from './object-receiver.js';
 import { formatKey } from './key.js';
 import { getBatch, putBatch } from './peer-batch.js';
-import { newCapability, type PeerState } from './peer-state.js';
+import { issueKey, type PeerState } from './peer-state.js';
 import { cancelSignal, clientStreamingCall, grpcDefinition, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
 import { encodeBatchMessage } from './batch-codec.js';
 import { tolerantDefinition } from './tolerant-decode.js';
@@ -143,8 +143,8 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
     evict: unaryCall<EvictRequest, EvictResponse>(guard, 'Evict', (request) => ({ evicted: table.evict(state.idOf(request.key)) })),
 
     newKey: unaryCall<unknown, NewKeyResponse>(guard, 'NewKey', () => {
-      const capability = newCapability();
-      return { key: state.keyFor(table.newKey(capability)), capability };
+      const { id, capability } = issueKey(table);
+      return { key: state.keyFor(id), capability };
     }),
 
     set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', () => {

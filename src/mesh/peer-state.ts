@@ -29,11 +29,14 @@ export interface PeerFiles {
 }
 
 /**
- * A fresh capability for a deferred key: 128 random bits, base64url. Only the key's creator
- * receives it, so holding a key (or a proxy) lets a process read, not write.
+ * Registers a deferred key in `table` with a fresh capability: 128 random bits, base64url. Only
+ * the key's creator receives the capability, so holding a key (or a proxy) lets a process read,
+ * not write.
+ * @returns the key's id and the capability its `set` requires.
  */
-export function newCapability(): string {
-  return randomBytes(16).toString('base64url');
+export function issueKey(table: ObjectTable): { id: string; capability: string } {
+  const capability = randomBytes(16).toString('base64url');
+  return { id: table.newKey(capability), capability };
 }
 
 /** A fresh incarnation id: 16 lowercase hex digits. */

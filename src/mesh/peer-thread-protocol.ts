@@ -28,22 +28,52 @@ export interface ThreadFiles {
   readonly minBytes: number;
 }
 
+/**
+ * What the worker does for the main thread, one method per operation: the one place both sides'
+ * message types come from (the main side calls `op` with `Parameters`, the worker answers with
+ * the `ReturnType`), so an operation cannot drift between them.
+ */
+export interface PeerThreadApi {
+  put(payload: WirePayload | WireFile): string;
+  get(objectId: string): WirePayload | null;
+  putBatch(payloads: readonly WirePayload[]): string[];
+  getBatch(objectIds: readonly string[]): (WirePayload | null)[];
+  exists(objectId: string): boolean;
+  evict(objectId: string): boolean;
+  newKey(): { id: string; capability: string };
+  set(objectId: string, payload: WirePayload | WireFile, capability: string): null;
+  /** Cancelled by a `cancel` request naming its id. */
+  wait(objectId: string): WirePayload;
+  stats(): TableStats;
+  close(): null;
+}
+
+/** An operation of the worker. */
+export type PeerThreadOp = keyof PeerThreadApi;
+
+/** What operation `K` answers. */
+export type PeerThreadResult<K extends PeerThreadOp> = ReturnType<PeerThreadApi[K]>;
+
 /** A request from the main thread; `id` pairs it with its reply. */
 export type PeerThreadRequest =
-  | { readonly id: number; readonly op: 'put'; readonly payload: WirePayload | WireFile }
-  | { readonly id: number; readonly op: 'get' | 'exists' | 'evict' | 'wait'; readonly objectId: string }
-  | { readonly id: number; readonly op: 'putBatch'; readonly payloads: readonly WirePayload[] }
-  | { readonly id: number; readonly op: 'getBatch'; readonly objectIds: readonly string[] }
-  | { readonly id: number; readonly op: 'set'; readonly objectId: string; readonly payload: WirePayload | WireFile; readonly capability: string }
-  | { readonly id: number; readonly op: 'newKey' | 'stats' | 'close' }
+  | { [K in PeerThreadOp]: { readonly id: number; readonly op: K; readonly args: Parameters<PeerThreadApi[K]> } }[PeerThreadOp]
   | { readonly id: number; readonly op: 'cancel'; readonly target: number };
 
-/** Values replies carry. */
-export type PeerThreadValue = string | boolean | WirePayload | readonly string[] | readonly (WirePayload | null)[] | TableStats | { readonly id: string; readonly capability: string } | null;
+/** The worker's answer to one operation: its value, and the buffers transferred with it. */
+export interface Answer<T> {
+  readonly value: T;
+  readonly transfer?: ArrayBuffer[];
+}
+
+/**
+ * The worker's side of `PeerThreadApi`: each operation answers with its value and what to
+ * transfer; `signal` fires when the main thread cancels the request.
+ */
+export type PeerThreadHandlers = { [K in PeerThreadOp]: (signal: AbortSignal, ...args: Parameters<PeerThreadApi[K]>) => Answer<PeerThreadResult<K>> | Promise<Answer<PeerThreadResult<K>>> };
 
 /** A reply from the worker, or its first message once the peer is listening (or failed to). */
 export type PeerThreadReply =
-  | { readonly id: number; readonly ok: true; readonly value: PeerThreadValue }
+  | { readonly id: number; readonly ok: true; readonly value: PeerThreadResult<PeerThreadOp> }
   | { readonly id: number; readonly ok: false; readonly error: WireError }
   | { readonly started: { readonly address: string; readonly incarnation: string; readonly files?: ThreadFiles | undefined } }
   | { readonly failed: WireError };

@@ -12,8 +12,8 @@ import type { Payload } from '../core/protocol.js';
 import { toWireError } from '../util/error-wire.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { Peer, type PeerOptions } from './peer.js';
-import { newCapability } from './peer-state.js';
-import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type WireFile, type WirePayload } from './peer-thread-protocol.js';
+import { issueKey } from './peer-state.js';
+import type { Answer, PeerThreadHandlers, PeerThreadOp, PeerThreadReply, PeerThreadRequest, PeerThreadResult, WireFile, WirePayload } from './peer-thread-protocol.js';
 import { newFileName } from './shared-directory.js';
 
 markInternalThread();
@@ -39,57 +39,56 @@ async function main(): Promise<void> {
     return directory.adopt(payload.file, name, `An object of the embedded peer ${peer.address}`);
   };
 
-  async function handle(request: PeerThreadRequest): Promise<{ value: PeerThreadValue; transfer?: ArrayBuffer[] }> {
-    const withPayload = async (p: Payload | undefined): Promise<{ value: PeerThreadValue; transfer?: ArrayBuffer[] }> => {
-      if (p === undefined) return { value: null };
-      // A file's bytes were just read for this answer alone; a table's object stays, so it is copied.
-      const { payload, transfer } = p instanceof FilePayload ? detachedOwned(await p.load()) : detachedCopy(p);
-      return { value: payload, transfer };
-    };
-    switch (request.op) {
-      case 'put':
-        return { value: storeOrRelease(kept(request.payload, newFileName()), (p) => table.put(p)) };
-      case 'get':
-        return withPayload(table.get(request.objectId));
-      case 'putBatch':
-        return { value: table.putAll(request.payloads) };
-      case 'getBatch': {
-        const stored = await Promise.all(request.objectIds.map(async (id) => { const p = table.get(id); return p && inMemory(p); }));
-        const { payloads, transfer } = detachedCopies(stored);
-        return { value: payloads, transfer };
-      }
-      case 'exists':
-        return { value: table.exists(request.objectId) };
-      case 'evict':
-        return { value: table.evict(request.objectId) };
-      case 'newKey': {
-        const capability = newCapability();
-        return { value: { id: table.newKey(capability), capability } };
-      }
-      case 'set':
-        storeOrRelease(kept(request.payload, request.objectId), (p) => table.set(request.objectId, p, request.capability));
-        return { value: null };
-      case 'wait': {
-        const controller = new AbortController();
-        waits.set(request.id, controller);
-        try {
-          return withPayload(await table.wait(request.objectId, controller.signal));
-        } finally {
-          waits.delete(request.id);
-        }
-      }
-      case 'cancel':
-        waits.get(request.target)?.abort(new Error('cancelled by the main thread'));
-        return { value: null };
-      case 'stats':
-        return { value: table.stats() };
-      case 'close':
-        await peer.close();
-        return { value: null };
+  /** A payload as an answer: a file's bytes were just read for this answer alone; a table's object stays, so it is copied. */
+  const answerPayload = async (p: Payload): Promise<Answer<WirePayload>> => {
+    const { payload, transfer } = p instanceof FilePayload ? detachedOwned(await p.load()) : detachedCopy(p);
+    return { value: payload, transfer };
+  };
+  const handlers: PeerThreadHandlers = {
+    put: (_, payload) => ({ value: storeOrRelease(kept(payload, newFileName()), (p) => table.put(p)) }),
+    get: async (_, objectId) => {
+      const p = table.get(objectId);
+      return p === undefined ? { value: null } : answerPayload(p);
+    },
+    putBatch: (_, payloads) => ({ value: table.putAll(payloads) }),
+    getBatch: async (_, objectIds) => {
+      const stored = await Promise.all(objectIds.map(async (id) => { const p = table.get(id); return p && inMemory(p); }));
+      const { payloads, transfer } = detachedCopies(stored);
+      return { value: payloads, transfer };
+    },
+    exists: (_, objectId) => ({ value: table.exists(objectId) }),
+    evict: (_, objectId) => ({ value: table.evict(objectId) }),
+    newKey: () => ({ value: issueKey(table) }),
+    set: (_, objectId, payload, capability) => {
+      storeOrRelease(kept(payload, objectId), (p) => table.set(objectId, p, capability));
+      return { value: null };
+    },
+    wait: async (signal, objectId) => answerPayload(await table.wait(objectId, signal)),
+    stats: () => ({ value: table.stats() }),
+    close: async () => {
+      await peer.close();
+      return { value: null };
+    },
+  };
+
+  /** Runs one request; only a wait can be cancelled, so only a wait gets a controller. */
+  async function handle(request: Exclude<PeerThreadRequest, { op: 'cancel' }>): Promise<Answer<PeerThreadResult<PeerThreadOp>>> {
+    const controller = new AbortController();
+    if (request.op === 'wait') waits.set(request.id, controller);
+    try {
+      // The one untyped step: the request's op and args were typed together by the main side.
+      const run = handlers[request.op] as (signal: AbortSignal, ...args: unknown[]) => Answer<PeerThreadResult<PeerThreadOp>> | Promise<Answer<PeerThreadResult<PeerThreadOp>>>;
+      return await run(controller.signal, ...request.args);
+    } finally {
+      if (request.op === 'wait') waits.delete(request.id);
     }
   }
 
   port.on('message', (request: PeerThreadRequest) => {
+    if (request.op === 'cancel') {
+      waits.get(request.target)?.abort(new Error('cancelled by the main thread'));
+      return;
+    }
     handle(request).then(
       ({ value, transfer }) => {
         post({ id: request.id, ok: true, value }, transfer);

@@ -14,12 +14,11 @@ import { fromWireError } from '../util/error-wire.js';
 import { startWorker } from '../util/start-worker.js';
 import { addLocalPeer, removeLocalPeer, type LocalPeer } from './local-peers.js';
 import type { PeerOptions } from './peer.js';
-import { type PeerThreadReply, type PeerThreadRequest, type PeerThreadValue, type ThreadFiles, type WireFile, type WirePayload } from './peer-thread-protocol.js';
+import type { PeerThreadApi, PeerThreadOp, PeerThreadReply, PeerThreadRequest, PeerThreadResult, ThreadFiles, WireFile, WirePayload } from './peer-thread-protocol.js';
 import { removeOnExit } from './shared-directory.js';
 import { handOver, writeSharedFile } from './shared-files.js';
 
-type Pending = { resolve(value: PeerThreadValue): void; reject(error: Error): void };
-type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Pending = { resolve(value: PeerThreadResult<PeerThreadOp>): void; reject(error: Error): void };
 
 /** A peer running in a worker thread of this process. */
 export class PeerThread implements LocalPeer {
@@ -78,10 +77,14 @@ export class PeerThread implements LocalPeer {
     this.#pending.clear();
   }
 
-  #call(request: Distribute<PeerThreadRequest>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<PeerThreadValue> {
+  /**
+   * Runs operation `op` of the worker with `args` (typed by PeerThreadApi on both sides); `signal`
+   * cancels it there too.
+   */
+  #call<K extends PeerThreadOp>(op: K, args: Parameters<PeerThreadApi[K]>, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<PeerThreadResult<K>> {
     if (this.#exited) return Promise.reject(this.#exited);
     const id = this.#next++;
-    return new Promise<PeerThreadValue>((resolve, reject) => {
+    return new Promise<PeerThreadResult<K>>((resolve, reject) => {
       const onAbort = (): void => {
         this.worker.postMessage({ id: this.#next++, op: 'cancel', target: id } satisfies PeerThreadRequest);
         this.#pending.delete(id);
@@ -91,11 +94,12 @@ export class PeerThread implements LocalPeer {
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => signal?.removeEventListener('abort', onAbort);
       this.#pending.set(id, {
-        resolve: (v) => (done(), resolve(v)),
+        // The reply to request `id` answers operation `op`: the worker ran the handler of `op`.
+        resolve: (v) => (done(), resolve(v as PeerThreadResult<K>)),
         reject: (e) => (done(), reject(e)),
       });
       this.worker.ref();
-      this.worker.postMessage({ ...request, id }, transfer);
+      this.worker.postMessage({ id, op, args }, transfer);
     });
   }
 
@@ -113,54 +117,53 @@ export class PeerThread implements LocalPeer {
 
   async put(payload: Payload): Promise<string> {
     const crossing = await this.#crossing(payload);
-    return handOver(crossing, async () => (await this.#call({ op: 'put', payload: crossing.payload }, crossing.transfer)) as string);
+    return handOver(crossing, () => this.#call('put', [crossing.payload], crossing.transfer));
   }
 
   async get(id: string): Promise<Payload | undefined> {
-    return ((await this.#call({ op: 'get', objectId: id })) as Payload | null) ?? undefined;
+    return (await this.#call('get', [id])) ?? undefined;
   }
 
   async putBatch(payloads: readonly Payload[]): Promise<string[]> {
     const { payloads: copies, transfer } = detachedCopies(payloads);
     // No payload is undefined, so no copy is null.
-    return (await this.#call({ op: 'putBatch', payloads: copies as WirePayload[] }, transfer)) as string[];
+    return this.#call('putBatch', [copies as WirePayload[]], transfer);
   }
 
   async getBatch(ids: readonly string[]): Promise<(Payload | undefined)[]> {
-    const values = (await this.#call({ op: 'getBatch', objectIds: ids })) as (Payload | null)[];
-    return values.map((v) => v ?? undefined);
+    return (await this.#call('getBatch', [ids])).map((v) => v ?? undefined);
   }
 
-  async exists(id: string): Promise<boolean> {
-    return (await this.#call({ op: 'exists', objectId: id })) as boolean;
+  exists(id: string): Promise<boolean> {
+    return this.#call('exists', [id]);
   }
 
-  async evict(id: string): Promise<boolean> {
-    return (await this.#call({ op: 'evict', objectId: id })) as boolean;
+  evict(id: string): Promise<boolean> {
+    return this.#call('evict', [id]);
   }
 
-  async newKey(): Promise<{ id: string; capability: string }> {
-    return (await this.#call({ op: 'newKey' })) as { id: string; capability: string };
+  newKey(): Promise<{ id: string; capability: string }> {
+    return this.#call('newKey', []);
   }
 
   async set(id: string, payload: Payload, capability: string): Promise<void> {
     const crossing = await this.#crossing(payload);
-    await handOver(crossing, () => this.#call({ op: 'set', objectId: id, payload: crossing.payload, capability }, crossing.transfer));
+    await handOver(crossing, () => this.#call('set', [id, crossing.payload, capability], crossing.transfer));
   }
 
-  async wait(id: string, signal?: AbortSignal): Promise<Payload> {
-    return (await this.#call({ op: 'wait', objectId: id }, [], signal)) as Payload;
+  wait(id: string, signal?: AbortSignal): Promise<Payload> {
+    return this.#call('wait', [id], [], signal);
   }
 
-  async stats(): Promise<TableStats> {
-    return (await this.#call({ op: 'stats' })) as TableStats;
+  stats(): Promise<TableStats> {
+    return this.#call('stats', []);
   }
 
   /** Stops the peer (pending waits end with UNAVAILABLE) and the thread. Idempotent. */
   async close(): Promise<void> {
     if (this.#exited) return;
     removeLocalPeer(this.incarnation);
-    await this.#call({ op: 'close' }).catch(() => undefined);
+    await this.#call('close', []).catch(() => undefined);
     await this.worker.terminate();
   }
 }
