@@ -42,7 +42,7 @@ export { createProxy } from './proxy/create.js';
 export type { CreateProxyOptions } from './proxy/create.js';
 export { extract, getFactory, getKey, getReference, isProxy, isResolved, resolve, resolveAsync } from './proxy/control.js';
 export type { Factory, ProxyHooks } from './proxy/factory.js';
-export type { ProxyReference, ReferenceKind, StoreConfig, TargetShape } from './core/reference.js';
+export type { ProxyReference, ReferenceKind, ReferencePolling, StoreConfig, TargetShape } from './core/reference.js';
 export { Store } from './store/store.js';
 export type { ObjectStore } from './store/object-store.js';
 export type { StoreOptions, PutOptions, SetOptions, GetOptions, WaitOptions, ProxyOptions, ProxyFromKeyOptions, FutureOptions } from './store/options.js';
@@ -90,3 +90,4 @@ export type { MultiConnectorOptions, MultiPutOptions } from './connectors/multi.
 export type { MultiKey } from './connectors/multi-key.js';
 export type { MultiMember } from './connectors/multi-members.js';
 export type { Policy, PlacementOptions } from './connectors/multi-policy.js';
+export { readStoreConfig, writeStoreConfig } from './store/config-file.js';

@@ -42,6 +42,28 @@ export interface ProxyReference {
   readonly capability?: string;
   /** In references of ownership proxies: which one (`OwnedProxy`, `RefProxy`, `RefMutProxy`). */
   readonly ownership?: ReferenceKind;
+  /**
+   * The tag of the codec that decodes the target wherever it resolves, instead of the store's
+   * deserializer: a per-proxy deserializer that travels by name (register the codec everywhere).
+   */
+  readonly deserializer?: string;
+  /**
+   * How long resolving (or a future's `result()`) waits for the value, in ms, in every process;
+   * past it, it ends with `DeadlineExceededError` instead of waiting for a producer that died.
+   */
+  readonly timeoutMs?: number;
+  /** How to poll for a future's value where the connector cannot push it. */
+  readonly polling?: ReferencePolling;
+}
+
+/** The polling options a reference carries (the JSON ones: no custom sleep). */
+export interface ReferencePolling {
+  /** Wait after the first miss, in ms. */
+  readonly initialMs?: number;
+  /** Growth of the wait after each miss. */
+  readonly factor?: number;
+  /** Longest wait between polls, in ms. */
+  readonly maxMs?: number;
 }
 
 /** The ownership kind a reference carries: an owner, a shared borrow or a mutable borrow. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ConnectorConfig, JsonValue } from '../core/protocol.js';
+import type { ReferencePolling } from '../core/reference.js';
 import type { WireError } from '../util/error-wire.js';
 
 /** What to fetch. */
@@ -16,6 +17,8 @@ export interface BlockingRequest {
   readonly wait: boolean;
   /** Give up after this long; no limit when absent. */
   readonly timeoutMs?: number | undefined;
+  /** How to poll while waiting, for connectors that cannot push (the reference's polling options). */
+  readonly polling?: ReferencePolling | undefined;
 }
 
 /**

@@ -17,8 +17,9 @@ import { blockingFetch, prepareBridge } from './blocking.js';
  */
 export type BlockingResolver = (reference: ProxyReference) => Payload | undefined;
 
+// The reference's deadline and polling options hold on this path too.
 const bridge: BlockingResolver = (reference) =>
-  blockingFetch({ connector: reference.store.connector, key: reference.key, wait: reference.wait === true });
+  blockingFetch({ connector: reference.store.connector, key: reference.key, wait: reference.wait === true, timeoutMs: reference.timeoutMs, polling: reference.polling });
 
 let current: BlockingResolver = bridge;
 

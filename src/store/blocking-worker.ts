@@ -39,7 +39,7 @@ async function fetch(request: BlockingRequest): Promise<Payload | undefined> {
   const c = await connectorOf(request.connector);
   if (!request.wait) return c.get(request.key, { timeoutMs: request.timeoutMs });
   const signal = callSignal({ timeoutMs: request.timeoutMs }, `Waiting for key ${JSON.stringify(request.key)}`);
-  return waitForPayload(c, request.key, { signal });
+  return waitForPayload(c, request.key, { signal, polling: request.polling });
 }
 
 function answer(reply: BlockingReply, transfer: ArrayBuffer[] = []): void {

@@ -9,6 +9,7 @@ import type { ProxyReference, TargetShape } from '../core/reference.js';
 import type { PollingOptions } from './polling.js';
 import type { PutOptions, WaitOptions } from './options.js';
 import type { StoreSource } from './store-source.js';
+import { referenceExtras } from './reference-extras.js';
 import { makeProxy } from './store-proxy.js';
 
 /** Options of `new Future()`; `Store.future()` and the reviver pass them. */
@@ -21,6 +22,11 @@ export interface FutureSettings {
   readonly polling?: PollingOptions | undefined;
   /** The capability that authorises `setResult`, where the connector issues one. */
   readonly capability?: string | undefined;
+  /**
+   * How long `result()` and the future's proxies wait for the value by default, in ms, in every
+   * process the future reaches (it travels in the reference). Default: no limit.
+   */
+  readonly timeoutMs?: number | undefined;
 }
 
 /** Options of `result()`. */
@@ -68,7 +74,8 @@ export class Future<T = unknown> {
   /**
    * The value, as soon as it is set: pushed by connectors that can, polled otherwise. With
    * `evict`, reading it evicts it.
-   * @param options - `timeoutMs` and `signal` to bound the wait (unbounded by default).
+   * @param options - `timeoutMs` and `signal` to bound the wait (default: the future's own
+   * `timeoutMs`, else unbounded).
    * @returns the value.
    * @throws DeadlineExceededError naming the key when `timeoutMs` passes first.
    * @throws the signal's reason when it fires first.
@@ -76,7 +83,7 @@ export class Future<T = unknown> {
    */
   async result(options: ResultOptions = {}): Promise<T> {
     const store = await this.#source.open();
-    const value = await store.waitFor<T>(this.key, { signal: options.signal, timeoutMs: options.timeoutMs, polling: this.#settings.polling });
+    const value = await store.waitFor<T>(this.key, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.#settings.timeoutMs, polling: this.#settings.polling });
     if (this.#settings.evict === true) await store.evict(this.key);
     return value;
   }
@@ -99,8 +106,8 @@ export class Future<T = unknown> {
    * @returns the proxy, typed as the value.
    */
   proxy(): T {
-    const { evict, shape, polling } = this.#settings;
-    return makeProxy<T>(this.#source, { wait: true, key: this.key, evict: evict ?? false, shape: shape ?? 'object', polling });
+    const { evict, shape, polling, timeoutMs } = this.#settings;
+    return makeProxy<T>(this.#source, { wait: true, key: this.key, evict: evict ?? false, shape: shape ?? 'object', polling, timeoutMs });
   }
 
   /**
@@ -108,8 +115,15 @@ export class Future<T = unknown> {
    * @returns the reference, with `$proxymesh: 'future'`.
    */
   toJSON(): ProxyReference {
-    const { evict, shape, capability } = this.#settings;
-    const reference: ProxyReference = { $proxymesh: 'future', key: this.key, store: this.#source.config, evict: evict ?? false, shape: shape ?? 'object' };
+    const { evict, shape, capability, timeoutMs, polling } = this.#settings;
+    const reference: ProxyReference = {
+      $proxymesh: 'future',
+      key: this.key,
+      store: this.#source.config,
+      evict: evict ?? false,
+      shape: shape ?? 'object',
+      ...referenceExtras({ timeoutMs, polling }),
+    };
     return capability === undefined ? reference : { ...reference, capability };
   }
 }

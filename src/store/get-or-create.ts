@@ -6,8 +6,10 @@
  */
 import { LocalConnector } from '../connectors/local.js';
 import type { StoreConfig } from '../core/reference.js';
+import { StoreExistsError } from '../errors.js';
 import { getStore, registerStore } from './registry.js';
 import { parseStoreConfig } from './store-config.js';
+import { connectorFromConfigSync } from './sync-connector.js';
 import type { StoreSource } from './store-source.js';
 import { Store } from './store.js';
 
@@ -40,10 +42,17 @@ export async function getOrCreateStore(config: StoreConfig, options: GetOrCreate
 }
 
 async function createRegistered(config: StoreConfig): Promise<Store> {
-  const store = await Store.fromConfig(config);
+  let store: Store;
+  try {
+    store = await Store.fromConfig(config); // registers itself when the config says autoRegister
+  } catch (error) {
+    const raced = error instanceof StoreExistsError ? getStore(config.name) : undefined;
+    if (raced === undefined) throw error;
+    return raced;
+  }
   // Someone registered a store of this name while the connector was being built: theirs wins.
   const raced = getStore(config.name);
-  if (raced !== undefined) {
+  if (raced !== undefined && raced !== store) {
     await store.close();
     return raced;
   }
@@ -52,18 +61,22 @@ async function createRegistered(config: StoreConfig): Promise<Store> {
 }
 
 /**
- * The registered store of this name, or, for an in-process (`local`) connector, a store built
- * and registered on the spot: its connector needs no I/O to build, and a synchronous first use
- * of a proxy must be able to read in-process memory without a store having been opened.
- * It always uses the built-in `LocalConnector`, even where a program re-registered `local`.
+ * The registered store of this name, or one built and registered on the spot when its connector
+ * builds synchronously (every built-in kind does; none does I/O to build): a synchronous first
+ * use of a proxy must end in the state an awaited one leaves, the store registered and its cache
+ * holding the object, and must be able to read in-process memory without a store being opened.
+ * An in-process (`local`) store always uses the built-in `LocalConnector`, even where a program
+ * re-registered `local`.
  * @param config - the store's config.
  * @returns the store, or `undefined` when it can only be built asynchronously.
  */
 export function getOrCreateStoreSync(config: StoreConfig): Store | undefined {
   const existing = getStore(config.name);
-  if (existing !== undefined || config.connector.kind !== 'local') return existing;
+  if (existing !== undefined) return existing;
   const { name, connector, options } = parseStoreConfig(config);
-  const store = new Store(name, LocalConnector.fromConfig(connector), options);
+  const built = connector.kind === 'local' ? LocalConnector.fromConfig(connector) : connectorFromConfigSync(connector);
+  if (built === undefined) return undefined;
+  const store = new Store(name, built, { ...options, register: options.autoRegister === true });
   registerStore(store);
   return store;
 }

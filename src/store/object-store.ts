@@ -219,15 +219,16 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * Reads an object only if that needs no waiting: from the cache, or from a connector that
    * reads synchronously (in-process memory). Never blocks and never throws for a missing key.
    * @param key - its key.
+   * @param deserializer - overrides the store's deserializer for a payload read here.
    * @returns the boxed object, or `undefined` when it cannot be had at once.
    * @throws SerializationError when a payload read here cannot be deserialised.
    */
-  peek<T = unknown>(key: K): Cached<T> | undefined {
+  peek<T = unknown>(key: K, deserializer?: Deserializer): Cached<T> | undefined {
     this.assertOpen();
     const cached = this.#cache.get(keyId(key));
     if (cached !== undefined) return cached as Cached<T>;
     const payload = readSync(this.connector, key);
-    return payload === undefined ? undefined : { value: this.#accept<T>(key, payload, undefined) };
+    return payload === undefined ? undefined : { value: this.#accept<T>(key, payload, deserializer) };
   }
 
   /**
@@ -311,6 +312,21 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
     }
     await connector.replace(key, this.#codec.encode(obj, options.serializer), callOptions(options));
     this.#cache.delete(keyId(key));
+  }
+
+  /**
+   * Decodes a payload of `key` that was fetched outside the store (a proxy's blocking first use)
+   * and caches the object, as `get` would have.
+   * @param key - its key.
+   * @param payload - the payload.
+   * @param deserializer - overrides the store's deserializer.
+   * @returns the object.
+   * @throws SerializationError as `get`.
+   * @internal
+   */
+  acceptPayload<T = unknown>(key: K, payload: Payload, deserializer?: Deserializer): T {
+    this.assertOpen();
+    return this.#accept<T>(key, payload, deserializer);
   }
 
   #accept<T>(key: K, payload: Payload, deserializer: Deserializer | undefined): T {

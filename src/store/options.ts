@@ -73,8 +73,19 @@ export interface ProxyOptions extends PutOptions {
   readonly evict?: boolean | undefined;
   /** Overrides the store's `populateTarget` for this call. */
   readonly populateTarget?: boolean | undefined;
-  /** Return values a proxy cannot stand for (falsy values, booleans) as they are. Default false. */
+  /** Return values a proxy cannot stand for (`null`, `undefined`, booleans) as they are. Default false. */
   readonly skipNonproxiable?: boolean | undefined;
+  /**
+   * The tag of a registered codec that decodes this proxy's target wherever it resolves,
+   * instead of the store's deserializer; without a `serializer`, that codec also writes it.
+   * The tag travels in the reference: register the codec in every process that resolves it.
+   */
+  readonly deserializer?: string | undefined;
+  /**
+   * How long resolving the proxy may take, in ms, in every process (it travels in the
+   * reference as `timeoutMs`); past it, resolving fails with a `DeadlineExceededError` as cause.
+   */
+  readonly resolveTimeoutMs?: number | undefined;
 }
 
 /** Options of `proxyFromKey`. */
@@ -83,6 +94,10 @@ export interface ProxyFromKeyOptions extends LifetimeOption {
   readonly evict?: boolean | undefined;
   /** The target's shape, so `typeof` and `Array.isArray` answer right before resolving. Default `object`. */
   readonly shape?: TargetShape | undefined;
+  /** As `ProxyOptions.deserializer`: the tag of the codec that decodes the target wherever it resolves. */
+  readonly deserializer?: string | undefined;
+  /** As `ProxyOptions.resolveTimeoutMs`: how long resolving may take, in ms, wherever it resolves. */
+  readonly resolveTimeoutMs?: number | undefined;
 }
 
 /** Options of `future`; the tags choose a `MultiConnector`'s connector, as for `put`. */
@@ -91,6 +106,12 @@ export interface FutureOptions extends CallOptions, LifetimeOption, PlacementOpt
   readonly evict?: boolean | undefined;
   /** The value's shape, for the future's proxies. Default `object`. */
   readonly shape?: TargetShape | undefined;
-  /** How to poll for the value when the connector cannot push it. */
+  /** How to poll for the value when the connector cannot push it; travels with the future. */
   readonly polling?: PollingOptions | undefined;
+  /**
+   * How long `result()` and the future's proxies wait for the value by default, in ms, in every
+   * process the future reaches (it travels in the reference as `timeoutMs`), so a consumer of a
+   * producer that died ends with `DeadlineExceededError` instead of waiting forever.
+   */
+  readonly resolveTimeoutMs?: number | undefined;
 }

@@ -5,15 +5,15 @@
 import type { TargetShape } from '../core/reference.js';
 
 /**
- * Whether a proxy can stand for the value. ProxyStore refuses `bool` and `None` because a
- * proxy cannot be falsy; in JavaScript an ES Proxy is always truthy, so the same reason covers
- * every falsy value (`null`, `undefined`, `false`, `0`, `NaN`, `''`, `0n`), and `true` goes with
- * `false`.
+ * Whether a proxy can stand for the value. ProxyStore refuses exactly `None` and booleans, and so
+ * does this: `null`, `undefined`, `true` and `false`. Other falsy values (`0`, `''`, `NaN`, `0n`)
+ * are proxied like any primitive, though a proxy of one is truthy in a condition: compare it
+ * (`p == 0`) or `extract` it instead.
  * @param value - any value.
- * @returns false for booleans and falsy values.
+ * @returns false for `null`, `undefined` and booleans.
  */
 export function isProxiable(value: unknown): boolean {
-  return typeof value !== 'boolean' && Boolean(value);
+  return value !== null && value !== undefined && typeof value !== 'boolean';
 }
 
 /**
@@ -34,6 +34,6 @@ export function shapeOf(value: unknown): TargetShape {
 export function nonProxiableError(value: unknown): TypeError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value);
   return new TypeError(
-    `A proxy cannot stand for ${shown}: a proxy is always truthy, so it cannot behave like a boolean or a falsy value. Store it with put(), or pass {skipNonproxiable: true} to get such values back as they are.`,
+    `A proxy cannot stand for ${shown}: a proxy is always truthy and an object, so it cannot behave like a boolean, null or undefined. Store it with put(), or pass {skipNonproxiable: true} to get such values back as they are.`,
   );
 }

@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { ProxyReference, ReferenceKind, TargetShape } from '../core/reference.js';
 import { prepareBlocking } from './blocking-resolver.js';
 import { configSource } from './get-or-create.js';
+import { parseReferenceExtras } from './reference-extras.js';
 import { parseStoreConfig } from './store-config.js';
 import { reviveRef } from './ownership/make.js';
 import type { StoreSource } from './store-source.js';
@@ -37,7 +38,8 @@ export function parseReference(value: Record<string, unknown>): ProxyReference {
   if (kind === 'proxy' && capability !== undefined) throw bad('a proxy reference never carries a capability');
   if (ownership !== undefined && (kind !== 'proxy' || !OWNERSHIP.includes(ownership))) throw bad('"ownership" must be "owned", "ref" or "mut", in a proxy reference');
   parseStoreConfig(store);
-  const reference = { $proxymesh: kind, key: key as JsonValue, store, evict, shape, ...(wait === true ? { wait } : {}), ...(ownership !== undefined ? { ownership } : {}) } as ProxyReference;
+  const extras = parseReferenceExtras(value, bad);
+  const reference = { $proxymesh: kind, key: key as JsonValue, store, evict, shape, ...(wait === true ? { wait } : {}), ...(ownership !== undefined ? { ownership } : {}), ...extras } as ProxyReference;
   return capability === undefined ? reference : { ...reference, capability };
 }
 
@@ -73,13 +75,15 @@ export function reviver(_key: string, value: unknown): unknown {
   const reference = parseReference(value as Record<string, unknown>);
   const source = configSource(reference.store);
   if (reference.$proxymesh === 'future') {
-    const future = new Future(source, reference.key, { evict: reference.evict, shape: reference.shape, capability: reference.capability });
+    const { evict, shape, capability, timeoutMs, polling } = reference;
+    const future = new Future(source, reference.key, { evict, shape, capability, timeoutMs, polling });
     prepareSetter(source, reference.key);
     return future;
   }
   // An ownership proxy moves here: the sender's copy became invalid when it was serialised.
   if (reference.ownership !== undefined) return reviveRef({ ...reference, ownership: reference.ownership }, source);
-  const proxy = makeProxy(source, { wait: reference.wait === true, key: reference.key, evict: reference.evict, shape: reference.shape });
+  const { key, evict, shape, deserializer, timeoutMs, polling } = reference;
+  const proxy = makeProxy(source, { wait: reference.wait === true, key, evict, shape, deserializer, timeoutMs, polling });
   // The proxy of a future's value is used later, once produced: the blocking bridge starts now
   // so that its start-up overlaps this process's own work instead of delaying that first use.
   if (reference.wait === true) prepareBlocking(reference);

@@ -16,6 +16,11 @@ export interface ConfigOptions {
   readonly metrics: boolean;
   /** Whether proxies made by the store start resolved. */
   readonly populateTarget: boolean;
+  /**
+   * Whether a store rebuilt from the config registers itself under its name (ProxyStore's
+   * `auto_register`): written as `true` by a store made with `register: true`, absent otherwise.
+   */
+  readonly autoRegister?: boolean;
 }
 
 /** A config, checked. */
@@ -42,16 +47,18 @@ export function parseStoreConfig(config: unknown): ParsedStoreConfig {
   const bad = (what: string): InvalidArgumentError =>
     new InvalidArgumentError(`Not a store config (${what}): ${JSON.stringify(config)}. Pass what store.config() returned.`);
   if (!isRecord(config)) throw bad('not an object');
-  const { name, connector, cacheSize, metrics, populateTarget } = config;
+  const { name, connector, cacheSize, metrics, populateTarget, autoRegister } = config;
   if (typeof name !== 'string' || name === '') throw bad('"name" must be a non-empty string');
   if (!isRecord(connector) || typeof connector['kind'] !== 'string') throw bad('"connector" must be a connector config with a string "kind"');
   if (cacheSize !== undefined && typeof cacheSize !== 'number') throw bad('"cacheSize" must be a number');
   if (metrics !== undefined && typeof metrics !== 'boolean') throw bad('"metrics" must be a boolean');
   if (populateTarget !== undefined && typeof populateTarget !== 'boolean') throw bad('"populateTarget" must be a boolean');
+  if (autoRegister !== undefined && typeof autoRegister !== 'boolean') throw bad('"autoRegister" must be a boolean');
   const options: { -readonly [O in keyof ConfigOptions]?: ConfigOptions[O] } = {};
   if (cacheSize !== undefined) options.cacheSize = cacheSize;
   if (metrics !== undefined) options.metrics = metrics;
   if (populateTarget !== undefined) options.populateTarget = populateTarget;
+  if (autoRegister === true) options.autoRegister = true;
   return { name, connector: connector as ConnectorConfig, options };
 }
 

@@ -8,10 +8,11 @@ import { isInProcess } from '../core/protocol.js';
 import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../errors.js';
 import type { Factory } from '../proxy/factory.js';
 import type { ProxyReference } from '../core/reference.js';
-import { deserializeWith } from '../serialize/custom.js';
+import { deserializeWith, type Deserializer } from '../serialize/custom.js';
 import { describeKey, errorSentence } from '../serialize/describe.js';
 import { blockingGet } from './blocking-resolver.js';
 import type { PollingOptions } from './polling.js';
+import { codecDeserializer } from './reference-extras.js';
 import type { Store } from './store.js';
 import type { StoreSource } from './store-source.js';
 import { log } from '../log.js';
@@ -23,17 +24,21 @@ export class StoreFactory<T = unknown> implements Factory<T> {
   readonly #reference: ProxyReference;
   readonly #source: StoreSource;
   readonly #polling: PollingOptions | undefined;
+  readonly #deserializer: Deserializer | undefined;
 
   /**
    * @param reference - the key, the store config, `evict`, the shape; `$proxymesh: 'future'`
    * makes resolution wait until the key is set.
    * @param source - where the store comes from.
-   * @param polling - how to poll for a future's value when the connector cannot push it.
+   * @param polling - how to poll for a future's value when the connector cannot push it
+   * (default: the reference's).
    */
   constructor(reference: ProxyReference, source: StoreSource, polling?: PollingOptions) {
     this.#reference = reference;
     this.#source = source;
-    this.#polling = polling;
+    this.#polling = polling ?? reference.polling;
+    // The reference names its deserializer, so every resolve path, in any process, applies it.
+    this.#deserializer = reference.deserializer === undefined ? undefined : codecDeserializer(reference.deserializer, reference.key);
   }
 
   /** Where the store comes from (lifetimes and ownership evict through it). */
@@ -53,10 +58,11 @@ export class StoreFactory<T = unknown> implements Factory<T> {
    * @throws ProxyResolveError for any other failure, with the error as `cause`.
    */
   async resolve(): Promise<T> {
-    const { key, evict } = this.#reference;
+    const { key, evict, timeoutMs } = this.#reference;
     try {
       const store = await this.#source.open();
-      const value = this.#reference.wait === true ? await store.waitFor<T>(key, { polling: this.#polling }) : await this.#get(store);
+      const deserializer = this.#deserializer;
+      const value = this.#reference.wait === true ? await store.waitFor<T>(key, { polling: this.#polling, timeoutMs, deserializer }) : await this.#get(store);
       if (evict) await store.evict(key);
       return value;
     } catch (error) {
@@ -78,7 +84,7 @@ export class StoreFactory<T = unknown> implements Factory<T> {
     const { key } = this.#reference;
     try {
       const store = this.#source.peek();
-      const hit = store?.peek<T>(key);
+      const hit = store?.peek<T>(key, this.#deserializer);
       if (hit !== undefined) {
         this.#evictInBackground(store);
         return hit.value;
@@ -91,7 +97,8 @@ export class StoreFactory<T = unknown> implements Factory<T> {
       }
       const payload = blockingGet(this.#reference);
       if (payload === undefined) throw this.#missing();
-      const value = deserializeWith(payload, key, store?.deserializer) as T;
+      // Through the store when there is one, so the value is cached as an awaited resolve caches it.
+      const value = store !== undefined ? store.acceptPayload<T>(key, payload, this.#deserializer) : (deserializeWith(payload, key, this.#deserializer) as T);
       this.#evictInBackground(store);
       return value;
     } catch (error) {
@@ -108,7 +115,8 @@ export class StoreFactory<T = unknown> implements Factory<T> {
   }
 
   async #get(store: Store): Promise<T> {
-    const value = await store.get<T, typeof MISSING>(this.#reference.key, { default: MISSING });
+    const { key, timeoutMs } = this.#reference;
+    const value = await store.get<T, typeof MISSING>(key, { default: MISSING, timeoutMs, deserializer: this.#deserializer });
     if (value === MISSING) throw this.#missing();
     return value;
   }

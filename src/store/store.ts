@@ -16,6 +16,7 @@ import type { OwnedProxy } from './ownership/types.js';
 import { isProxiable, nonProxiableError, shapeOf } from './proxiable.js';
 import { registerStore, unregisterStore } from './registry.js';
 import { parseStoreConfig } from './store-config.js';
+import { checkDeserializerTag, withCodecSerializer } from './reference-extras.js';
 import { makeProxy } from './store-proxy.js';
 import { fixedSource, type StoreSource } from './store-source.js';
 
@@ -32,6 +33,8 @@ import { fixedSource, type StoreSource } from './store-source.js';
  */
 export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
   #source: StoreSource | undefined;
+  // Made with `register: true`: its config says so, and stores rebuilt from it register too.
+  readonly #autoRegister: boolean;
 
   /**
    * @param name - the store's name, unique among registered stores in this process.
@@ -42,19 +45,37 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    */
   constructor(name: string, connector: Connector<K>, options: StoreOptions = {}) {
     super(name, connector, options);
-    if (options.register === true) registerStore(this);
+    this.#autoRegister = options.register === true;
+    if (this.#autoRegister) registerStore(this);
   }
 
   /**
    * Rebuilds a store from the config another process's `store.config()` returned. Custom
    * serializers do not travel; the store uses the codec registry.
-   * @param config - the config.
-   * @returns a new, unregistered store.
+   * @param config - the config (see `readStoreConfig` for one kept in a file).
+   * @returns a new store, registered when the config has `autoRegister: true`.
    * @throws InvalidArgumentError when the config is malformed or names an unknown connector kind.
+   * @throws StoreExistsError when `autoRegister` is set and another store has the name.
    */
   static async fromConfig(config: StoreConfig): Promise<Store> {
     const { name, connector, options } = parseStoreConfig(config);
-    return new Store(name, await connectorFromConfig(connector), options);
+    const built = await connectorFromConfig(connector);
+    try {
+      return new Store(name, built, { ...options, register: options.autoRegister === true });
+    } catch (error) {
+      await built.close();
+      throw error;
+    }
+  }
+
+  /**
+   * What rebuilds this store elsewhere: name, connector config, the JSON store options, and
+   * `autoRegister: true` when the store was made with `register: true`.
+   * @returns the config.
+   */
+  override config(): StoreConfig {
+    const config = super.config();
+    return this.#autoRegister ? { ...config, autoRegister: true } : config;
   }
 
   /**
@@ -63,8 +84,9 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
    * @param obj - the object.
    * @param options - `evict` for a one-shot proxy, `populateTarget`, `skipNonproxiable`, serializer, `lifetime`.
    * @returns the proxy, typed as the object (or `obj` itself when skipped as non-proxiable).
-   * @throws TypeError when the value cannot be proxied (booleans, falsy values) and
+   * @throws TypeError when the value cannot be proxied (`null`, `undefined`, booleans) and
    * `skipNonproxiable` is not set, or a custom serializer returns something other than bytes.
+   * @throws InvalidArgumentError when `deserializer` names no registered codec.
    * @throws SerializationError when the object cannot be serialised.
    * @throws InvalidArgumentError when both `evict` and `lifetime` are set.
    * @throws LifetimeEndedError when `lifetime` has ended (nothing is stored).
@@ -79,7 +101,7 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
       if (options.skipNonproxiable === true) return obj;
       throw nonProxiableError(obj);
     }
-    const key = await this.put(obj, options);
+    const key = await this.put(obj, withCodecSerializer(options));
     return this.#proxyOf(key, obj, options);
   }
 
@@ -116,7 +138,7 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
     checkLifetime(options.lifetime, options.evict);
     const proxiable = objs.filter((o) => isProxiable(o));
     if (proxiable.length < objs.length && options.skipNonproxiable !== true) throw nonProxiableError(objs.find((o) => !isProxiable(o)));
-    const keys = await this.putBatch(proxiable, options);
+    const keys = await this.putBatch(proxiable, withCodecSerializer(options));
     let next = 0;
     return objs.map((obj) => (isProxiable(obj) ? this.#proxyOf(keys[next++] as K, obj, options) : obj));
   }
@@ -134,8 +156,10 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
   proxyFromKey<T = unknown>(key: K, options: ProxyFromKeyOptions = {}): T {
     this.assertOpen();
     checkLifetime(options.lifetime, options.evict);
+    if (options.deserializer !== undefined) checkDeserializerTag(options.deserializer);
     options.lifetime?.addKey([key], this);
-    return makeProxy<T>(this.#self(), { wait: false, key, evict: options.evict ?? false, shape: options.shape ?? 'object' });
+    const { deserializer, resolveTimeoutMs: timeoutMs } = options;
+    return makeProxy<T>(this.#self(), { wait: false, key, evict: options.evict ?? false, shape: options.shape ?? 'object', deserializer, timeoutMs });
   }
 
   /**
@@ -154,10 +178,10 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
     checkLifetime(options.lifetime, options.evict);
     const key = await this.newKey(options);
     await attachKeys(options.lifetime, this, [key]);
-    const { evict, shape, polling } = options;
+    const { evict, shape, polling, resolveTimeoutMs: timeoutMs } = options;
     // The capability to set the key travels inside the future only, never inside its proxies.
     const capability = issuesCapabilities(this.connector) ? this.connector.capabilityFor(key) : undefined;
-    return new Future<T>(this.#self(), key, { evict, shape, polling, capability });
+    return new Future<T>(this.#self(), key, { evict, shape, polling, capability, timeoutMs });
   }
 
   /**
@@ -171,7 +195,8 @@ export class Store<K extends JsonValue = JsonValue> extends ObjectStore<K> {
 
   #proxyOf<T>(key: K, obj: T, options: ProxyOptions): T {
     const populate = options.populateTarget ?? this.populateTarget;
-    const reference = { wait: false, key, evict: options.evict ?? false, shape: shapeOf(obj) } as const;
+    const { deserializer, resolveTimeoutMs: timeoutMs } = options;
+    const reference = { wait: false, key, evict: options.evict ?? false, shape: shapeOf(obj), deserializer, timeoutMs } as const;
     return makeProxy<T>(this.#self(), populate ? { ...reference, target: obj } : reference);
   }
 

@@ -76,11 +76,11 @@ describe('Store.proxy', () => {
     expect((error as Error).cause).toMatchObject({ name: 'SerializationError' });
   });
 
-  // Booleans and falsy values cannot be proxied (a proxy is always truthy) unless skipped.
+  // Booleans, null and undefined cannot be proxied (ProxyStore's rule) unless skipped.
   it('refuses non-proxiable values unless skipNonproxiable', async () => {
     newStore();
     await expect(store.proxy(false)).rejects.toBeInstanceOf(TypeError);
-    await expect(store.proxy(0)).rejects.toThrow(/always truthy.*skipNonproxiable/);
+    await expect(store.proxy(undefined)).rejects.toThrow(/always truthy.*skipNonproxiable/);
     expect(await store.proxy(null, { skipNonproxiable: true })).toBeNull();
   });
 
