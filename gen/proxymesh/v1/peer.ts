@@ -3068,6 +3068,11 @@ export const PeerServiceDefinition = {
      * from `<directory>/token` shares that file system with the peer, and may then hand a value
      * over as a file (SetHeader.file) and ask to receive values as files (accept_file in
      * GetRequest and AwaitRequest): the bytes are written once and read once, never streamed.
+     * The peer keeps evicted objects' files a while in `<directory>/spare`, named
+     * `<size>-<random>`: a writer may claim one by renaming it into the directory and overwrite it
+     * in place (truncated to its value's size) rather than make a new file, since memory already
+     * in use costs less than new memory; so a reader must check that a file did not change while
+     * it read it (compare its change time before and after) and treat a change as an eviction.
      * Optional for clients and peers in other languages: a peer that offers no directory returns
      * an empty one, and everything works without it over the byte streams.
      */
@@ -3211,6 +3216,11 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
    * from `<directory>/token` shares that file system with the peer, and may then hand a value
    * over as a file (SetHeader.file) and ask to receive values as files (accept_file in
    * GetRequest and AwaitRequest): the bytes are written once and read once, never streamed.
+   * The peer keeps evicted objects' files a while in `<directory>/spare`, named
+   * `<size>-<random>`: a writer may claim one by renaming it into the directory and overwrite it
+   * in place (truncated to its value's size) rather than make a new file, since memory already
+   * in use costs less than new memory; so a reader must check that a file did not change while
+   * it read it (compare its change time before and after) and treat a change as an eviction.
    * Optional for clients and peers in other languages: a peer that offers no directory returns
    * an empty one, and everything works without it over the byte streams.
    */
@@ -3329,6 +3339,11 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
    * from `<directory>/token` shares that file system with the peer, and may then hand a value
    * over as a file (SetHeader.file) and ask to receive values as files (accept_file in
    * GetRequest and AwaitRequest): the bytes are written once and read once, never streamed.
+   * The peer keeps evicted objects' files a while in `<directory>/spare`, named
+   * `<size>-<random>`: a writer may claim one by renaming it into the directory and overwrite it
+   * in place (truncated to its value's size) rather than make a new file, since memory already
+   * in use costs less than new memory; so a reader must check that a file did not change while
+   * it read it (compare its change time before and after) and treat a change as an eviction.
    * Optional for clients and peers in other languages: a peer that offers no directory returns
    * an empty one, and everything works without it over the byte streams.
    */
