@@ -7,11 +7,16 @@ import type { TaskMessage } from './engine.js';
 import { importBullmq, queueOptions, type BullmqOptions } from './bullmq-connection.js';
 import { runTask, type TaskRegistry } from './tasks.js';
 
+// An idle BullMQ worker asks Redis for a job each time its blocking wait times out (BullMQ's
+// drainDelay, 5 s by default), about 500 bytes a time; a new job wakes it at once whatever the
+// timeout, so a longer one costs no latency.
+const IDLE_POLL_SECONDS = 30;
+
 /** Options of `bullmqWorker`. */
 export interface BullmqWorkerOptions extends BullmqOptions {
   /** Jobs this worker runs at once. Default 1. */
   readonly concurrency?: number | undefined;
-  /** Any other BullMQ worker option, as BullMQ documents it. */
+  /** Any other BullMQ worker option, as BullMQ documents it (`drainDelay` is 30 s here, not 5). */
   readonly worker?: Readonly<Record<string, unknown>> | undefined;
 }
 
@@ -39,6 +44,7 @@ export interface BullmqWorkerHandle {
 export async function bullmqWorker(tasks: TaskRegistry, options: BullmqWorkerOptions): Promise<BullmqWorkerHandle> {
   const { Worker } = await importBullmq('bullmqWorker');
   const worker = new Worker(options.queue, (job) => runTask(tasks, job.name, job.data as TaskMessage), {
+    drainDelay: IDLE_POLL_SECONDS,
     ...options.worker,
     ...queueOptions(options),
     concurrency: options.concurrency ?? 1,

@@ -16,12 +16,13 @@ export interface BullmqEngineOptions extends BullmqOptions {
   /**
    * BullMQ job options for every task (`priority`, `removeOnFail`, ...). By default a job is
    * tried once (its proxied inputs are evicted when it settles, so a retry would find them
-   * gone), removed from Redis when it completes and kept for an hour when it fails.
+   * gone) and removed from Redis when it ends.
    */
   readonly jobOptions?: Readonly<Record<string, unknown>> | undefined;
 }
 
-const DEFAULT_JOB_OPTIONS = { attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600 } };
+// The engine learns a job's end from its event, so no job needs to stay in Redis after it.
+const DEFAULT_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true };
 
 type Settle = { resolve: (reply: TaskReply) => void; reject: (error: unknown) => void };
 
@@ -53,7 +54,7 @@ export async function bullmqEngine(options: BullmqEngineOptions): Promise<TaskEn
   // The engine names its jobs, so it waits for a job's end before adding it: no end can be
   // missed, no state check follows in Redis, and a completed job can be removed at once.
   // A letter first: BullMQ refuses ids that look like integers.
-  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const prefix = `t${randomBytes(3).toString('hex')}`;
   let next = 0;
   const pending = new Map<string, Settle>();
   events.on('completed', (event: { jobId: string; returnvalue: unknown }) => pending.get(event.jobId)?.resolve(event.returnvalue as TaskReply));

@@ -1,8 +1,10 @@
 /**
  * Every proxy reference carries its store's config, and a task's message carries it once more
  * for the result: on a queue that stores each message (BullMQ writes it to Redis), that config
- * is most of a task's bytes. References to the task's own store travel without it, and are
- * completed on arrival.
+ * is most of a task's bytes. References to the task's store (by name) travel without it, and
+ * are completed on arrival with the config of the client's store. That is the config to
+ * rebuild from: a worker registers its own store of that name when its config differs (a mesh
+ * peer listening on the worker's address), and such a store is found by name on either side.
  * @module
  */
 import type { JsonValue } from '../core/protocol.js';
@@ -19,14 +21,18 @@ function mapReferences(value: unknown, change: (reference: Reference) => JsonVal
 }
 
 /**
- * Drops the store config from references to `store`; `expandReferences` puts it back.
+ * Drops the store config from references to a store named as `store`, and their fields that hold the default
+ * (`evict: false`, `shape: 'object'`); `expandReferences` puts them back.
  * @param value - JSON with references.
  * @param store - the task's store config.
  * @returns the JSON, with `"store": null` in those references.
  */
 export function compactReferences<T extends Json>(value: T, store: StoreConfig): T {
-  const text = JSON.stringify(store);
-  return mapReferences(value, (reference) => (JSON.stringify(reference['store']) === text ? { ...reference, store: null } : reference)) as T;
+  return mapReferences(value, (reference) => {
+    if ((reference['store'] as { name?: unknown } | null)?.name !== store.name) return reference;
+    const { evict, shape, ...rest } = reference;
+    return { ...rest, store: null, ...(evict === false ? {} : { evict }), ...(shape === 'object' ? {} : { shape }) } as JsonValue;
+  }) as T;
 }
 
 /**
@@ -36,5 +42,7 @@ export function compactReferences<T extends Json>(value: T, store: StoreConfig):
  * @returns the JSON with full references.
  */
 export function expandReferences<T extends Json>(value: T, store: StoreConfig): T {
-  return mapReferences(value, (reference) => (reference['store'] === null ? { ...reference, store: store as unknown as JsonValue } : reference)) as T;
+  return mapReferences(value, (reference) =>
+    reference['store'] === null ? { evict: false, shape: 'object', ...reference, store: store as unknown as JsonValue } : reference,
+  ) as T;
 }

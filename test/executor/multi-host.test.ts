@@ -50,10 +50,11 @@ describe('StoreExecutor over BullMQ across hosts in network namespaces', () => {
     try {
       lab = await NetLab.create(['client', 'w1', 'w2'], '10.214.0');
       relay = await startRedisRelay(redisUrl());
-      // BullMQ names a dozen Redis keys after the queue in each of its calls: a short name, as real queues have.
-      const queue = `xm${process.pid}`;
+      // BullMQ's calls for one job name some 50 Redis keys "bull:<queue>:...", so each character
+      // of the queue's name costs about 50 bytes per task: a short name, as real queues have.
+      const queue = 'hosts';
       const connection = { path: relay.path };
-      const name = `executor-mesh-${process.pid}`;
+      const name = 'hosts'; // the store's name, which each message carries once
       // Every object streams over the lab's network: the same-host file handoff is off, as it would be between real hosts.
       const mesh = (host: string) => ({ listen: `${lab!.host(host).address}:${PORT}`, sharedMemory: false });
       for (const host of ['w1', 'w2']) nodes.set(host, spawnFixture('executor-bullmq-worker', { queue, connection, store: { name, mesh: mesh(host) } }, lab.command(host, [])));
@@ -87,6 +88,7 @@ describe('StoreExecutor over BullMQ across hosts in network namespaces', () => {
     expect((await client.call<RunReport>('run', { count: 2, size: 8192, seed: 'warm-up' })).correct).toEqual([true, true]);
     const warmUpBytes = relay.toRedis() - warm;
 
+    const commandsBefore = relay.byCommand();
     const before = { redis: relay.toRedis(), client: await traffic(lab, 'client'), w1: await traffic(lab, 'w1'), w2: await traffic(lab, 'w2') };
     const report = await client.call<RunReport>('run', { count: TASKS, size: SIZE, seed: 'multi-host', check: true });
     const redisBytes = relay.toRedis() - before.redis;
@@ -102,6 +104,8 @@ describe('StoreExecutor over BullMQ across hosts in network namespaces', () => {
     for (const worker of [w1, w2]) expect((await worker.call<{ objects: number }>('stats')).objects).toBe(0);
 
     const perTask = redisBytes / TASKS;
+    const breakdown = [...relay.byCommand()].map(([command, bytes]) => [command, bytes - (commandsBefore.get(command) ?? 0)] as const).filter(([, bytes]) => bytes > 0);
+    console.info(`Redis bytes per task by command: ${breakdown.map(([command, bytes]) => `${command} ${(bytes / TASKS).toFixed(0)}`).join(', ')}`);
     const sent = { client: after.client.tx - before.client.tx, received: after.client.rx - before.client.rx };
     const workers = { received: after.w1.rx - before.w1.rx + after.w2.rx - before.w2.rx, sent: after.w1.tx - before.w1.tx + after.w2.tx - before.w2.tx };
     console.info(

@@ -18,6 +18,8 @@ export interface RedisRelay {
   toRedis(): number;
   /** Bytes Redis sent back through the relay so far. */
   fromRedis(): number;
+  /** Bytes sent to Redis so far by command (a script call by its sha's first 8 characters). */
+  byCommand(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startRedisRelay(redisUrl: string): Promise<RedisRelay> {
   let up = 0;
   let down = 0;
   const sockets = new Set<Socket>();
+  const commands = new Map<string, number>();
   const server = createServer((client) => {
     const upstream = createConnection({ host: hostname, port: Number(port) });
     for (const s of [client, upstream]) {
@@ -35,7 +38,11 @@ export async function startRedisRelay(redisUrl: string): Promise<RedisRelay> {
       s.on('close', () => sockets.delete(s));
       s.on('error', () => [client, upstream].forEach((t) => t.destroy()));
     }
-    client.on('data', (chunk: Buffer) => (up += chunk.length));
+    const parse = commandParser((name, bytes) => commands.set(name, (commands.get(name) ?? 0) + bytes));
+    client.on('data', (chunk: Buffer) => {
+      up += chunk.length;
+      parse(chunk);
+    });
     upstream.on('data', (chunk: Buffer) => (down += chunk.length));
     client.pipe(upstream);
     upstream.pipe(client);
@@ -45,10 +52,43 @@ export async function startRedisRelay(redisUrl: string): Promise<RedisRelay> {
     path,
     toRedis: () => up,
     fromRedis: () => down,
+    byCommand: () => new Map(commands),
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Splits a client's byte stream into RESP commands (arrays of bulk strings, which is all a
+ * client sends) and reports each one's name and size.
+ */
+function commandParser(report: (name: string, bytes: number) => void): (chunk: Buffer) => void {
+  let buffer = Buffer.alloc(0);
+  const line = (at: number): { text: string; next: number } | undefined => {
+    const end = buffer.indexOf('\r\n', at);
+    return end < 0 ? undefined : { text: buffer.toString('latin1', at, end), next: end + 2 };
+  };
+  return (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      const head = line(0);
+      if (head === undefined || !head.text.startsWith('*')) return;
+      let at = head.next;
+      const args: Buffer[] = [];
+      for (let i = 0; i < Number(head.text.slice(1)); i += 1) {
+        const size = line(at);
+        if (size === undefined) return;
+        const length = Number(size.text.slice(1));
+        if (buffer.length < size.next + length + 2) return;
+        args.push(buffer.subarray(size.next, size.next + length));
+        at = size.next + length + 2;
+      }
+      const name = args[0]?.toString('latin1').toLowerCase() ?? '';
+      report(name === 'evalsha' ? `evalsha ${args[1]?.toString('latin1').slice(0, 8)}` : name, at);
+      buffer = buffer.subarray(at);
+    }
   };
 }
