@@ -182,6 +182,56 @@ describe('MultiConnector', () => {
     expect(new TextDecoder().decode((await onTesthost.get(key2))?.data)).toBe('data');
   });
 
+  // Rebuilt from a config, a connector is built when one of its keys is first met, not before:
+  // a process that never meets a kind it cannot load is not stopped by it.
+  it('builds the connectors of a rebuilt config on first use', async () => {
+    const local = new LocalConnector();
+    opened.push(local);
+    const config = { kind: 'multi', connectors: { here: { connector: local.config(), policy: {} }, elsewhere: { connector: { kind: 'nowhere' }, policy: { priority: -1 } } } };
+    const rebuilt = MultiConnector.fromConfig(config);
+    opened.push(rebuilt);
+    const key = await rebuilt.put(bytes('fine'));
+    expect(key.connector).toBe('here');
+    expect(new TextDecoder().decode((await rebuilt.get(key))?.data)).toBe('fine');
+    await expect(rebuilt.get({ connector: 'elsewhere', key: { id: 'x' } })).rejects.toThrow(/Unknown connector kind "nowhere"/);
+  });
+
+  // Tags reach the MultiConnector through a store that measures itself (metrics wrap the connector).
+  it('routes by tags through a store with metrics', async () => {
+    const { multi } = twoLocal({ subsetTags: ['a'] }, { subsetTags: ['b'] });
+    const store = new Store('multi-metrics', multi, { metrics: true });
+    const [a, b] = [await store.put('x', { subsetTags: ['a'] }), await store.put('y', { subsetTags: ['b'] })] as MultiKey[];
+    expect([a?.connector, b?.connector]).toEqual(['c1', 'c2']);
+    expect((await store.future({ subsetTags: ['b'] })).key).toMatchObject({ connector: 'c2' });
+  });
+
+  // A future on a connector that cannot push is awaited by polling it.
+  it('awaits a key of a connector that cannot push by polling it', async () => {
+    const local = new LocalConnector();
+    const pollOnly = {
+      kind: 'poll-only',
+      put: (p: Payload) => local.put(p),
+      putBatch: (ps: readonly Payload[]) => local.putBatch(ps),
+      get: (k: never) => local.get(k),
+      getBatch: (ks: never[]) => local.getBatch(ks),
+      exists: (k: never) => local.exists(k),
+      evict: (k: never) => local.evict(k),
+      newKey: () => local.newKey(),
+      set: (k: never, p: Payload) => local.set(k, p),
+      config: () => local.config(),
+      close: () => local.close(),
+      [Symbol.asyncDispose]: () => local.close(),
+    } as unknown as Connector;
+    const multi = new MultiConnector({ only: { connector: pollOnly } });
+    opened.push(multi);
+    const key = await multi.newKey();
+    const waiting = multi.awaitKey(key, { timeoutMs: 10_000 });
+    expect(await multi.exists(key)).toBe(false);
+    await multi.set(key, bytes('polled'));
+    expect(new TextDecoder().decode((await waiting).data)).toBe('polled');
+    await expect(multi.awaitKey(await multi.newKey(), { timeoutMs: 30 })).rejects.toThrow(/did not finish within 30 ms/);
+  });
+
   // A future goes to the connector its tags choose; a non-deferrable choice is refused, naming it.
   it('is deferrable when the connector chosen for a future is', async () => {
     const plain: Connector = Object.assign(Object.create(null) as object, {
