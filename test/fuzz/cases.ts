@@ -11,6 +11,7 @@ import { crc32c } from '../../src/mesh/crc32c.js';
 import type { Prng } from '../../scripts/lib/prng.js';
 import { CLIENT_STREAMING, RPCS, SERVER_STREAMING, type Outcome, type RawPeerClient, type Rpc, type StreamEnd } from './raw-client.js';
 import { Proto, keyRequest, objectHeader, part, type WireKey } from './wire.js';
+import { topicCall } from './topic-cases.js';
 
 /** Deadline of every call that is not meant to run into its deadline: far above any honest answer. */
 export const CALL_DEADLINE_MS = 10_000;
@@ -46,8 +47,8 @@ export interface Target {
   readonly stored: Key;
 }
 
-const peerSays = (code: status, details: RegExp): Expect => ({ codes: [code], details, fromPeer: true });
-const grpcSays = (code: status, details?: RegExp): Expect => ({ codes: [code], details, fromPeer: false });
+export const peerSays = (code: status, details: RegExp): Expect => ({ codes: [code], details, fromPeer: true });
+export const grpcSays = (code: status, details?: RegExp): Expect => ({ codes: [code], details, fromPeer: false });
 const ok: Expect = { codes: [status.OK], fromPeer: false };
 
 /** Records of a run: every call, the keys it created, and checks that failed inside cases. */
@@ -154,7 +155,8 @@ async function randomCall(rng: Prng, s: Scope): Promise<void> {
   if (CLIENT_STREAMING.includes(rpc)) {
     await s.clientStream(kind, rpc, Array.from({ length: rng.int(0, 8) }, () => randomMessage(rng)));
   } else if (SERVER_STREAMING.includes(rpc)) {
-    await s.serverStream(kind, rpc, randomMessage(rng));
+    // A Subscribe that decodes follows its topic until cancelled: cancel it as a client that leaves.
+    await s.serverStream(kind, rpc, randomMessage(rng), undefined, rpc === 'Subscribe' ? { cancelAfterMs: rng.int(0, 50) } : {});
   } else {
     await s.unary(kind, rpc, randomMessage(rng));
   }
@@ -504,6 +506,7 @@ export async function runCase(rng: Prng, s: Scope, t: Target): Promise<void> {
   if (r < 0.45) return mutatedCall(rng, s, t);
   if (r < 0.65) return badKeyCall(rng, s, t);
   if (r < 0.82) return badPut(rng, s);
-  if (r < 0.94) return badSet(rng, s);
+  if (r < 0.91) return badSet(rng, s);
+  if (r < 0.96) return topicCall(rng, s);
   return waits(rng, s);
 }
