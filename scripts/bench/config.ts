@@ -27,6 +27,15 @@ export interface BenchConfig {
   readonly prototypes: { readonly sizes: readonly number[]; readonly retainedCalls: number };
   /** The workflow group (issue 13): what users run. */
   readonly workflow: WorkflowPlan;
+  /** The crowded-host group (issue 14). */
+  readonly crowd: CrowdConfig;
+}
+
+/** N processes all-to-all on this machine (crowd/exchange.ts). */
+export interface CrowdConfig {
+  readonly processes: number;
+  readonly size: number;
+  readonly deadlineMs: number;
 }
 
 /** The workflow group's plan; times in ms. */
@@ -94,6 +103,8 @@ export const FULL: BenchConfig = {
     large: { sizes: [64 * MiB, GiB], warmupBytes: 256 * MiB, reps: 3 },
     overlap: false,
   },
+  // What an HPC node runs: a process per task, 64–128 of them (the issue's deadline per call).
+  crowd: { processes: 128, size: 64 * KiB, deadlineMs: 60_000 },
 };
 
 export const QUICK: BenchConfig = {
@@ -116,6 +127,7 @@ export const QUICK: BenchConfig = {
     large: { sizes: [4 * MiB], warmupBytes: 0, reps: 1 },
     overlap: true,
   },
+  crowd: { processes: 6, size: 64 * KiB, deadlineMs: 60_000 },
 };
 
 /** Where "large" transfers start: the sizes the large-get targets judge, followed by a GC in every process. */

@@ -18,6 +18,7 @@ import { startRedis } from './lib/redis-server.js';
 import { markdownReport } from './report/markdown.js';
 import { svgChart } from './report/svg.js';
 import type { Results } from './results.js';
+import { runCrowd } from './crowd/index.js';
 import { runBatches } from './scenarios/batches.js';
 import { runConsumer } from './scenarios/consumer.js';
 import { log, type Context } from './scenarios/context.js';
@@ -91,6 +92,7 @@ async function run(): Promise<Results> {
     const fanout = await attempt('fan-out and memory per waiter', [], () => runFanout(config, ctx));
     const consumer = await attempt('consumer peak memory', [], () => runConsumer(config, ctx));
     const mesh = await attempt('all-to-all mesh', [], async () => [await runMesh(config)]);
+    const crowd = await attempt('crowded host', [], () => runCrowd(config.crowd));
     const prototypes = await attempt('tuning prototypes', { large: [], small: [], retained: [] }, () => runPrototypes(config, ctx, errors));
     return {
       startedAt: startedAt.toISOString(),
@@ -105,6 +107,7 @@ async function run(): Promise<Results> {
       fanout,
       consumer,
       mesh,
+      crowd,
       prototypes,
       errors,
     };

@@ -5,6 +5,7 @@
  */
 import type { RepResult } from './lib/loop.js';
 import type { Spread } from './lib/stats.js';
+import type { CrowdRow } from './crowd/types.js';
 import type { WorkflowResults } from './workflow/types.js';
 
 /** A get or put loop of one system at one size and concurrency. */
@@ -161,6 +162,8 @@ export interface Results {
   readonly fanout: FanoutRow[];
   readonly consumer: ConsumerRow[];
   readonly mesh: MeshRow[];
+  /** The crowded-host group (issue 14); absent in runs before it. */
+  readonly crowd?: CrowdRow[] | undefined;
   readonly prototypes: Prototypes;
   /** Scenarios or measurements that failed (the run went on without them). */
   readonly errors: string[];

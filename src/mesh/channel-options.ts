@@ -30,9 +30,16 @@ export const CONTROL_CHANNEL_OPTIONS: ChannelOptions = {
   // Reconnect quickly after a peer restarts on the same address.
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
-  // grpc-js's connect timeout is the larger of this and the backoff (default 20 s): a host
-  // behind a cut link is reported after 5 s instead.
-  'grpc.min_reconnect_backoff_ms': 5_000,
+  // How long one connection attempt (TCP, then the peer's HTTP/2 settings) may take before it
+  // fails (client-pool.ts applies this bound). Calls wait for the attempt in progress: a peer
+  // that is alive but slow to accept, on a host crowded with starting processes or frozen for a
+  // few seconds, is waited for within each call's deadline. 5 s made that a congestion collapse:
+  // 32 processes starting at once on two cores timed out every attempt, tore down the half-made
+  // connections and started again, and all 1,056 gets and futures failed (BENCHMARKS.md, Tuning: "Crowded hosts"). A peer
+  // that is gone is still found at once (a refused or reset connection fails the attempt, and
+  // the calls, without waiting for this), and a host behind a cut link after this bound: 20 s,
+  // gRPC's own minimum connect timeout.
+  'grpc.min_reconnect_backoff_ms': 20_000,
 };
 
 /**

@@ -108,3 +108,11 @@ export function keepaliveWorstMs(channel: 'control' | 'transfer' = 'control'): n
 export function connectTimeoutMs(): number {
   return channelOption('grpc.min_reconnect_backoff_ms', 20_000);
 }
+
+/**
+ * How long a ping may go unanswered before keepalive declares the connection dead: a peer
+ * frozen for less than this is never reported dead, whatever the ping's phase.
+ */
+export function keepaliveTimeoutMs(channel: 'control' | 'transfer' = 'control'): number {
+  return channelOption('grpc.keepalive_timeout_ms', 20_000, channel === 'control' ? CONTROL_CHANNEL_OPTIONS : TRANSFER_CHANNEL_OPTIONS);
+}
