@@ -31,7 +31,7 @@ export function compactReferences<T extends Json>(value: T, store: StoreConfig):
   return mapReferences(value, (reference) => {
     if ((reference['store'] as { name?: unknown } | null)?.name !== store.name) return reference;
     const { evict, shape, ...rest } = reference;
-    return { ...rest, store: null, ...(evict === false ? {} : { evict }), ...(shape === 'object' ? {} : { shape }) } as JsonValue;
+    return { ...rest, store: null, ...(evict === false ? {} : { evict }), ...(shape === 'object' ? {} : { shape }) };
   }) as T;
 }
 

@@ -10,11 +10,32 @@ import { jsonBytes } from './json-value.js';
 
 /** The JSON form of a policy, sent with each task so the worker applies the same one. */
 export type PolicySpec =
-  | { readonly kind: 'always' }
-  | { readonly kind: 'never' }
-  | { readonly kind: 'type'; readonly types: readonly string[] }
-  | { readonly kind: 'largerThan'; readonly bytes: number }
-  | { readonly kind: 'named'; readonly name: string };
+  | {
+      /** `proxyAlways()`. */
+      readonly kind: 'always';
+    }
+  | {
+      /** `proxyNever()`. */
+      readonly kind: 'never';
+    }
+  | {
+      /** `proxyType(...)`. */
+      readonly kind: 'type';
+      /** The type names, as `typeof` gives them or classes are named. */
+      readonly types: readonly string[];
+    }
+  | {
+      /** `proxyLargerThan(bytes)`. */
+      readonly kind: 'largerThan';
+      /** The threshold. */
+      readonly bytes: number;
+    }
+  | {
+      /** `proxyWhen(name, test)`. */
+      readonly kind: 'named';
+      /** The name the policy was defined under. */
+      readonly name: string;
+    };
 
 /** Decides whether a value travels as a proxy (true) or by value (false). */
 export interface ProxyPolicy {

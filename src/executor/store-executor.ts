@@ -36,7 +36,10 @@ export interface StoreExecutorOptions {
 }
 
 /** Any tasks, for an executor not given the workers' task table type. */
-export type AnyTasks = { readonly [name: string]: (...args: unknown[]) => unknown };
+export type AnyTasks = {
+  /** Each task by its name. */
+  readonly [name: string]: (...args: unknown[]) => unknown;
+};
 
 /** The arguments of a task, as the client passes them. */
 export type TaskArgs<F> = F extends (...args: infer A) => unknown ? A : unknown[];
