@@ -6,15 +6,17 @@
  *
  * What happens, as these tests check it:
  * - during the cut, B's operations on A's keys fail with PeerUnavailableError or
- *   DeadlineExceededError naming the key and A's address, within their deadline; with no
- *   deadline of their own they still fail, by keepalive on an open connection or by the
- *   connect timeout on a new one (within 10 s and 20 s with the current channel options);
+ *   DeadlineExceededError naming the key and A's address; with no deadline of their own they
+ *   still fail, by keepalive on an open connection or by the connect timeout on a new one;
  *   B and C still work together;
  * - a wait on A's deferred key from B ends with PeerUnavailableError once keepalive finds the
- *   link dead (5 to 10 s with the settings of src/mesh/channel-options.ts); a set from C
- *   during the cut fails the same way and leaves the key unset;
+ *   link dead; a set from C during the cut fails the same way and leaves the key unset;
  * - after the link is restored, every key of A reads back byte-identical (sha256), A still holds
  *   every object, and a wait retried from B gets the value once C sets it.
+ *
+ * How long each failure took is reported, not asserted (the benchmarks own timings): an
+ * operation fails the test only by hanging past a generous bound, several times what keepalive
+ * and the connect timeout of src/mesh/channel-options.ts allow.
  *
  * Needs root and iproute2: without them every test here fails saying so (never skips).
  */
@@ -22,22 +24,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildNode } from '../helpers/child.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
 import { NetLab, removeStaleLabs } from '../helpers/netns.js';
+import { settlesWithin } from '../helpers/hang.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { formatKey, type MeshKey } from '../../src/mesh/key.js';
 import { connectTimeoutMs, failures, keepaliveWorstMs, spawnFaultNode, type Deferred, type Described, type Outcome, type Stats } from './support.js';
 
 const PORT = 7001;
-// The deadline B gives each operation during the cut, and the slack allowed on top of it.
+// The deadline B gives each operation during the cut.
 const CALL_DEADLINE_MS = 3_000;
-const SLACK_MS = 2_000;
-// Keepalive finds a silent link dead within keepalive_time + keepalive_timeout (2 s + 2 s on the
-// control channel that waits use, src/mesh/channel-options.ts); 2 s of slack for a loaded machine.
-const KEEPALIVE_BOUND_MS = keepaliveWorstMs() + 2_000;
-// A get rides the transfer channel, whose keepalive is patient with busy ends (5 s + 15 s).
-const TRANSFER_KEEPALIVE_BOUND_MS = keepaliveWorstMs('transfer') + 2_000;
-// nice-grpc bounds a connection attempt by its connect timeout (20 s by default): an operation
-// with no deadline of its own, started once the connection is known dead, fails within it (or at
-// once, between attempts).
+// Beyond these an operation hangs. Keepalive finds a silent link dead within keepalive_time +
+// keepalive_timeout: 2 s + 2 s on the control channel that waits use, 5 s + 15 s on the transfer
+// channel a get rides (src/mesh/channel-options.ts). An operation with no deadline of its own,
+// started once the connection is known dead, fails within the connect timeout (20 s by default),
+// or at once between attempts. Each bound is twice the worst case, and at least 10 s.
+const hangBound = (worstMs: number): number => Math.max(2 * worstMs, 10_000);
+const CALL_HANG_MS = hangBound(CALL_DEADLINE_MS);
+const KEEPALIVE_HANG_MS = hangBound(keepaliveWorstMs());
+const TRANSFER_KEEPALIVE_HANG_MS = hangBound(keepaliveWorstMs('transfer'));
+const CONNECT_HANG_MS = hangBound(connectTimeoutMs());
 const CONNECT_BOUND_MS = connectTimeoutMs() + 2_000;
 // How long B may take to reach A again after the link is restored (measured: about 1 s): a
 // connection attempt begun during the cut may have to time out first, then the reconnect
@@ -126,40 +130,38 @@ describe('partition between hosts in network namespaces', () => {
       ['await', deferred],
     ];
     for (const [inner, key] of attempts) {
-      const outcome = await b.call<Outcome>('timed', { inner, key, timeoutMs: CALL_DEADLINE_MS });
+      const outcome = await settlesWithin(b.call<Outcome>('timed', { inner, key, timeoutMs: CALL_DEADLINE_MS }), `${inner} during the cut`, CALL_HANG_MS);
       const what = `${inner} during the cut: ${JSON.stringify(outcome)}`;
       expect(outcome.ok, what).toBe(false);
       expect(['PeerUnavailableError', 'DeadlineExceededError'], what).toContain(outcome.name);
       expect(outcome.message, what).toContain(formatKey(key));
       expect(outcome.message, what).toContain(addressA);
-      expect(outcome.elapsedMs, what).toBeLessThan(CALL_DEADLINE_MS + SLACK_MS);
+      console.info(`link cut: ${inner} with a ${CALL_DEADLINE_MS} ms deadline failed after ${outcome.elapsedMs} ms (${outcome.name})`);
     }
     // A producer on C cannot set A's key either; the key stays unset.
-    const set = await c.call<Outcome>('timed', { inner: 'set', key: deferred, capability, text: 'set during the cut', timeoutMs: CALL_DEADLINE_MS });
+    const set = await settlesWithin(c.call<Outcome>('timed', { inner: 'set', key: deferred, capability, text: 'set during the cut', timeoutMs: CALL_DEADLINE_MS }), 'a set during the cut', CALL_HANG_MS);
     expect(set.ok, JSON.stringify(set)).toBe(false);
     expect(['PeerUnavailableError', 'DeadlineExceededError'], JSON.stringify(set)).toContain(set.name);
     expect(set.message).toContain(formatKey(deferred));
     // The rest of the mesh is not partitioned: B still reads from C.
     expect((await b.call<Described>('get', { key: onC, timeoutMs: CALL_DEADLINE_MS }))?.text).toBe('C is unaffected');
 
-    // The wait B had in flight ends with PeerUnavailableError once keepalive finds the link dead.
-    const [across] = await b.call<Outcome[]>('outcomes', { tag: 'across-cut', since: cutAt, timeoutMs: KEEPALIVE_BOUND_MS + 10_000 });
+    // The wait B had in flight ends with PeerUnavailableError once keepalive finds the link dead
+    // (a hung one is reported as `pending`, which the name check refuses).
+    const [across] = await b.call<Outcome[]>('outcomes', { tag: 'across-cut', since: cutAt, timeoutMs: KEEPALIVE_HANG_MS });
     expect(across?.name, JSON.stringify(across)).toBe('PeerUnavailableError');
     expect(across?.message).toContain(formatKey(deferred));
     expect(across?.message).toContain(addressA);
-    expect(across?.elapsedMs).toBeLessThan(KEEPALIVE_BOUND_MS);
-    const noDeadline = await onOpenConnection;
+    const noDeadline = await settlesWithin(onOpenConnection, 'a get without deadline on the cut connection', TRANSFER_KEEPALIVE_HANG_MS);
     expect(noDeadline.name, JSON.stringify(noDeadline)).toBe('PeerUnavailableError');
     expect(noDeadline.message).toContain(formatKey(keys[2]!));
-    expect(noDeadline.elapsedMs).toBeLessThan(TRANSFER_KEEPALIVE_BOUND_MS);
     console.info(`link cut: the pending wait failed ${across?.elapsedMs} ms after the cut, a get without deadline ${noDeadline.elapsedMs} ms after it began`);
 
     // Once the connection is known dead, an operation with no deadline fails within the connect timeout.
-    const reconnecting = await b.call<Outcome>('timed', { inner: 'exists', key: keys[1] });
+    const reconnecting = await settlesWithin(b.call<Outcome>('timed', { inner: 'exists', key: keys[1] }), 'an exists without deadline on the dead link', CONNECT_HANG_MS);
     expect(reconnecting.name, JSON.stringify(reconnecting)).toBe('PeerUnavailableError');
     expect(reconnecting.message).toContain(formatKey(keys[1]!));
     expect(reconnecting.message).toContain(addressA);
-    expect(reconnecting.elapsedMs).toBeLessThan(CONNECT_BOUND_MS);
     console.info(`link cut: an exists without deadline on the dead link failed after ${reconnecting.elapsedMs} ms`);
 
     // Restore the link; B reaches A again within a bound.
@@ -184,5 +186,5 @@ describe('partition between hosts in network namespaces', () => {
     expect(failures(woken)).toEqual([]);
     expect((woken[0]?.value as Described)?.sha256).toBe(sha256(patternBytes(2 * 1024 * 1024, 'after restore')));
     expect((await c.call<Stats>('stats', { address: addressC })).objects).toBe(1);
-  }, 120_000);
+  }, 240_000);
 });

@@ -7,11 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildNode } from '../helpers/child.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
 import { peerStats } from '../helpers/peer-stats.js';
+import { settlesWithin } from '../helpers/hang.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { formatKey } from '../../src/mesh/key.js';
 import { spawnFaultNode, type Deferred, type Described, type Outcome } from './support.js';
 
 const DEADLINE_MS = 1_500;
+// A wait still unsettled this long after its deadline or signal hangs (a healthy one ends within
+// a few ms of it); the time taken is reported, not asserted.
+const HANG_BOUND_MS = 30_000;
 
 describe('producer dies before setting', () => {
   let owner: ChildNode, consumer: ChildNode;
@@ -50,26 +54,27 @@ describe('producer dies before setting', () => {
     await consumer.call('watch', { key, count: 2, tag: 'by-signal' });
     // The consumer's waits on the key share one Await stream: the owner counts it once.
     await waitFor(async () => (await peerStats(address)).waiters === 1, 'the signalled waits are registered on the owner');
-    const timed = await consumer.call<Outcome>('timed', { inner: 'await', key, timeoutMs: DEADLINE_MS });
+    const timed = await settlesWithin(consumer.call<Outcome>('timed', { inner: 'await', key, timeoutMs: DEADLINE_MS }), 'a wait with a deadline', DEADLINE_MS + HANG_BOUND_MS);
     expect(timed.ok, JSON.stringify(timed)).toBe(false);
     expect(timed.name, timed.message).toBe('DeadlineExceededError');
     expect(timed.message).toContain(name);
     expect(timed.message).toContain(address);
     expect(timed.message).toContain(`${DEADLINE_MS} ms`);
-    // Not earlier than the deadline (1 ms of timer rounding), and not much later.
+    // Never before the deadline (1 ms of timer rounding): a deadline that fires early is a bug
+    // no load can cause. How much later it fired is reported.
     expect(timed.elapsedMs).toBeGreaterThanOrEqual(DEADLINE_MS - 1);
-    expect(timed.elapsedMs).toBeLessThan(DEADLINE_MS + 3_000);
     // The timed-out wait left the shared stream; the signalled ones still hold it open.
     expect((await peerStats(address)).waiters).toBe(1);
 
     const abortedAt = Date.now();
     await consumer.call('abort', { tag: 'by-signal' });
-    const signalled = await consumer.call<Outcome[]>('outcomes', { tag: 'by-signal', since: abortedAt, timeoutMs: 10_000 });
+    // A hung wait is reported as `pending`, which the name check below refuses.
+    const signalled = await consumer.call<Outcome[]>('outcomes', { tag: 'by-signal', since: abortedAt, timeoutMs: HANG_BOUND_MS });
     expect(signalled).toHaveLength(2);
     for (const outcome of signalled) {
       expect(outcome).toMatchObject({ ok: false, name: 'Error', message: 'aborted by-signal' });
-      expect(outcome.elapsedMs).toBeLessThan(3_000);
     }
+    console.info(`producer death: the deadline ended its wait ${timed.elapsedMs - DEADLINE_MS} ms past ${DEADLINE_MS} ms; the signal ended the others ${Math.max(...signalled.map((o) => o.elapsedMs))} ms after the abort`);
     await waitFor(async () => (await peerStats(address)).waiters === 0, 'the owner has dropped the aborted waiters');
     expect(await peerStats(address)).toMatchObject({ pendingKeys: 1, waiters: 0 });
 

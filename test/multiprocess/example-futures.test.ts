@@ -1,17 +1,18 @@
 /**
- * Runs the runnable example (examples/futures, what `npm start` runs) against the built
- * package, in both orders, and checks what causality guarantees: bar's result arrives after
+ * Runs the runnable example (examples/futures, what `npm start` runs) against this checkout's
+ * source (test/helpers/from-source.ts), in both orders, and checks what causality guarantees: bar's result arrives after
  * foo set it, and it is the right one.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { sourceEnv } from '../helpers/from-source.js';
 
 const main = fileURLToPath(new URL('../../examples/futures/main.ts', import.meta.url));
 
 async function runExample(...args: string[]): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, ...args], { timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, ...args], { timeout: 60_000, env: sourceEnv() });
   return stdout.trim().split('\n');
 }
 

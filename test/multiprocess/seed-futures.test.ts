@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshConnector, PermissionDeniedError, Store, isResolved, type Future, type MeshKey } from '../../src/index.js';
 import { spawnEvents, type EventChild } from '../helpers/events.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const EXPECTED_SUM = (1000 * 1001) / 2;
 
@@ -18,6 +19,10 @@ describe('futures across processes (the seed example)', () => {
     children.push(child);
     return child;
   };
+  // The consumer is blocked on the future's value once the owner (this process's peer) holds its
+  // wait: the event that proves the title, since "using-proxy" is sent just before blocking.
+  const ownerHasWaiter = (): Promise<void> =>
+    waitFor(async () => (await (store.connector as MeshConnector).stats()).waiters > 0, "the owner holds the consumer's wait");
 
   beforeEach(async () => {
     store = new Store('seed-futures', new MeshConnector());
@@ -37,6 +42,7 @@ describe('futures across processes (the seed example)', () => {
     expect(done.resolved).toBe(false);
     await bar.until('using-proxy');
     await foo.until('started');
+    await ownerHasWaiter();
     // bar is now blocked on a value that does not exist yet.
     expect(await future.done()).toBe(false);
     expect(bar.has('got')).toBe(false);
@@ -52,6 +58,7 @@ describe('futures across processes (the seed example)', () => {
   it('works with the consumer started before the producer', async () => {
     const bar = spawn('seed-consumer', future.proxy());
     await bar.until('using-proxy');
+    await ownerHasWaiter();
     expect(await future.done()).toBe(false);
     const foo = spawn('seed-producer', future);
     await foo.until('started');
