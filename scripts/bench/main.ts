@@ -28,6 +28,8 @@ import { runPrototypes } from './scenarios/prototypes.js';
 import { runTransfers } from './scenarios/transfers.js';
 import { runWake } from './scenarios/wake.js';
 import { runWorkflow } from './workflow/index.js';
+import { executorPlan, runExecutor } from './executor/index.js';
+import { runStreams, streamPlan } from './streams/index.js';
 import type { WorkflowResults } from './workflow/types.js';
 
 const base = process.argv.includes('--quick') ? QUICK : FULL;
@@ -93,6 +95,8 @@ async function run(): Promise<Results> {
     const consumer = await attempt('consumer peak memory', [], () => runConsumer(config, ctx));
     const mesh = await attempt('all-to-all mesh', [], async () => [await runMesh(config)]);
     const crowd = await attempt('crowded host', [], () => runCrowd(config.crowd));
+    const streams = await attempt('streams', [], () => runStreams(streamPlan(config.quick), redis.port));
+    const executor = await attempt('executor', [], () => runExecutor(executorPlan(config.quick), redis.port));
     const prototypes = await attempt('tuning prototypes', { large: [], small: [], retained: [] }, () => runPrototypes(config, ctx, errors));
     return {
       startedAt: startedAt.toISOString(),
@@ -108,6 +112,8 @@ async function run(): Promise<Results> {
       consumer,
       mesh,
       crowd,
+      streams,
+      executor,
       prototypes,
       errors,
     };

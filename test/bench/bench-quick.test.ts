@@ -33,6 +33,11 @@ it('runs every benchmark scenario in quick mode', async () => {
   expect(w?.roundTrip).toHaveLength(4);
   expect(w?.large.map((l) => `${l.system} ${l.op}`).sort()).toEqual(['grpc-stream get', 'grpc-stream put', 'proxymesh get', 'proxymesh put']);
   expect(w?.peak.length).toBeGreaterThan(0);
+  // The streams group (issue 17): every shim, both sizes, proxies and bytes by value, each measured.
+  expect(results.streams?.map((r) => `${r.shim} ${r.size} ${r.mode}`).sort()).toEqual(
+    ['mesh-topic', 'redis-pubsub', 'redis-streams'].flatMap((shim) => [100, 1048576].flatMap((size) => [`${shim} ${size} proxy`, `${shim} ${size} value`])).sort(),
+  );
+  for (const r of results.streams ?? []) expect(r.eventsPerSecond).toBeGreaterThan(0);
   // Generous: it shares two cores with the rest of the suite, whose load stretches it (about 100 s alone).
 }, 300_000);
 
@@ -42,6 +47,7 @@ interface QuickResults {
   errors: string[];
   transfers: unknown[];
   wake: unknown[];
+  streams?: { shim: string; size: number; mode: string; eventsPerSecond: number }[];
   workflow?: {
     pipelining: { connector: string; pipelined: { median: number } }[];
     hops: { owner: string }[];

@@ -11,6 +11,8 @@ import { batchTable, consumerTable, fanoutTable, largePrototypeTable, meshTable,
 import { evaluateTargets } from './targets.js';
 import { workflowSection } from './workflow.js';
 import { crowdSection } from '../crowd/report.js';
+import { executorSection } from '../executor/report.js';
+import { streamsSection } from '../streams/report.js';
 
 function machineTable(r: Results): string {
   const m = r.machine;
@@ -99,6 +101,8 @@ Each peer process (an embedded \`MeshConnector\`, its peer on a worker thread) p
 ${meshTable(r)}
 
 ${crowdSection(r.crowd)}
+${executorSection(r.executor)}
+${streamsSection(r.streams)}
 ## Method
 
 Each get/put figure comes from one client process driving one server process (a client loads only its own system's code, Tuning §19): a warm-up (1.5 s for calls of up to 4 KiB), then repetitions bounded in operations and in time; p50/p99 are over every operation of every repetition, throughput is per repetition (median, min–max). Gets copy the received bytes once into a fresh buffer on every system. After each repetition of a transfer of 64 MiB or more, every bench process runs a full garbage collection, untimed, so one system's dead buffers do not press on the memory the next needs (Tuning §22). The grpc-js baseline uses proxymesh's own channel and server options (\`src/mesh/channel-options.ts\`), identity serializers and 1 MiB pieces; Redis runs without persistence. Every Node process, baselines and proxymesh alike, runs with the flags in the machine table (\`--single-threaded-gc\` unless \`--node-flags=\` says otherwise; Tuning §14). Run it with \`npm run bench\` (full: the workflow group ~10 min, then these groups ~8 min; \`-- --only=workflow\` for the workflow group alone) or \`npm run bench -- --quick\` (under a minute; its report goes to \`bench-results/\`).
