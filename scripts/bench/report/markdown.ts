@@ -11,7 +11,6 @@ import { batchTable, consumerTable, fanoutTable, largePrototypeTable, meshTable,
 import { evaluateTargets } from './targets.js';
 import { workflowSection } from './workflow.js';
 import { crowdSection } from '../crowd/report.js';
-import { executorSection } from '../executor/report.js';
 import { streamsSection } from '../streams/report.js';
 
 function machineTable(r: Results): string {
@@ -101,7 +100,6 @@ Each peer process (an embedded \`MeshConnector\`, its peer on a worker thread) p
 ${meshTable(r)}
 
 ${crowdSection(r.crowd)}
-${executorSection(r.executor)}
 ${streamsSection(r.streams)}
 ## Method
 
