@@ -52,10 +52,12 @@ async function run(script: string, ...args: string[]): Promise<Record<string, un
 describe('dependencies loaded on first use', () => {
   let owner: Store;
   let reference: string;
+  let another: string;
 
   beforeAll(async () => {
     owner = new Store('lazy-dependencies', new MeshConnector({ thread: 'main' }));
     reference = JSON.stringify(await owner.proxy([1, 2, 3]));
+    another = JSON.stringify(await owner.proxy([4, 5]));
   });
   afterAll(() => owner.close());
 
@@ -78,13 +80,14 @@ describe('dependencies loaded on first use', () => {
   });
 
   // The proxy's first synchronous use fetches on the bridge's worker thread, so this thread
-  // loads no gRPC at all; awaiting a second proxy fetches here, loading the client alone.
+  // loads no gRPC at all; awaiting a proxy of another object fetches here, loading the client
+  // alone (one of the same object would be served from the cache the first use filled).
   it('imports, and revives and uses a proxy, without loading server, health, reflection, Redis or CLI code', async () => {
     const out = await run(
       `
       const { resolve, reviver } = await import('./src/index.ts');
       const afterImport = loaded(...${JSON.stringify(WATCHED)});
-      const proxy = JSON.parse(process.argv.at(-1), reviver);
+      const proxy = JSON.parse(process.argv.at(-2), reviver);
       const used = proxy.length;
       const afterSyncUse = loaded(...${JSON.stringify(WATCHED)});
       const other = JSON.parse(process.argv.at(-1), reviver);
@@ -93,6 +96,7 @@ describe('dependencies loaded on first use', () => {
       console.log(JSON.stringify({ used, afterImport, afterSyncUse, afterAsyncUse }));
     `,
       reference,
+      another,
     );
     expect(out).toEqual({ used: 3, afterImport: none, afterSyncUse: none, afterAsyncUse: { ...none, '/node_modules/@grpc/grpc-js/': true } });
   });
