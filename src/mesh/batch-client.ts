@@ -3,7 +3,7 @@
  * `PeerClient` uses too: many objects per call, split into calls of at most 10,000.
  * @module
  */
-import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
+import { Client, type ChannelInterface, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
 import { PeerServiceDefinition, PutBatchResponse, type GetBatchRequest, type GetBatchResponse, type PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
 import type { CallOptions, Payload } from '../core/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -58,7 +58,7 @@ export class BatchClient {
    */
   constructor(
     readonly address: string,
-    channel: Channel,
+    channel: ChannelInterface,
     credentials: ChannelCredentials,
     private readonly settings: ClientSettings,
   ) {

@@ -5,7 +5,7 @@
  * codecs (wire-codec.ts): this is the hot path of every remote get, put, set and wake-up.
  * @module
  */
-import { Client, type Channel, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
+import { Client, type ChannelInterface, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
 import { ClientError, Status } from 'nice-grpc-common';
 import type { AwaitResponse, GetResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
 import { deadlineError } from '../core/call-options.js';
@@ -93,9 +93,9 @@ export async function callPeer<T>(site: CallSite, metadata: Metadata, options: C
 /** The two channels to one peer (see channel-options.ts for why two). */
 export interface PeerChannels {
   /** For Await, Exists, Evict, NewKey and Stats: keepalive finds a dead owner within seconds. */
-  readonly control: Channel;
+  readonly control: ChannelInterface;
   /** For Get, Put and Set (and the batches): keepalive is patient with ends busy moving data. */
-  readonly transfer: Channel;
+  readonly transfer: ChannelInterface;
 }
 
 /** Typed calls to the peer at `address`. */
