@@ -28,6 +28,7 @@ import { runPrototypes } from './scenarios/prototypes.js';
 import { runTransfers } from './scenarios/transfers.js';
 import { runWake } from './scenarios/wake.js';
 import { runWorkflow } from './workflow/index.js';
+import { executorPlan, runExecutor } from './executor/index.js';
 import { runStreams, streamPlan } from './streams/index.js';
 import type { WorkflowResults } from './workflow/types.js';
 
@@ -95,6 +96,7 @@ async function run(): Promise<Results> {
     const mesh = await attempt('all-to-all mesh', [], async () => [await runMesh(config)]);
     const crowd = await attempt('crowded host', [], () => runCrowd(config.crowd));
     const streams = await attempt('streams', [], () => runStreams(streamPlan(config.quick), redis.port));
+    const executor = await attempt('executor', [], () => runExecutor(executorPlan(config.quick), redis.port));
     const prototypes = await attempt('tuning prototypes', { large: [], small: [], retained: [] }, () => runPrototypes(config, ctx, errors));
     return {
       startedAt: startedAt.toISOString(),
@@ -111,6 +113,7 @@ async function run(): Promise<Results> {
       mesh,
       crowd,
       streams,
+      executor,
       prototypes,
       errors,
     };

@@ -7,6 +7,7 @@ import type { RepResult } from './lib/loop.js';
 import type { Spread } from './lib/stats.js';
 import type { CrowdRow } from './crowd/types.js';
 import type { WorkflowResults } from './workflow/types.js';
+import type { ExecutorRow } from './executor/types.js';
 import type { StreamRow } from './streams/types.js';
 
 /** A get or put loop of one system at one size and concurrency. */
@@ -167,6 +168,8 @@ export interface Results {
   readonly crowd?: CrowdRow[] | undefined;
   /** The streams group (issue 17); absent in runs before it. */
   readonly streams?: StreamRow[] | undefined;
+  /** The executor group (issue 16); absent in runs before it. */
+  readonly executor?: ExecutorRow[] | undefined;
   readonly prototypes: Prototypes;
   /** Scenarios or measurements that failed (the run went on without them). */
   readonly errors: string[];

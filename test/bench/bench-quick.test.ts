@@ -38,6 +38,9 @@ it('runs every benchmark scenario in quick mode', async () => {
     ['mesh-topic', 'redis-pubsub', 'redis-streams'].flatMap((shim) => [100, 1048576].flatMap((size) => [`${shim} ${size} proxy`, `${shim} ${size} value`])).sort(),
   );
   for (const r of results.streams ?? []) expect(r.eventsPerSecond).toBeGreaterThan(0);
+  // The executor group (issue 16): the same BullMQ workflow with proxies and by value, both measured.
+  expect(results.executor?.map((r) => r.mode).sort()).toEqual(['proxy', 'value']);
+  for (const r of results.executor ?? []) expect(r.seconds.median).toBeGreaterThan(0);
   // Generous: it shares two cores with the rest of the suite, whose load stretches it (about 100 s alone).
 }, 300_000);
 
@@ -48,6 +51,7 @@ interface QuickResults {
   transfers: unknown[];
   wake: unknown[];
   streams?: { shim: string; size: number; mode: string; eventsPerSecond: number }[];
+  executor?: { mode: string; seconds: { median: number } }[];
   workflow?: {
     pipelining: { connector: string; pipelined: { median: number } }[];
     hops: { owner: string }[];
