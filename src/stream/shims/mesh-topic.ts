@@ -11,63 +11,72 @@
  * without bound.
  * @module
  */
-import { TopicClient, type TopicClientOptions, type TopicSubscription } from '../../mesh/topic-client.js';
+import type { TopicClient, TopicClientOptions, TopicSubscription } from '../../mesh/topic-client.js';
 import type { Publisher, Subscriber } from '../protocols.js';
+
+/**
+ * A client of the peer, its gRPC code loaded on first use: importing the package loads none.
+ * Its failure (unreadable TLS files) surfaces at the first call, not as an unhandled rejection.
+ */
+function openClient(peer: string, options: TopicClientOptions): Promise<TopicClient> {
+  const client = import('../../mesh/topic-client.js').then(({ TopicClient: Client }) => new Client(peer, options));
+  client.catch(() => undefined);
+  return client;
+}
 
 /** Publishes to topics held by one peer. */
 export class MeshTopicPublisher implements Publisher {
-  readonly #client: TopicClient;
+  readonly #client: Promise<TopicClient>;
 
   /**
    * @param peer - the address of the peer that holds the topics, "host:port" (e.g. `peer.address`).
    * @param options - the peer's token and TLS.
-   * @throws InvalidArgumentError when the TLS files cannot be read.
    */
   constructor(peer: string, options: TopicClientOptions = {}) {
-    this.#client = new TopicClient(peer, options);
+    this.#client = openClient(peer, options);
   }
 
   /**
+   * @throws InvalidArgumentError when the TLS files cannot be read.
    * @throws LimitExceededError for a message over the peer's maximum object size, or too many
    * publishers waiting on a full topic; PeerUnavailableError when the peer is gone.
    */
   async sendMessage(topic: string, message: Uint8Array): Promise<void> {
-    await this.#client.publish(topic, message);
+    await (await this.#client).publish(topic, message);
   }
 
-  close(): Promise<void> {
-    this.#client.close();
-    return Promise.resolve();
+  async close(): Promise<void> {
+    (await this.#client.catch(() => undefined))?.close();
   }
 }
 
 /** Follows one topic held by a peer. */
 export class MeshTopicSubscriber implements Subscriber {
-  readonly #client: TopicClient;
-  readonly #subscription: TopicSubscription;
+  readonly #client: Promise<TopicClient>;
+  readonly #subscription: Promise<TopicSubscription>;
 
   /**
-   * Subscribes at once: events published from now on (or, if this is the topic's only
+   * Subscribes right away (once the gRPC client has loaded): events published from now on (or, if this is the topic's only
    * subscriber, every event the peer still holds) arrive in order.
    * @param peer - the address of the peer that holds the topic.
    * @param topic - the topic.
    * @param options - the peer's token and TLS.
    */
   constructor(peer: string, topic: string, options: TopicClientOptions = {}) {
-    this.#client = new TopicClient(peer, options);
-    this.#subscription = this.#client.subscribe(topic);
+    this.#client = openClient(peer, options);
+    this.#subscription = this.#client.then((client) => client.subscribe(topic));
+    this.#subscription.catch(() => undefined);
   }
 
   /**
-   * @throws PeerUnavailableError when the peer shut down or cannot be reached; PermissionDeniedError for a wrong token.
+   * @throws PeerUnavailableError when the peer shut down or cannot be reached; PermissionDeniedError for a wrong token; InvalidArgumentError for unreadable TLS files.
    */
-  nextMessage(): Promise<Uint8Array | undefined> {
-    return this.#subscription.next();
+  async nextMessage(): Promise<Uint8Array | undefined> {
+    return (await this.#subscription).next();
   }
 
-  close(): Promise<void> {
-    this.#subscription.close();
-    this.#client.close();
-    return Promise.resolve();
+  async close(): Promise<void> {
+    (await this.#subscription.catch(() => undefined))?.close();
+    (await this.#client.catch(() => undefined))?.close();
   }
 }
