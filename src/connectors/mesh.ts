@@ -21,7 +21,7 @@ import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
 import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
 import { Peer, type PeerOptions } from '../mesh/peer.js';
 import { SharedAwaits } from '../mesh/shared-awaits.js';
-import { callScope } from '../core/call-options.js';
+import { callScope, withinCall } from '../core/call-options.js';
 import { checkPayload } from '../core/connector-input.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
@@ -44,6 +44,12 @@ async function startEmbedded(options: PeerOptions, thread: 'worker' | 'main'): P
   const peer = await Peer.start(options);
   return Object.assign(tablePeer(peer.state, peer.state.table), { close: () => peer.close() });
 }
+
+/**
+ * What a call on a key is, for its deadline's message: PeerClient's words for a remote call
+ * (peer-client.ts `callPeer`), so a deadline reads alike on every route.
+ */
+const callWhat = (operation: string, key: MeshKey): string => `The ${operation} of key ${formatKey(key)} on peer ${key.peer}`;
 
 /** Where a key lives: in a peer of this process, or behind a client. */
 type Route = { key: MeshKey; local: LocalPeer; remote?: undefined } | { key: MeshKey; local?: undefined; remote: PeerClient };
@@ -185,7 +191,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     checkPayload(payload, 'MeshConnector');
     if (this.#options.peer !== undefined) return (this.#pool ?? (await this.#clients())).client(this.#options.peer).put(payload, options);
     const peer = await this.#embedded();
-    return { peer: peer.address, incarnation: peer.incarnation, id: await peer.put(payload) };
+    const id = await withinCall(options, `The put on peer ${peer.address}`, () => peer.put(payload));
+    return { peer: peer.address, incarnation: peer.incarnation, id };
   }
 
   async putBatch(payloads: readonly Payload[], options?: CallOptions): Promise<MeshKey[]> {
@@ -194,12 +201,14 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     // One PutBatch (or one thread message), stored all or none, instead of a call per object.
     if (this.#options.peer !== undefined) return (this.#pool ?? (await this.#clients())).batch(this.#options.peer).putBatch(payloads, options);
     const peer = await this.#embedded();
-    return (await peer.putBatch(payloads)).map((id) => ({ peer: peer.address, incarnation: peer.incarnation, id }));
+    const ids = await withinCall(options, `The putBatch on peer ${peer.address}`, () => peer.putBatch(payloads));
+    return ids.map((id) => ({ peer: peer.address, incarnation: peer.incarnation, id }));
   }
 
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     const r = await this.#route(key);
-    return r.local ? r.local.get(r.key.id) : r.remote.get(r.key, options);
+    const { local } = r;
+    return local ? withinCall(options, callWhat('get', r.key), () => local.get(r.key.id)) : r.remote.get(r.key, options);
   }
 
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {
@@ -211,19 +220,22 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     const groups = groupByOwner(settled, (r) => r.local ?? r.remote);
     return fetchGroups(keys.length, groups, async (routes) => {
       const [first] = routes;
-      return first.local ? first.local.getBatch(routes.map((r) => r.key.id)) : (this.#pool ?? (await this.#clients())).batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
+      const { local } = first;
+      return local ? withinCall(options, `The getBatch on peer ${first.key.peer}`, () => local.getBatch(routes.map((r) => r.key.id))) : (this.#pool ?? (await this.#clients())).batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
     });
   }
 
   async exists(key: MeshKey, options?: CallOptions): Promise<boolean> {
     const r = await this.#route(key);
-    return r.local ? r.local.exists(r.key.id) : r.remote.exists(r.key, options);
+    const { local } = r;
+    return local ? withinCall(options, callWhat('exists', r.key), () => local.exists(r.key.id)) : r.remote.exists(r.key, options);
   }
 
   async evict(key: MeshKey, options?: CallOptions): Promise<void> {
     const r = await this.#route(key);
     this.#capabilities.delete(formatKey(r.key));
-    if (r.local) await r.local.evict(r.key.id);
+    const { local } = r;
+    if (local) await withinCall(options, callWhat('evict', r.key), () => local.evict(r.key.id));
     else await r.remote.evict(r.key, options);
   }
 
@@ -234,7 +246,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       ({ key, capability } = await (this.#pool ?? (await this.#clients())).client(this.#options.peer).newKey(options));
     } else {
       const peer = await this.#embedded();
-      const made = await peer.newKey();
+      const made = await withinCall(options, `The newKey on peer ${peer.address}`, () => peer.newKey());
       key = { peer: peer.address, incarnation: peer.incarnation, id: made.id };
       capability = made.capability;
     }
@@ -257,7 +269,8 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     const r = await this.#route(key);
     const name = formatKey(r.key);
     const capability = options?.capability ?? this.#capabilities.get(name) ?? '';
-    if (r.local) await r.local.set(r.key.id, payload, capability);
+    const { local } = r;
+    if (local) await withinCall(options, callWhat('set', r.key), () => local.set(r.key.id, payload, capability));
     else await r.remote.set(r.key, payload, { ...options, capability });
     this.#capabilities.delete(name);
   }
@@ -278,8 +291,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   async awaitKey(key: MeshKey, options?: CallOptions): Promise<Payload> {
     const r = await this.#route(key);
     const name = formatKey(r.key);
-    // Same words as PeerClient's, so a deadline reads alike on every route.
-    const scope = callScope(options, `The await of key ${name} on peer ${r.key.peer}`);
+    const scope = callScope(options, callWhat('await', r.key));
     const start = r.remote ? (signal: AbortSignal) => r.remote.await(r.key, { signal }) : (signal: AbortSignal) => r.local.wait(r.key.id, signal);
     try {
       return await this.#awaits.wait(name, start, scope.signal);

@@ -75,3 +75,20 @@ export async function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | u
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * Runs `work` under the caller's deadline and signal when it has any: the caller stops waiting
+ * when either fires, with the same error a remote call gives (`what` starts a deadline's
+ * message). The work itself is not cancelled; use this where it cannot be (a peer of this
+ * process answers from its table or its thread).
+ */
+export async function withinCall<T>(options: CallOptions | undefined, what: string, work: () => Promise<T>): Promise<T> {
+  if (options?.signal === undefined && options?.timeoutMs === undefined) return work();
+  const scope = callScope(options, what);
+  try {
+    throwIfAborted(scope.signal);
+    return await raceSignal(work(), scope.signal);
+  } finally {
+    scope.dispose();
+  }
+}
