@@ -37,8 +37,9 @@ interface Extras {
 /**
  * Routes objects between named connectors by policy. Deferrable and awaitable whenever the
  * connector chosen for a key is; connectors whose `hostPattern` does not match this host are
- * dormant here: never chosen for new objects, but the keys they made still resolve (ProxyStore
- * refuses those reads; here a proxy made on one host resolves on any other).
+ * dormant here: never chosen for new objects or futures, but the keys they made elsewhere still
+ * resolve, and futures made elsewhere can still be set (ProxyStore refuses those calls; here a
+ * proxy or future made on one host works on any other).
  * @example
  * ```ts
  * const multi = new MultiConnector({
