@@ -166,7 +166,8 @@ describe('MultiConnector', () => {
   });
 
   // Rebuilt on another host, a connector whose pattern excludes it is dormant: never chosen for
-  // new objects (ProxyStore's rule), but its keys still resolve (ProxyStore refuses those reads).
+  // new objects or futures (ProxyStore's rule), but its keys still resolve and its futures can be
+  // set (ProxyStore refuses both).
   it('builds dormant connectors that resolve but take no new objects', async () => {
     const { multi } = twoLocal({ hostPattern: 'testhost', subsetTags: ['a'] }, { hostPattern: 'otherhost', subsetTags: ['b'] }, 'otherhost');
     const key2 = await multi.put(bytes('data'), { subsetTags: ['b'] });
@@ -180,6 +181,12 @@ describe('MultiConnector', () => {
     expect(refused.message).toMatch(/constraints|accepts/);
     expect(refused.message).toContain('dormant on this host (hostPattern does not match): c2');
     expect(new TextDecoder().decode((await onTesthost.get(key2))?.data)).toBe('data');
+    // A future made where c2 is active is set, and awaited, where it is dormant.
+    const futureKey = await multi.newKey({ subsetTags: ['b'] });
+    await expect(onTesthost.newKey({ subsetTags: ['b'] })).rejects.toBeInstanceOf(MultiConnectorError);
+    const waiting = onTesthost.awaitKey(futureKey, { timeoutMs: 10_000 });
+    await onTesthost.set(futureKey, bytes('set on testhost'));
+    expect(new TextDecoder().decode((await waiting).data)).toBe('set on testhost');
   });
 
   // Rebuilt from a config, a connector is built when one of its keys is first met, not before:
