@@ -117,6 +117,7 @@ export type { Publisher, Subscriber, Filter, StreamMetadata } from './stream/pro
 export { TopicClosedError } from './stream/errors.js';
 export { nullFilter, samplingFilter } from './stream/filters.js';
 export { MessageQueue, QueuePublisher, QueueSubscriber, queuePair } from './stream/shims/queue.js';
+export type { QueuePair } from './stream/shims/queue.js';
 export { RedisPublisher, RedisSubscriber } from './stream/shims/redis-pubsub.js';
 export { RedisStreamPublisher, RedisStreamSubscriber } from './stream/shims/redis-streams.js';
 export type { RedisStreamPublisherOptions, RedisStreamSubscriberOptions } from './stream/shims/redis-streams.js';

@@ -93,12 +93,23 @@ export class QueueSubscriber implements Subscriber {
   }
 }
 
+/** What `queuePair` makes. */
+export interface QueuePair {
+  /** Publishes to the topic's queue. */
+  readonly publisher: QueuePublisher;
+  /** Reads the topic's queue. */
+  readonly subscriber: QueueSubscriber;
+  /** The queue itself. */
+  readonly queue: MessageQueue;
+}
+
 /**
  * A publisher and a subscriber over one new queue for `topic`.
  * @param topic - the topic.
  * @param capacity - the queue's room before `sendMessage` waits. Default: no limit.
+ * @returns the publisher, the subscriber and the queue.
  */
-export function queuePair(topic: string, capacity?: number): { publisher: QueuePublisher; subscriber: QueueSubscriber; queue: MessageQueue } {
+export function queuePair(topic: string, capacity?: number): QueuePair {
   const queue = new MessageQueue(capacity);
   return { publisher: new QueuePublisher({ [topic]: queue }), subscriber: new QueueSubscriber(queue), queue };
 }
