@@ -7,8 +7,10 @@
  * peer listening on the worker's address), and such a store is found by name on either side.
  * @module
  */
+import { LocalConnector } from '../connectors/local.js';
 import type { JsonValue } from '../core/protocol.js';
 import type { StoreConfig } from '../core/reference.js';
+import { ObjectStore } from '../store/object-store.js';
 
 type Json = JsonValue | readonly JsonValue[];
 type Reference = { readonly [key: string]: JsonValue };
@@ -45,4 +47,30 @@ export function expandReferences<T extends Json>(value: T, store: StoreConfig): 
   return mapReferences(value, (reference) =>
     reference['store'] === null ? { evict: false, shape: 'object', ...reference, store: store as unknown as JsonValue } : reference,
   ) as T;
+}
+
+let defaults: Readonly<Record<string, JsonValue>> | undefined;
+
+// The options a store built with none writes into its config, read from such a store so that
+// they follow the store's own defaults.
+function storeDefaults(): Readonly<Record<string, JsonValue>> {
+  if (defaults === undefined) {
+    const probe = new ObjectStore('defaults', new LocalConnector());
+    const { name: _name, connector: _connector, ...options } = probe.config();
+    defaults = options;
+    void probe.close();
+  }
+  return defaults;
+}
+
+/**
+ * A store config without the options that hold their defaults: a store rebuilt from it is the
+ * same store, and the config is what every task's message carries.
+ * @param config - a store's config.
+ * @returns the config, shortened.
+ */
+export function compactStoreConfig(config: StoreConfig): StoreConfig {
+  const base = storeDefaults();
+  const kept = Object.entries(config).filter(([name, value]) => name === 'name' || name === 'connector' || JSON.stringify(base[name]) !== JSON.stringify(value));
+  return Object.fromEntries(kept) as unknown as StoreConfig;
 }

@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import { getKey, isProxy } from '../proxy/control.js';
 import { isProxiable } from '../store/proxiable.js';
 import type { Store } from '../store/store.js';
-import { compactReferences, expandReferences } from './compact-references.js';
+import { compactReferences, compactStoreConfig, expandReferences } from './compact-references.js';
 import type { TaskEngine, TaskMessage } from './engine.js';
 import { TaskError } from './errors.js';
 import { jsonProblem, reviveParsed } from './json-value.js';
@@ -156,7 +156,7 @@ export class StoreExecutor<T extends TaskTable = AnyTasks> implements AsyncDispo
     let next = 0;
     const sent = args.map((arg, i) => (selected[i] ? proxies[next++] : arg));
     try {
-      const store = this.store.config();
+      const store = compactStoreConfig(this.store.config());
       const message: TaskMessage = {
         args: compactReferences(JSON.parse(JSON.stringify(sent)) as JsonValue[], store),
         store,
