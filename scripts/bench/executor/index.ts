@@ -63,5 +63,5 @@ export async function runExecutor(plan: ExecutorPlan, redisPort: number): Promis
 
 /** How much the group runs: `quick` is the smoke test's size. */
 export function executorPlan(quick: boolean): ExecutorPlan {
-  return quick ? { size: 1024 * 1024, tasks: 4, workers: 2, repetitions: 2 } : { size: 10 * 1024 * 1024, tasks: 8, workers: 2, repetitions: 5 };
+  return quick ? { size: 1024 * 1024, tasks: 2, workers: 2, repetitions: 1 } : { size: 10 * 1024 * 1024, tasks: 8, workers: 2, repetitions: 5 };
 }
