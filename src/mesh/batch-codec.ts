@@ -7,36 +7,28 @@
  * @module
  */
 import type { BatchPart, GetBatchResponse, PutBatchRequest } from '../../gen/proxymesh/v1/peer.js';
+import { lengthDelimitedSize, tag, VARINT, varintSize, writeVarint } from './protobuf.js';
 import type { Allocate } from './wire-codec.js';
 
-// Field tags of peer.proto: (field number << 3) | wire type (0 varint, 2 length-delimited).
+// Field tags of peer.proto, by message and field number.
 const TAG = {
-  parts: 0x0a, // GetBatchResponse.parts / PutBatchRequest.parts = 1
-  whole: 0x0a, // BatchPart.whole = 1
-  header: 0x12, // BatchPart.header = 2
-  data: 0x1a, // BatchPart.data = 3
-  trailer: 0x22, // BatchPart.trailer = 4
-  missing: 0x2a, // BatchPart.missing = 5
-  codec: 0x0a, // WholeObject.codec = 1, ObjectHeader.codec = 1
-  wholeData: 0x12, // WholeObject.data = 2
-  wholeCrc: 0x18, // WholeObject.crc32c = 3
-  size: 0x10, // ObjectHeader.size = 2
-  trailerCrc: 0x08, // ObjectTrailer.crc32c = 1
+  parts: tag(1), // GetBatchResponse.parts / PutBatchRequest.parts = 1
+  whole: tag(1), // BatchPart.whole = 1
+  header: tag(2), // BatchPart.header = 2
+  data: tag(3), // BatchPart.data = 3
+  trailer: tag(4), // BatchPart.trailer = 4
+  missing: tag(5), // BatchPart.missing = 5
+  codec: tag(1), // WholeObject.codec = 1, ObjectHeader.codec = 1
+  wholeData: tag(2), // WholeObject.data = 2
+  wholeCrc: tag(3, VARINT), // WholeObject.crc32c = 3
+  size: tag(2, VARINT), // ObjectHeader.size = 2
+  trailerCrc: tag(1, VARINT), // ObjectTrailer.crc32c = 1
 } as const;
 
-function varintLength(value: number): number {
-  let length = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    length += 1;
-  }
-  return length;
-}
-
 /** A length-delimited field: tag, length, then `length` bytes. */
-const field = (length: number): number => 1 + varintLength(length) + length;
+const field = lengthDelimitedSize;
 /** A varint field, omitted when zero as proto3 does. */
-const varintField = (value: number): number => (value === 0 ? 0 : 1 + varintLength(value));
+const varintField = (value: number): number => (value === 0 ? 0 : 1 + varintSize(value));
 /** A string field, omitted when empty. */
 const stringField = (bytes: number): number => (bytes === 0 ? 0 : field(bytes));
 
@@ -61,11 +53,7 @@ class Writer {
   constructor(readonly buffer: Buffer) {}
 
   varint(value: number): void {
-    while (value >= 0x80) {
-      this.buffer[this.offset++] = (value % 0x80) | 0x80;
-      value = Math.floor(value / 0x80);
-    }
-    this.buffer[this.offset++] = value;
+    this.offset = writeVarint(this.buffer, this.offset, value);
   }
 
   bytes(tag: number, data: Uint8Array): void {

@@ -10,48 +10,19 @@
  */
 import type { BatchPart, GetBatchResponse } from '../../gen/proxymesh/v1/peer.js';
 import { asBuffer } from './buffer-view.js';
+import { LENGTH_DELIMITED, ProtoCursor, VARINT, tag } from './protobuf.js';
 
-const VARINT = 0;
-const LENGTH_DELIMITED = 2;
 /** The `data` of a whole object that has none (shared: nothing can be written into zero bytes). */
 const EMPTY: Buffer = Buffer.alloc(0);
 
-/** One message being read: a position that moves forward, and the last codec text decoded. */
-class Cursor {
-  pos = 0;
+/** One message being read (protobuf.ts's cursor), remembering the last codec text decoded. */
+class Cursor extends ProtoCursor {
   #codecAt = -1;
   #codecLength = -1;
   #codec = '';
 
-  constructor(readonly bytes: Buffer) {}
-
-  /** A varint ending before `end`, as a Number (exact below 2^53, as the generated decoder's `longToBigint` of it). */
-  varint(end: number): number {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      if (this.pos >= end) throw new Error('a varint runs past the end of its message');
-      const byte = this.bytes[this.pos++] as number;
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) return value;
-      scale *= 0x80;
-      if (scale > 2 ** 63) throw new Error('a varint is longer than 10 bytes');
-    }
-  }
-
-  /** The end of the length-delimited field starting here; the cursor stays at its content. */
-  fieldEnd(end: number): number {
-    const length = this.varint(end);
-    if (length > end - this.pos) throw new Error('a field runs past the end of its message');
-    return this.pos + length;
-  }
-
-  skip(wireType: number, end: number): void {
-    if (wireType === VARINT) this.varint(end);
-    else if (wireType === LENGTH_DELIMITED) this.pos = this.fieldEnd(end);
-    else if (wireType === 1 || wireType === 5) this.pos += wireType === 1 ? 8 : 4;
-    else throw new Error(`wire type ${wireType} is not used by this contract`);
-    if (this.pos > end) throw new Error('a field runs past the end of its message');
+  constructor(override readonly bytes: Buffer) {
+    super(bytes);
   }
 
   /** The text of `[this.pos, fieldEnd)`: the previous codec's string again when the bytes are the same. */
@@ -76,9 +47,9 @@ class Cursor {
     let data: Buffer = EMPTY;
     let number = 0;
     while (this.pos < end) {
-      const tag = this.varint(end);
-      const f = Math.floor(tag / 8);
-      const w = tag % 8;
+      const fieldTag = this.varint(end);
+      const f = Math.floor(fieldTag / 8);
+      const w = fieldTag % 8;
       if (f === 1 && w === LENGTH_DELIMITED && (field === 1 || field === 2)) codec = this.codec(this.fieldEnd(end));
       else if (f === 2 && w === LENGTH_DELIMITED && field === 1) data = this.view(end);
       else if ((f === 3 && w === VARINT && field === 1) || (f === 2 && w === VARINT && field === 2) || (f === 1 && w === VARINT && field === 4)) number = this.varint(end);
@@ -102,9 +73,9 @@ class Cursor {
   part(end: number): BatchPart {
     let part: BatchPart['part'];
     while (this.pos < end) {
-      const tag = this.varint(end);
-      const field = Math.floor(tag / 8);
-      const wireType = tag % 8;
+      const fieldTag = this.varint(end);
+      const field = Math.floor(fieldTag / 8);
+      const wireType = fieldTag % 8;
       if (wireType !== LENGTH_DELIMITED || field < 1 || field > 5) this.skip(wireType, end);
       else if (field === 3) part = { $case: 'data', value: this.view(end) };
       else {
@@ -117,6 +88,9 @@ class Cursor {
   }
 }
 
+/** GetBatchResponse.parts and PutBatchRequest.parts: field 1. */
+const PARTS = tag(1);
+
 /**
  * Decodes a GetBatchResponse or PutBatchRequest whose `data` fields are views into `bytes`.
  * @param bytes - the encoded message.
@@ -128,9 +102,9 @@ export function decodeBatchMessage(bytes: Uint8Array): GetBatchResponse {
   const end = bytes.byteLength;
   const parts: BatchPart[] = [];
   while (cursor.pos < end) {
-    const tag = cursor.varint(end);
-    if (tag !== ((1 << 3) | LENGTH_DELIMITED)) {
-      cursor.skip(tag % 8, end);
+    const fieldTag = cursor.varint(end);
+    if (fieldTag !== PARTS) {
+      cursor.skip(fieldTag % 8, end);
       continue;
     }
     const partEnd = cursor.fieldEnd(end);

@@ -6,21 +6,21 @@
  * @module
  */
 import type { GetBatchRequest } from '../../gen/proxymesh/v1/peer.js';
-import { varintSize, writeVarint } from './wire-codec.js';
+import { lengthDelimitedSize, tag, writeVarint } from './protobuf.js';
 
 // Field tags of peer.proto: GetBatchRequest.keys = 1; Key.peer = 1, incarnation = 2, id = 3.
-const KEYS = 0x0a;
-const PEER = 0x0a;
-const INCARNATION = 0x12;
-const ID = 0x1a;
+const KEYS = tag(1);
+const PEER = tag(1);
+const INCARNATION = tag(2);
+const ID = tag(3);
 
 /** A string field's size: tag, length, UTF-8 bytes; nothing for an empty string, as proto3 omits it. */
-const fieldSize = (bytes: number): number => (bytes === 0 ? 0 : 1 + varintSize(bytes) + bytes);
+const fieldSize = (bytes: number): number => (bytes === 0 ? 0 : lengthDelimitedSize(bytes));
 
 /** Writes a string field of `bytes` UTF-8 bytes at `pos`; returns the position after it. */
-function writeField(out: Buffer, pos: number, tag: number, text: string, bytes: number): number {
+function writeField(out: Buffer, pos: number, fieldTag: number, text: string, bytes: number): number {
   if (bytes === 0) return pos;
-  out[pos] = tag;
+  out[pos] = fieldTag;
   const at = writeVarint(out, pos + 1, bytes);
   return at + out.write(text, at, 'utf8');
 }
@@ -56,7 +56,7 @@ export function encodeGetBatchRequest(request: GetBatchRequest): Buffer {
     const idBytes = Buffer.byteLength(key.id, 'utf8');
     return { peer, incarnation, id: key.id, idBytes, size: peer.byteLength + incarnation.byteLength + fieldSize(idBytes) };
   });
-  const out = Buffer.allocUnsafe(keys.reduce((sum, key) => sum + 1 + varintSize(key.size) + key.size, 0));
+  const out = Buffer.allocUnsafe(keys.reduce((sum, key) => sum + lengthDelimitedSize(key.size), 0));
   let pos = 0;
   for (const key of keys) {
     out[pos] = KEYS;

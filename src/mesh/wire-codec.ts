@@ -10,44 +10,29 @@
  * generated code, so the wire format is exactly the contract's.
  * @module
  */
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { MessageFns } from '../../gen/proxymesh/v1/peer.js';
 import { AwaitResponse, GetResponse, Key, PeerServiceDefinition, PutRequest, SetRequest, type WholeObject } from '../../gen/proxymesh/v1/peer.js';
 import type { AnswerPart, ObjectPart } from './chunks.js';
 import { asBuffer } from './buffer-view.js';
 import { decodeBatchMessage } from './batch-decode.js';
+import { lengthDelimitedSize, readVarint32, tag, VARINT, varintSize, writeVarint } from './protobuf.js';
 
-// Field numbers of the contract, as protobuf tags (field << 3 | wire type).
-const LENGTH_DELIMITED = 2;
-const tag = (field: number, wireType = LENGTH_DELIMITED): number => (field << 3) | wireType;
+// Field numbers of the contract, as protobuf tags (protobuf.ts).
 /** `data` is field 2 of all four messages; `whole` is field 4 of the three whose oneof has it. */
 const DATA = tag(2);
 const WHOLE = tag(4);
 /** In WholeObject: codec (1), data (2), crc32c (3, varint). In SetRequest: header (1); in SetHeader: key (1), whole (4), capability (3). */
 const WHOLE_CODEC = tag(1);
 const WHOLE_DATA = tag(2);
-const WHOLE_CRC = tag(3, 0);
+const WHOLE_CRC = tag(3, VARINT);
 const SET_HEADER = tag(1);
 const HEADER_KEY = tag(1);
 const HEADER_WHOLE = tag(4);
 const HEADER_CAPABILITY = tag(3);
 
-/** The bytes a varint below 2^32 takes. */
-export const varintSize = (value: number): number => (value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5);
-
-/** Writes a varint (below 2^32) at `pos`; returns the position after it. */
-export function writeVarint(out: Buffer, pos: number, value: number): number {
-  let v = value;
-  let at = pos;
-  while (v >= 0x80) {
-    out[at++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  out[at++] = v;
-  return at;
-}
-
 /** Size of a length-delimited field with `length` bytes of content; proto3 leaves an empty one out when `omitEmpty`. */
-const fieldSize = (length: number, omitEmpty = false): number => (omitEmpty && length === 0 ? 0 : 1 + varintSize(length) + length);
+const fieldSize = (length: number, omitEmpty = false): number => (omitEmpty && length === 0 ? 0 : lengthDelimitedSize(length));
 
 /** Writes a field's tag and length at `pos`; returns where its content goes. */
 function writeFieldHead(out: Buffer, pos: number, fieldTag: number, length: number): number {
@@ -56,7 +41,7 @@ function writeFieldHead(out: Buffer, pos: number, fieldTag: number, length: numb
 }
 
 /** Where an encoder writes a message of `size` bytes. */
-export type Allocate = (size: number) => Buffer;
+export type Allocate = (size: number) => Buffer<ArrayBuffer>;
 
 /** A new buffer for one message (a small one from Node's pool). */
 const fresh: Allocate = (size) => Buffer.allocUnsafe(size);
@@ -89,14 +74,14 @@ function wholeLayout(whole: WholeObject): { size: number; write(out: Buffer, pos
 }
 
 /** A data piece as a message of any of the four: `[tag][length][piece]`. */
-function encodeData(piece: Uint8Array, alloc: Allocate = fresh): Buffer {
+function encodeData(piece: Uint8Array, alloc: Allocate = fresh): Buffer<ArrayBuffer> {
   const out = alloc(fieldSize(piece.byteLength));
   out.set(piece, writeFieldHead(out, 0, DATA, piece.byteLength));
   return out;
 }
 
 /** A `data` or `whole` part as a message of PutRequest, GetResponse or AwaitResponse; else `undefined`. */
-function encodePayloadPart(part: AnswerPart | undefined, alloc: Allocate = fresh): Buffer | undefined {
+function encodePayloadPart(part: AnswerPart | undefined, alloc: Allocate = fresh): Buffer<ArrayBuffer> | undefined {
   if (part?.$case === 'data') return encodeData(part.value, alloc);
   if (part?.$case !== 'whole') return undefined;
   const whole = wholeLayout(part.value);
@@ -106,7 +91,7 @@ function encodePayloadPart(part: AnswerPart | undefined, alloc: Allocate = fresh
 }
 
 /** A SetRequest whose header carries the whole object, or a data piece; else `undefined`. */
-function encodeSetPart(part: SetRequest['part']): Buffer | undefined {
+function encodeSetPart(part: SetRequest['part']): Buffer<ArrayBuffer> | undefined {
   if (part?.$case === 'data') return encodeData(part.value);
   if (part?.$case !== 'header' || part.value.payload?.$case !== 'whole') return undefined;
   const { key, payload, capability } = part.value;
@@ -126,24 +111,13 @@ function encodeSetPart(part: SetRequest['part']): Buffer | undefined {
   return out;
 }
 
-/** Reads a varint of at most 32 bits at `pos`: [value, next position], or `undefined` when it is not one. */
-function readVarint(input: Uint8Array, pos: number): [number, number] | undefined {
-  let value = 0;
-  for (let i = 0; i < 5 && pos + i < input.byteLength; i++) {
-    const byte = input[pos + i] as number;
-    value += (byte & 0x7f) * 2 ** (7 * i);
-    if (byte < 0x80) return [value >>> 0, pos + i + 1];
-  }
-  return undefined;
-}
-
 /** A view of `input`'s bytes, without a copy (grpc-js hands each message over in its own buffer). */
 const view = (input: Uint8Array, start: number, end: number): Buffer => Buffer.from(input.buffer, input.byteOffset + start, end - start);
 
 /** The one length-delimited field `fieldTag` that makes up the whole of `input[start, end)`: its content range. */
 function soleField(input: Uint8Array, fieldTag: number, start = 0, end = input.byteLength): [number, number] | undefined {
   if (input[start] !== fieldTag) return undefined;
-  const length = readVarint(input, start + 1);
+  const length = readVarint32(input, start + 1);
   if (length === undefined || length[1] + length[0] !== end) return undefined;
   return [length[1], end];
 }
@@ -155,12 +129,12 @@ function decodeWhole(input: Uint8Array, start: number, end: number): WholeObject
   while (pos < end) {
     const fieldTag = input[pos++];
     if (fieldTag === WHOLE_CRC) {
-      const crc = readVarint(input, pos);
+      const crc = readVarint32(input, pos);
       if (crc === undefined) return undefined;
       [whole.crc32c, pos] = crc;
       continue;
     }
-    const length = readVarint(input, pos);
+    const length = readVarint32(input, pos);
     if (length === undefined || length[1] + length[0] > end) return undefined;
     const [from, to] = [length[1], length[1] + length[0]];
     if (fieldTag === WHOLE_CODEC) whole.codec = Buffer.from(input.buffer, input.byteOffset + from, to - from).toString('utf8');
@@ -182,14 +156,30 @@ function decodePayloadPart(input: Uint8Array, withWhole: boolean): ObjectPart | 
 
 type PartMessage = { part?: unknown };
 
+/**
+ * A message the fast path encoded, handed over as the writer the generated `encode` returns:
+ * its callers only call `finish()`, which gives the bytes as they are, without a copy.
+ */
+class EncodedMessage extends BinaryWriter {
+  readonly #encoded: Uint8Array<ArrayBuffer>;
+
+  constructor(encoded: Uint8Array<ArrayBuffer>) {
+    super();
+    this.#encoded = encoded;
+  }
+
+  override finish(): Uint8Array<ArrayBuffer> {
+    return this.#encoded;
+  }
+}
+
 /** `fns` with the fast paths in front: the generated code handles every other message. */
-function zeroCopy<T extends PartMessage>(fns: MessageFns<T>, encodeFast: (part: T['part']) => Buffer | undefined, withWhole: boolean): MessageFns<T> {
+function zeroCopy<T extends PartMessage>(fns: MessageFns<T>, encodeFast: (part: T['part']) => Buffer<ArrayBuffer> | undefined, withWhole: boolean): MessageFns<T> {
   return {
     ...fns,
     encode(message, writer) {
       const bytes = writer === undefined ? encodeFast(message.part) : undefined;
-      // The BinaryWriter shape callers use: they call `finish()` only.
-      return bytes === undefined ? fns.encode(message, writer) : ({ finish: () => bytes } as unknown as ReturnType<MessageFns<T>['encode']>);
+      return bytes === undefined ? fns.encode(message, writer) : new EncodedMessage(bytes);
     },
     decode(input, length) {
       const fast = input instanceof Uint8Array && length === undefined ? decodePayloadPart(input, withWhole) : undefined;
