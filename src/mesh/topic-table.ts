@@ -14,7 +14,7 @@ import { InvalidArgumentError, LimitExceededError, PeerUnavailableError } from '
 import { Subscription } from './topic-subscription.js';
 import { Topic, type SharedRoom, type TopicLimits, type TopicStats, type WaitingPublish } from './topic-buffer.js';
 
-export type { TopicEvent, TopicLimits, TopicStats } from './topic-buffer.js';
+export type { TopicLimits, TopicStats } from './topic-buffer.js';
 
 /** Buffer sizes a peer uses when not told otherwise. */
 export const DEFAULT_TOPIC_EVENTS = 1_024;
