@@ -30,16 +30,17 @@ export const CONTROL_CHANNEL_OPTIONS: ChannelOptions = {
   // Reconnect quickly after a peer restarts on the same address.
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
-  // How long one connection attempt (TCP, then the peer's HTTP/2 settings) may take before it
-  // fails (client-pool.ts applies this bound). Calls wait for the attempt in progress: a peer
-  // that is alive but slow to accept, on a host crowded with starting processes or frozen for a
-  // few seconds, is waited for within each call's deadline. 5 s made that a congestion collapse:
-  // 32 processes starting at once on two cores timed out every attempt, tore down the half-made
-  // connections and started again, and all 1,056 gets and futures failed (BENCHMARKS.md, Tuning: "Crowded hosts"). A peer
-  // that is gone is still found at once (a refused or reset connection fails the attempt, and
-  // the calls, without waiting for this), and a host behind a cut link after this bound: 20 s,
-  // gRPC's own minimum connect timeout.
-  'grpc.min_reconnect_backoff_ms': 20_000,
+  // A connection attempt: TCP within 5 s, or the host is reported (a cut link, a host gone
+  // without a reset); then the peer's own HTTP/2 settings within 60 s in all, during which calls
+  // wait for the connection, each within its deadline (tcp-connect-timeout.ts, client-pool.ts).
+  // A peer alive but slow to accept (a GC pause, a host crowded with starting processes) answers
+  // TCP at once and is waited for. One 5 s bound on the whole attempt made that a congestion
+  // collapse: 32 processes starting at once on two cores timed out every attempt, tore down the
+  // half-made connections and started again, and all 1,056 gets and futures failed; 20 s still
+  // failed 151 of them on a busier host (BENCHMARKS.md, Tuning: "Crowded hosts"). A refused or
+  // reset connection fails at once, as before.
+  'grpc-node.tcp_connect_timeout_ms': 5_000,
+  'grpc.min_reconnect_backoff_ms': 60_000,
 };
 
 /**

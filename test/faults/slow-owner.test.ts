@@ -10,12 +10,12 @@ import { patternBytes, sha256 } from '../helpers/data.js';
 import { peerStats } from '../helpers/peer-stats.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { formatKey, type MeshKey } from '../../src/mesh/key.js';
-import { connectTimeoutMs, failures, keepaliveTimeoutMs, keepaliveWorstMs, spawnFaultNode, type Deferred, type Described, type Outcome } from './support.js';
+import { attemptTimeoutMs, connectTimeoutMs, failures, keepaliveTimeoutMs, keepaliveWorstMs, spawnFaultNode, type Deferred, type Described, type Outcome } from './support.js';
 
 // A freeze no ping can outlast, whatever its phase: half the control channel's ping timeout.
 const SHORT_STOP_MS = keepaliveTimeoutMs('control') / 2;
-// Longer than the 5 s a connection attempt was once given, within the one it has now.
-const SLOW_ACCEPT_STOP_MS = Math.min(8_000, connectTimeoutMs() / 2);
+// Longer than the TCP bound and than the 5 s a whole attempt was once given, well within the one it has now.
+const SLOW_ACCEPT_STOP_MS = Math.min(Math.max(8_000, connectTimeoutMs() + 3_000), attemptTimeoutMs() / 2);
 // Every ping on the control channel lost, and then some.
 const LONG_STOP_MS = keepaliveWorstMs('control') + 3_000;
 const CALL_DEADLINE_MS = 30_000;

@@ -102,10 +102,18 @@ export function keepaliveWorstMs(channel: 'control' | 'transfer' = 'control'): n
 }
 
 /**
- * How long one connection attempt may take before it fails: nice-grpc's connect timeout, set
- * by `grpc.min_reconnect_backoff_ms` (20 s when absent).
+ * How long a connection attempt to a host that does not answer TCP (a cut link) may take before
+ * it fails: `grpc-node.tcp_connect_timeout_ms` (src/mesh/tcp-connect-timeout.ts).
  */
 export function connectTimeoutMs(): number {
+  return channelOption('grpc-node.tcp_connect_timeout_ms', 20_000);
+}
+
+/**
+ * How long a whole connection attempt may take, TCP and the peer's HTTP/2 settings: how long a
+ * live peer slow to accept is waited for (nice-grpc's connect timeout, `grpc.min_reconnect_backoff_ms`).
+ */
+export function attemptTimeoutMs(): number {
   return channelOption('grpc.min_reconnect_backoff_ms', 20_000);
 }
 
