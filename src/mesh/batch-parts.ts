@@ -11,7 +11,7 @@ import type { BatchPart } from '../../gen/proxymesh/v1/peer.js';
 import type { Payload } from '../core/protocol.js';
 import { DataCorruptedError, InvalidArgumentError } from '../errors.js';
 import { dataParts, headerOf } from './chunks.js';
-import { receiveWhole, startObject, type ReceiveOptions } from './object-receiver.js';
+import { appendPiece, checkCrc, receiveWhole, startObject, type ReceiveOptions } from './object-receiver.js';
 import { crc32c } from './crc32c.js';
 import { checksumOf, withVerifiedCrc } from './verified-crc.js';
 import { asBuffer } from './buffer-view.js';
@@ -187,15 +187,13 @@ export class BatchAssembler {
     return this.options.what(this.objects.length);
   }
 
+  /** `#what`, for the checks shared with ObjectReceiver, which call it only to report a failure. */
+  readonly #naming = (): string => this.#what();
+
   #data(piece: Buffer): void {
     const open = this.#open;
     if (open === undefined) throw new InvalidArgumentError(`${this.#what()}: a data piece arrived without a header before it.`);
-    const { data } = open.target;
-    if (piece.byteLength > data.byteLength - open.received) {
-      throw new DataCorruptedError(`${this.#what()}: more data arrived than the ${data.byteLength} bytes its header announced.`);
-    }
-    data.set(piece, open.received);
-    open.received += piece.byteLength;
+    open.received = appendPiece(open.target.data, open.received, piece, this.#naming);
   }
 
   #trailer(expected: number): void {
@@ -213,9 +211,7 @@ export class BatchAssembler {
     if (received !== target.data.byteLength) {
       throw new DataCorruptedError(`${this.#what()}: its pieces ended after ${received} of ${target.data.byteLength} bytes; the object was truncated in transit.`);
     }
-    if (expected !== 0 && crc32c(target.data) !== expected) {
-      throw new DataCorruptedError(`${this.#what()}: the checksum does not match; the object was corrupted in transit.`);
-    }
+    checkCrc(expected, () => crc32c(target.data), this.#naming);
     this.objects.push(this.#remember(target, expected));
   }
 

@@ -55,12 +55,34 @@ function checkHeader(codec: string, size: number, options: ReceiveOptions): void
   options.accept?.(size);
 }
 
-/** Checks a sent checksum against the received bytes' (`actual`, computed only when needed). */
-function checkCrc(expected: number, actual: () => number, options: ReceiveOptions): void {
+/** How a message names the object being received: the name, or how to make it. */
+type Naming = string | (() => string);
+const nameOf = (what: Naming): string => (typeof what === 'string' ? what : what());
+
+/**
+ * Checks a sent checksum against the received bytes' (`actual`, computed only when needed).
+ * @param what - the object, as messages name it (a function when naming it costs: only a failure asks).
+ * @throws DataCorruptedError when they differ.
+ */
+export function checkCrc(expected: number, actual: () => number, what: Naming): void {
   // Zero means "not computed" (the contract); anything else must match.
   if (expected !== 0 && actual() !== expected) {
-    throw new DataCorruptedError(`${options.what}: the checksum does not match; the object was corrupted in transit.`);
+    throw new DataCorruptedError(`${nameOf(what)}: the checksum does not match; the object was corrupted in transit.`);
   }
+}
+
+/**
+ * Copies a data piece into an object being received, after the `received` bytes already there.
+ * @param what - the object, as messages name it (as for `checkCrc`).
+ * @returns the bytes received, this piece included.
+ * @throws DataCorruptedError when the piece overruns the size its header announced.
+ */
+export function appendPiece(data: Uint8Array, received: number, piece: Uint8Array, what: Naming): number {
+  if (piece.byteLength > data.byteLength - received) {
+    throw new DataCorruptedError(`${nameOf(what)}: more data arrived than the ${data.byteLength} bytes its header announced.`);
+  }
+  data.set(piece, received);
+  return received + piece.byteLength;
 }
 
 /**
@@ -70,7 +92,7 @@ function checkCrc(expected: number, actual: () => number, options: ReceiveOption
 export function receiveWhole(whole: WholeObject, options: ReceiveOptions): Payload {
   const { codec, data } = whole;
   checkHeader(codec, data.byteLength, options);
-  checkCrc(whole.crc32c, () => crc32c(data), options);
+  checkCrc(whole.crc32c, () => crc32c(data), options.what);
   return { codec, data };
 }
 
@@ -143,11 +165,7 @@ export class ObjectReceiver {
     }
     const data = this.#payload?.data as Buffer;
     const piece = part.value;
-    if (piece.byteLength > data.byteLength - this.#received) {
-      throw new DataCorruptedError(`${what}: more data arrived than the ${data.byteLength} bytes its header announced.`);
-    }
-    data.set(piece, this.#received);
-    this.#received += piece.byteLength;
+    this.#received = appendPiece(data, this.#received, piece, what);
     // Copied first: an offloaded piece may leave this thread without a copy (and so be emptied).
     if (this.#offloaded !== undefined) this.#offloaded.add(piece);
     else this.#running = crc32c(piece, this.#running);
@@ -181,7 +199,7 @@ export class ObjectReceiver {
     if (this.#received !== data.byteLength) {
       throw new DataCorruptedError(`${what}: the stream ended after ${this.#received} of ${data.byteLength} bytes; the object was truncated in transit.`);
     }
-    checkCrc(this.#crc, () => this.#running, this.options);
+    checkCrc(this.#crc, () => this.#running, what);
     // The running checksum is the received bytes' own, so it is kept even when the sender sent none.
     return this.options.remember === true ? withVerifiedCrc(payload, this.#running) : payload;
   }
