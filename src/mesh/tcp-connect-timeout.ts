@@ -43,10 +43,17 @@ export function applyTcpConnectTimeout(): boolean {
     // A socket that connects after the bound is closed: nobody will use it.
     void attempt.then((socket) => timedOut && socket.destroy(), () => undefined);
     const bound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        reject(new Error(`No TCP connection within ${timeoutMs} ms`));
-      }, timeoutMs).unref();
+      // On a starved event loop the timer and the connect event come due in the same turn, and
+      // timers run first: one more turn (setImmediate runs after pending I/O) lets a connection
+      // the kernel made in time win, so only a host that really did not answer is reported.
+      timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            timedOut = true;
+            reject(new Error(`No TCP connection within ${timeoutMs} ms`));
+          }),
+        timeoutMs,
+      ).unref();
     });
     return Promise.race([attempt, bound]).finally(() => clearTimeout(timer));
   };
