@@ -145,6 +145,8 @@ describe('server reflection', () => {
       GetBatch: 'server_streaming',
       PutBatch: 'client_streaming',
       Locate: 'unary',
+      Publish: 'unary',
+      Subscribe: 'server_streaming',
     });
     // Source info is kept, so `grpcurl describe` shows the contract's documentation.
     expect(file?.sourceCodeInfo?.location.some((l) => l.leadingComments.includes('PeerService stores objects in memory'))).toBe(true);
