@@ -10,6 +10,7 @@
  * @module
  */
 import { constants as bufferConstants } from 'node:buffer';
+import { LRUCache } from 'lru-cache';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
 import type { TableStats } from '../core/object-table.js';
 import { parseAddress } from '../mesh/address.js';
@@ -25,7 +26,7 @@ import { callScope, withinCall } from '../core/call-options.js';
 import { checkPayload } from '../core/connector-input.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
-import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from '../core/protocol.js';
+import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, ExpirableConnector, JsonValue, Payload, ReplaceableConnector } from '../core/protocol.js';
 
 /** What a peer holds, as `MeshConnector.stats` reports it. */
 export interface PeerStats extends TableStats {
@@ -34,6 +35,9 @@ export interface PeerStats extends TableStats {
   /** The peer's incarnation ('' for an embedded peer not started yet). */
   readonly incarnation: string;
 }
+
+/** How many put keys' owner capabilities an attached connector remembers for replace and expire. */
+const OWNED_KEYS = 100_000;
 
 /** The embedded peer, on its worker thread or on this one. */
 type Embedded = LocalPeer & { close(): Promise<void> };
@@ -55,7 +59,7 @@ const callWhat = (operation: string, key: MeshKey): string => `The ${operation} 
 type Route = { key: MeshKey; local: LocalPeer; remote?: undefined } | { key: MeshKey; local?: undefined; remote: PeerClient };
 
 /** The mesh connector: deferrable, awaitable by push (`Await`), owner-addressed. */
-export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableConnector<MeshKey> {
+export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableConnector<MeshKey>, ReplaceableConnector<MeshKey>, ExpirableConnector<MeshKey> {
   readonly kind = 'mesh';
   readonly #options: MeshConnectorOptions;
   readonly #settings: ClientSettings;
@@ -66,6 +70,9 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   #peer: Promise<Embedded> | undefined;
   // Capabilities of the deferred keys this connector made, until they are set or evicted.
   readonly #capabilities = new Map<string, string>();
+  // The owner capabilities of what this connector put into a peer daemon (attached mode), which
+  // its replace and expire present; the most recent ones, so a long-running putter stays bounded.
+  readonly #owners = new LRUCache<string, string>({ max: OWNED_KEYS });
   // Concurrent awaitKey calls on one key, sharing one wait on its owner.
   readonly #awaits = new SharedAwaits();
   #closed = false;
@@ -189,7 +196,11 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
     checkPayload(payload, 'MeshConnector');
-    if (this.#options.peer !== undefined) return (this.#pool ?? (await this.#clients())).client(this.#options.peer).put(payload, options);
+    if (this.#options.peer !== undefined) {
+      const { key, capability } = await (this.#pool ?? (await this.#clients())).client(this.#options.peer).putOwned(payload, options);
+      this.#owners.set(formatKey(key), capability);
+      return key;
+    }
     const peer = await this.#embedded();
     const id = await withinCall(options, `The put on peer ${peer.address}`, () => peer.put(payload));
     return { peer: peer.address, incarnation: peer.incarnation, id };
@@ -234,6 +245,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   async evict(key: MeshKey, options?: CallOptions): Promise<void> {
     const r = await this.#route(key);
     this.#capabilities.delete(formatKey(r.key));
+    this.#owners.delete(formatKey(r.key));
     const { local } = r;
     if (local) await withinCall(options, callWhat('evict', r.key), () => local.evict(r.key.id));
     else await r.remote.evict(r.key, options);
@@ -273,6 +285,34 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     if (local) await withinCall(options, callWhat('set', r.key), () => local.set(r.key.id, payload, capability));
     else await r.remote.set(r.key, payload, { ...options, capability });
     this.#capabilities.delete(name);
+  }
+
+  /**
+   * Replaces the value of a key this connector put (an owner's `update`): a key of this process's
+   * peer directly, a key put into a peer daemon with the owner capability its Put returned.
+   * @throws KeyNotFoundError when the key holds no value (a future's key not set: futures stay write-once).
+   * @throws PermissionDeniedError when this connector did not put the key (no capability to present).
+   */
+  async replace(key: MeshKey, payload: Payload, options?: CallOptions): Promise<void> {
+    checkPayload(payload, 'MeshConnector');
+    const r = await this.#route(key);
+    const { local } = r;
+    if (local) await withinCall(options, callWhat('replace', r.key), () => local.replace(r.key.id, payload));
+    else await r.remote.replace(r.key, payload, { ...options, capability: this.#owners.get(formatKey(r.key)) ?? '' });
+  }
+
+  /**
+   * Gives a key this connector put a time to live on its owner: the peer evicts it once `ttlMs`
+   * have passed (0 takes it away), even if this process is gone by then. What a `LeaseLifetime`
+   * uses, so a lease on a peer daemon's object outlives a client that crashed.
+   * @throws as `replace`; InvalidArgumentError for a negative or non-integer `ttlMs`.
+   */
+  async expire(key: MeshKey, ttlMs: number, options?: CallOptions): Promise<void> {
+    if (!Number.isSafeInteger(ttlMs) || ttlMs < 0) throw new InvalidArgumentError(`A time to live must be a whole number of milliseconds, 0 or more; got ${String(ttlMs)}.`);
+    const r = await this.#route(key);
+    const { local } = r;
+    if (local) await withinCall(options, callWhat('expire', r.key), () => local.expire(r.key.id, ttlMs));
+    else await r.remote.expire(r.key, ttlMs, { ...options, capability: this.#owners.get(formatKey(r.key)) ?? '' });
   }
 
   /**

@@ -6,6 +6,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
+import { Expiries } from './expiries.js';
 import { FilePayload, payloadBytes } from './file-payload.js';
 import { SharedBuffers } from './shared-buffers.js';
 import { WaiterTable } from './waiters.js';
@@ -59,6 +60,9 @@ export class ObjectTable {
   readonly #entries = new Map<string, Payload | Pending>();
   readonly #waiters = new WaiterTable<Payload>();
   readonly #shared = new SharedBuffers();
+  // The capability an object's owner holds, which Replace and Expire require of other processes.
+  readonly #owners = new Map<string, string>();
+  readonly #expiries = new Expiries();
   #bytes = 0;
   #pending = 0;
   #closed: ((id: string) => Error) | undefined;
@@ -87,12 +91,16 @@ export class ObjectTable {
 
   /**
    * Stores a payload under a new id.
+   * @param capability - what `replaceOwned` and `expire` will require of other processes; none:
+   *   only trusted callers (the owner's own process) may.
    * @throws LimitExceededError when it would pass the byte limit.
    */
-  put(payload: Payload): string {
+  put(payload: Payload, capability?: string): string {
     this.#open();
     this.checkRoom(payloadBytes(payload));
-    return this.#store(payload);
+    const id = this.#store(payload);
+    if (capability !== undefined && capability !== '') this.#owners.set(id, capability);
+    return id;
   }
 
   /**
@@ -149,9 +157,65 @@ export class ObjectTable {
     const old = this.get(id);
     if (old === undefined) return false;
     this.checkRoom(Math.max(0, payloadBytes(payload) - payloadBytes(old)));
-    this.evict(id);
+    // The key stays (its owner and time to live with it); only its value changes.
+    this.#release(id, old);
     this.#store(payload, id);
     return true;
+  }
+
+  /** Lets a stored value's bytes go (the caller forgets or replaces the entry). */
+  #release(id: string, entry: Payload): void {
+    this.#bytes -= payloadBytes(entry);
+    // A file's object shares no buffer; neighbours left in a buffer now mostly free move to
+    // buffers of their own, same bytes.
+    if (entry instanceof FilePayload) entry.release();
+    else for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
+  }
+
+  /**
+   * Checks that the holder of `capability` may change the object `id` (replace it or give it a
+   * time to live), without changing anything.
+   * @param capability - what its put or newKey issued; `undefined`: a trusted caller (the owner's
+   *   own process), which needs none.
+   * @param action - the change, for messages ("replace", "set a time to live on").
+   * @throws KeyNotFoundError when the id holds no value (missing, evicted, or a future not set:
+   *   futures are write-once).
+   * @throws PermissionDeniedError when the capability is missing or wrong.
+   */
+  checkOwner(id: string, capability: string | undefined, action: string): void {
+    this.#open();
+    const entry = this.#entries.get(id);
+    if (entry === undefined) throw new KeyNotFoundError(`Cannot ${action} ${this.describe(id)}: it does not exist (never stored, or evicted).`);
+    if (entry instanceof Pending) {
+      throw new KeyNotFoundError(`Cannot ${action} ${this.describe(id)}: it is a future's key with no value yet, and futures are write-once. Set it instead.`);
+    }
+    if (capability === undefined) return;
+    const issued = this.#owners.get(id);
+    if (issued === undefined || !capabilityMatches(issued, capability)) {
+      throw new PermissionDeniedError(
+        `Cannot ${action} ${this.describe(id)}: ${issued === undefined ? 'it was stored without an owner capability (in a batch), so only a connector in its peer\'s own process can' : `the capability is ${capability === '' ? 'missing' : 'wrong'}; only the process that stored it (which received the capability of its Put or NewKey) can`}.`,
+      );
+    }
+  }
+
+  /**
+   * `replace`, for the owner of the object only.
+   * @throws as `checkOwner`; LimitExceededError as `replace`.
+   */
+  replaceOwned(id: string, payload: Payload, capability?: string): void {
+    this.checkOwner(id, capability, 'replace');
+    this.replace(id, payload);
+  }
+
+  /**
+   * Evicts the object `id` once `ms` milliseconds have passed (0: never, removing any earlier
+   * time), for the owner of the object only.
+   * @throws as `checkOwner`.
+   */
+  expire(id: string, ms: number, capability?: string): void {
+    this.checkOwner(id, capability, 'set a time to live on');
+    if (ms === 0) this.#expiries.clear(id);
+    else this.#expiries.set(id, ms, (due) => this.evict(due));
   }
 
   /** Removes an object or a pending key; waiters on it fail. Returns whether anything was there. */
@@ -159,14 +223,10 @@ export class ObjectTable {
     const entry = this.#entries.get(id);
     if (entry === undefined) return false;
     this.#entries.delete(id);
+    this.#owners.delete(id);
+    this.#expiries.clear(id);
     if (entry instanceof Pending) this.#pending -= 1;
-    else {
-      this.#bytes -= payloadBytes(entry);
-      // A file's object shares no buffer; neighbours left in a buffer now mostly free move to
-      // buffers of their own, same bytes.
-      if (entry instanceof FilePayload) entry.release();
-      else for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
-    }
+    else this.#release(id, entry);
     this.#waiters.fail(id, () => new KeyNotFoundError(`${this.describe(id)} was evicted before it was set, so it will never have a value.`));
     return true;
   }
@@ -215,7 +275,9 @@ export class ObjectTable {
     this.checkSet(id, capability);
     const bytes = payloadBytes(payload);
     this.checkRoom(bytes);
+    const { capability: issued } = this.#entries.get(id) as Pending;
     this.#entries.set(id, payload);
+    if (issued !== '') this.#owners.set(id, issued);
     this.#pending -= 1;
     this.#bytes += bytes;
     this.#waiters.wake(id, payload);
@@ -255,6 +317,8 @@ export class ObjectTable {
   clear(): void {
     for (const entry of this.#entries.values()) if (entry instanceof FilePayload) entry.release();
     this.#entries.clear();
+    this.#owners.clear();
+    this.#expiries.clearAll();
     this.#bytes = 0;
     this.#pending = 0;
   }

@@ -228,8 +228,8 @@ export interface PreparableConnector<K extends JsonValue = JsonValue> {
 
 /**
  * A connector that can replace the value of a key that holds one, which an owner's `update`
- * needs (write-once `set` refuses it). Local, File and Redis connectors are; the mesh is not
- * yet (it needs a capability-guarded Replace RPC in the contract).
+ * needs (write-once `set` refuses it). Local, File, Redis and mesh connectors are (the mesh
+ * through its capability-guarded Replace: only the putter may).
  */
 export interface ReplaceableConnector<K extends JsonValue = JsonValue> {
   /**
@@ -240,6 +240,22 @@ export interface ReplaceableConnector<K extends JsonValue = JsonValue> {
    * @throws KeyNotFoundError when the key holds no value.
    */
   replace(key: K, payload: Payload, options?: CallOptions): Promise<void>;
+}
+
+/**
+ * A connector whose owner can evict an object by itself after a time to live: a lease's objects
+ * then end on time even if the process that took the lease has crashed. The mesh is (its
+ * contract's Expire).
+ */
+export interface ExpirableConnector<K extends JsonValue = JsonValue> {
+  /**
+   * Evicts the key's object once `ttlMs` milliseconds have passed; 0 takes any time to live away.
+   * @param key - a key this connector stored.
+   * @param ttlMs - milliseconds from now.
+   * @param options - signal and deadline.
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  expire(key: K, ttlMs: number, options?: CallOptions): Promise<void>;
 }
 
 /*
@@ -281,6 +297,15 @@ export function isInProcess<K extends JsonValue>(c: Connector<K> | undefined): c
  */
 export function isPreparable<K extends JsonValue>(c: Connector<K>): c is Connector<K> & PreparableConnector<K> {
   return typeof (c as Partial<PreparableConnector<K>>).prepare === 'function';
+}
+
+/**
+ * Whether a connector's owner can expire objects by itself.
+ * @param connector - a connector.
+ * @returns true when it has `expire`.
+ */
+export function isExpirable<K extends JsonValue>(connector: object): connector is ExpirableConnector<K> {
+  return typeof (connector as Partial<ExpirableConnector<K>>).expire === 'function';
 }
 
 /**

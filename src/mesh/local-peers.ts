@@ -24,6 +24,10 @@ export interface LocalPeer {
   /** Registers a deferred key; returns its id and the capability its `set` requires. */
   newKey(): Promise<{ id: string; capability: string }>;
   set(id: string, payload: Payload, capability: string): Promise<void>;
+  /** Replaces the value of an object (this process owns the peer, so no capability is asked). */
+  replace(id: string, payload: Payload): Promise<void>;
+  /** Evicts the object once `ms` milliseconds have passed; 0 takes any time to live away. */
+  expire(id: string, ms: number): Promise<void>;
   wait(id: string, signal?: AbortSignal): Promise<Payload>;
   stats(): Promise<TableStats>;
 }
@@ -44,6 +48,8 @@ export function tablePeer(identity: { readonly address: string; readonly incarna
     evict: async (id) => table.evict(id),
     newKey: async () => issueKey(table),
     set: async (id, payload, capability) => table.set(id, ownedPayload(payload), capability),
+    replace: async (id, payload) => table.replaceOwned(id, ownedPayload(payload)),
+    expire: async (id, ms) => table.expire(id, ms),
     wait: (id, signal) => table.wait(id, signal),
     stats: async () => table.stats(),
   };

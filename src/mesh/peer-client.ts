@@ -7,7 +7,7 @@
  */
 import { Client, type ChannelInterface, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
 import { ClientError, Status } from 'nice-grpc-common';
-import type { AwaitResponse, GetResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
+import type { AwaitResponse, GetResponse, PutResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
 import { deadlineError } from '../core/call-options.js';
 import type { CallOptions, Payload } from '../core/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
@@ -68,6 +68,8 @@ const METHODS = {
   evict: method('evict'),
   newKey: method('newKey'),
   set: method('set'),
+  replace: method('replace'),
+  expire: method('expire'),
   await: method('await'),
   stats: method('stats'),
   locate: method('locate'),
@@ -175,11 +177,17 @@ export class PeerClient {
    * whose directory this process shares, is written there and handed over by name.
    */
   async put(payload: Payload, options?: CallOptions): Promise<MeshKey> {
+    return (await this.putOwned(payload, options)).key;
+  }
+
+  /** `put`, with the owner's capability the peer returned: what `replace` and `expire` of the key require. */
+  async putOwned(payload: Payload, options?: CallOptions): Promise<{ key: MeshKey; capability: string }> {
+    const owned = (response: PutResponse): { key: MeshKey; capability: string } => ({ key: toMeshKey(response.key), capability: response.capability });
     const written = await this.#written(undefined, payload);
     if (written !== undefined) {
       return handOver(written, () =>
         this.#call('put', undefined, options, this.settings.timeoutMs, async (settings) =>
-          toMeshKey((await clientStream(this.#transfer, METHODS.put, [{ part: { $case: 'file' as const, value: written.file } }], settings)).key),
+          owned(await clientStream(this.#transfer, METHODS.put, [{ part: { $case: 'file' as const, value: written.file } }], settings)),
         ),
       );
     }
@@ -187,7 +195,7 @@ export class PeerClient {
       const requests = (function* (chunkBytes: number) {
         for (const part of objectParts(payload, chunkBytes)) yield { part };
       })(this.settings.chunkBytes);
-      return toMeshKey((await clientStream(this.#transfer, METHODS.put, requests, settings)).key);
+      return owned(await clientStream(this.#transfer, METHODS.put, requests, settings));
     });
   }
 
@@ -226,18 +234,33 @@ export class PeerClient {
    * directory this process shares, is written there and handed over by name: written once,
    * never streamed.
    */
-  async set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
+  set(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
+    return this.#sendValue('set', key, payload, options);
+  }
+
+  /** Replaces the value of a key this process put (its owner's `capability`), as `set` sends one. */
+  replace(key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
+    return this.#sendValue('replace', key, payload, options);
+  }
+
+  /** Gives a key this process put (its owner's `capability`) a time to live on the peer; 0 takes it away. */
+  async expire(key: MeshKey, ttlMs: number, options?: CallOptions & { capability?: string }): Promise<void> {
+    await this.#call('expire', key, options, this.settings.timeoutMs, (settings) => unary(this.#control, METHODS.expire, { key, capability: options?.capability ?? '', ttlMs: BigInt(ttlMs) }, settings));
+  }
+
+  async #sendValue(operation: 'set' | 'replace', key: MeshKey, payload: Payload, options?: CallOptions & { capability?: string }): Promise<void> {
     const capability = options?.capability ?? '';
+    const rpc = METHODS[operation];
     const written = await this.#written(key.incarnation, payload);
     if (written !== undefined) {
       return handOver(written, () =>
-        this.#call('set', key, options, this.settings.timeoutMs, async (settings) => {
+        this.#call(operation, key, options, this.settings.timeoutMs, async (settings) => {
           const header = { key, payload: { $case: 'file' as const, value: written.file }, capability };
-          await clientStream(this.#transfer, METHODS.set, [{ part: { $case: 'header' as const, value: header } }], settings);
+          await clientStream(this.#transfer, rpc, [{ part: { $case: 'header' as const, value: header } }], settings);
         }),
       );
     }
-    return this.#call('set', key, options, this.settings.transferTimeoutMs, async (settings) => {
+    return this.#call(operation, key, options, this.settings.transferTimeoutMs, async (settings) => {
       const chunkBytes = this.settings.chunkBytes;
       const requests = (function* () {
         if (travelsWhole(payload, chunkBytes)) {
@@ -247,7 +270,7 @@ export class PeerClient {
         yield { part: { $case: 'header' as const, value: { key, payload: { $case: 'object' as const, value: headerOf(payload) }, capability } } };
         for (const part of dataParts(payload, chunkBytes)) yield { part };
       })();
-      await clientStream(this.#transfer, METHODS.set, requests, settings);
+      await clientStream(this.#transfer, rpc, requests, settings);
     });
   }
 

@@ -23,12 +23,16 @@ import type {
   PutBatchResponse,
   PutRequest,
   PutResponse,
+  ExpireRequest,
+  ExpireResponse,
+  ReplaceRequest,
+  ReplaceResponse,
   SetRequest,
   SetResponse,
   StatsResponse,
 } from '../../gen/proxymesh/v1/peer.js';
 import { InvalidArgumentError, KeyNotFoundError, LimitExceededError } from '../errors.js';
-import { FilePayload, storeOrRelease } from '../core/file-payload.js';
+import { FilePayload, payloadBytes, storeOrRelease } from '../core/file-payload.js';
 import { newFileName } from './shared-directory.js';
 import { withVerifiedCrc } from './verified-crc.js';
 import type { Payload } from '../core/protocol.js';
@@ -36,14 +40,14 @@ import { objectParts, type ObjectPart } from './chunks.js';
 import { ObjectReceiver } from './object-receiver.js';
 import { formatKey } from './key.js';
 import { getBatch, putBatch } from './peer-batch.js';
-import { issueKey, type PeerState } from './peer-state.js';
+import { issueKey, newCapability, type PeerState } from './peer-state.js';
 import { cancelSignal, clientStreamingCall, grpcDefinition, serverStreamingCall, unaryCall, type Guard } from './grpc-handlers.js';
 import { encodeBatchMessage } from './batch-codec.js';
 import { tolerantDefinition } from './tolerant-decode.js';
 import { AwaitResponseCodec, GetResponseCodec, inPlace, serializeResponseInPlace } from './wire-codec.js';
 
 /** The object part of a Put or Set message after the first; a second Set header is refused. */
-function partOf(request: PutRequest | SetRequest): ObjectPart | undefined {
+function partOf(request: PutRequest | SetRequest | ReplaceRequest): ObjectPart | undefined {
   const part = request.part;
   if (part?.$case === 'header' && 'key' in part.value) {
     throw new InvalidArgumentError('A second header arrived in one Set stream.');
@@ -98,6 +102,54 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
     return directory.adopt({ name: file.name, codec: file.codec, size, crc32c: file.crc32c }, to, what);
   };
 
+  /**
+   * A Set or a Replace: a header naming the key (checked before any byte arrives, so a doomed
+   * value of gigabytes costs nothing), then the value's pieces, or a file named in the header,
+   * taken over once the stream has ended well (a refused stream leaves it to its writer).
+   */
+  const valueStream = (rpc: 'Set' | 'Replace'): { push(request: SetRequest | ReplaceRequest): void; finish(): Record<string, never> } => {
+    const check = (id: string, capability: string): void => (rpc === 'Set' ? table.checkSet(id, capability) : table.checkOwner(id, capability, 'replace'));
+    const store = (id: string, payload: Payload, capability: string): void => (rpc === 'Set' ? table.set(id, payload, capability) : table.replaceOwned(id, payload, capability));
+    // A replaced value gives its bytes back: only the difference needs room.
+    const room = (id: string, size: number): void => {
+      const old = rpc === 'Set' ? undefined : table.get(id);
+      table.checkRoom(old === undefined ? size : Math.max(0, size - payloadBytes(old)));
+    };
+    let target: { id: string; capability: string; receiver?: ObjectReceiver; file?: SharedFile } | undefined;
+    const mustStart = (): InvalidArgumentError =>
+      new InvalidArgumentError(`A ${rpc} stream to peer ${state.address} must start with a header naming the key, codec and size.`);
+    return {
+      push(request) {
+        if (target !== undefined) {
+          if (target.receiver === undefined) throw new InvalidArgumentError(`Nothing may follow a ${rpc} header that hands the value over as a file (key ${name(target.id)}).`);
+          target.receiver.push(partOf(request));
+          return;
+        }
+        const header = request.part;
+        const body = header?.$case === 'header' ? header.value.payload : undefined;
+        if (header?.$case !== 'header' || body === undefined) throw mustStart();
+        const id = state.idOf(header.value.key);
+        const { capability } = header.value;
+        check(id, capability);
+        if (body.$case === 'file') {
+          target = { id, capability, file: body.value };
+          return;
+        }
+        const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value ${rpc === 'Set' ? 'set' : 'replacing the value'} for key ${name(id)}`, accept: (size: number) => room(id, size), remember: true });
+        receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
+        target = { id, capability, receiver };
+      },
+      finish() {
+        if (target === undefined) throw mustStart();
+        const { id, capability, receiver, file } = target;
+        if (receiver !== undefined) store(id, receiver.finish(), capability);
+        // A replaced value's file is still named by the key until it goes: the new one takes another name.
+        else if (file !== undefined) storeOrRelease(adoptFile(rpc === 'Set' ? id : newFileName(), file, `The value ${rpc === 'Set' ? 'set' : 'replacing the value'} for key ${name(id)}`), (kept) => store(id, kept, capability));
+        return {};
+      },
+    };
+  };
+
   return {
     put: clientStreamingCall<PutRequest, PutResponse>(guard, 'Put', () => {
       const what = `An object put on peer ${state.address}`;
@@ -119,8 +171,10 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
           }
         },
         finish: () => {
-          if (file === undefined) return { key: state.keyFor(table.put(receiver.finish())) };
-          return { key: state.keyFor(storeOrRelease(adoptFile(newFileName(), file, what), (kept) => table.put(kept))) };
+          // The putter alone learns the capability that Replace and Expire of the object require.
+          const capability = newCapability();
+          if (file === undefined) return { key: state.keyFor(table.put(receiver.finish(), capability)), capability };
+          return { key: state.keyFor(storeOrRelease(adoptFile(newFileName(), file, what), (kept) => table.put(kept, capability))), capability };
         },
       };
     }),
@@ -147,42 +201,13 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
       return { key: state.keyFor(id), capability };
     }),
 
-    set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', () => {
-      // The value arrives by a receiver of its bytes, or as a file named in the header, which is
-      // taken over once the stream has ended well (a refused stream leaves it to its writer).
-      let target: { id: string; capability: string; receiver?: ObjectReceiver; file?: SharedFile } | undefined;
-      const mustStart = (): InvalidArgumentError =>
-        new InvalidArgumentError(`A Set stream to peer ${state.address} must start with a header naming the key, codec and size.`);
-      return {
-        push(request) {
-          if (target !== undefined) {
-            if (target.receiver === undefined) throw new InvalidArgumentError(`Nothing may follow a Set header that hands the value over as a file (key ${name(target.id)}).`);
-            target.receiver.push(partOf(request));
-            return;
-          }
-          const header = request.part;
-          const body = header?.$case === 'header' ? header.value.payload : undefined;
-          if (header?.$case !== 'header' || body === undefined) throw mustStart();
-          const id = state.idOf(header.value.key);
-          const { capability } = header.value;
-          // Refuse before receiving the payload, so a doomed set of gigabytes costs nothing.
-          table.checkSet(id, capability);
-          if (body.$case === 'file') {
-            target = { id, capability, file: body.value };
-            return;
-          }
-          const receiver = new ObjectReceiver({ maxBytes: limits.maxObjectBytes, what: `The value set for key ${name(id)}`, accept: (size: number) => table.checkRoom(size), remember: true });
-          receiver.push(body.$case === 'whole' ? { $case: 'whole', value: body.value } : { $case: 'header', value: body.value });
-          target = { id, capability, receiver };
-        },
-        finish() {
-          if (target === undefined) throw mustStart();
-          const { id, capability, receiver, file } = target;
-          if (receiver !== undefined) table.set(id, receiver.finish(), capability);
-          else if (file !== undefined) storeOrRelease(adoptFile(id, file, `The value set for key ${name(id)}`), (kept) => table.set(id, kept, capability));
-          return {};
-        },
-      };
+    set: clientStreamingCall<SetRequest, SetResponse>(guard, 'Set', () => valueStream('Set')),
+
+    replace: clientStreamingCall<ReplaceRequest, ReplaceResponse>(guard, 'Replace', () => valueStream('Replace')),
+
+    expire: unaryCall<ExpireRequest, ExpireResponse>(guard, 'Expire', (request) => {
+      table.expire(state.idOf(request.key), Number(request.ttlMs), request.capability);
+      return {};
     }),
 
     await: serverStreamingCall<AwaitRequest, AwaitResponse>(guard, 'Await', async (request, call) => {

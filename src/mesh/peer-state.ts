@@ -35,8 +35,13 @@ export interface PeerFiles {
  * @returns the key's id and the capability its `set` requires.
  */
 export function issueKey(table: ObjectTable): { id: string; capability: string } {
-  const capability = randomBytes(16).toString('base64url');
+  const capability = newCapability();
   return { id: table.newKey(capability), capability };
+}
+
+/** A fresh capability: 128 random bits, base64url (for a deferred key, or a put object's owner). */
+export function newCapability(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 /** A fresh incarnation id: 16 lowercase hex digits. */

@@ -42,6 +42,8 @@ export interface PeerThreadApi {
   evict(objectId: string): boolean;
   newKey(): { id: string; capability: string };
   set(objectId: string, payload: WirePayload | WireFile, capability: string): null;
+  replace(objectId: string, payload: WirePayload | WireFile): null;
+  expire(objectId: string, ms: number): null;
   /** Cancelled by a `cancel` request naming its id. */
   wait(objectId: string): WirePayload;
   stats(): TableStats;

@@ -63,6 +63,15 @@ async function main(): Promise<void> {
       storeOrRelease(kept(payload, objectId), (p) => table.set(objectId, p, capability));
       return { value: null };
     },
+    replace: (_, objectId, payload) => {
+      // The old value's file keeps the key's name until it goes: the new one takes another.
+      storeOrRelease(kept(payload, newFileName()), (p) => table.replaceOwned(objectId, p));
+      return { value: null };
+    },
+    expire: (_, objectId, ms) => {
+      table.expire(objectId, ms);
+      return { value: null };
+    },
     wait: async (signal, objectId) => answerPayload(await table.wait(objectId, signal)),
     stats: () => ({ value: table.stats() }),
     close: async () => {

@@ -151,6 +151,15 @@ export class PeerThread implements LocalPeer {
     await handOver(crossing, () => this.#call('set', [id, crossing.payload, capability], crossing.transfer));
   }
 
+  async replace(id: string, payload: Payload): Promise<void> {
+    const crossing = await this.#crossing(payload);
+    await handOver(crossing, () => this.#call('replace', [id, crossing.payload], crossing.transfer));
+  }
+
+  async expire(id: string, ms: number): Promise<void> {
+    await this.#call('expire', [id, ms]);
+  }
+
   wait(id: string, signal?: AbortSignal): Promise<Payload> {
     return this.#call('wait', [id], [], signal);
   }

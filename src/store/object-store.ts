@@ -5,7 +5,7 @@
  * @module
  */
 import { callSignal } from '../core/call-options.js';
-import { isDeferrable, isReplaceable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
+import { isDeferrable, isExpirable, isReplaceable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
 import type { PlacementOptions } from '../connectors/multi-policy.js';
 import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
 import type { StoreConfig } from '../core/reference.js';
@@ -299,19 +299,37 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
    * @param key - a key holding a value.
    * @param obj - the new value.
    * @param options - a per-call serializer, signal and deadline.
-   * @throws NotImplementedError when the connector cannot replace values (the mesh, for now).
+   * @throws NotImplementedError when the connector cannot replace values.
    * @throws KeyNotFoundError when the key holds no value.
+   * @throws PermissionDeniedError when the connector guards replacing and this process did not store the key (the mesh).
    */
   async replace(key: K, obj: unknown, options: SetOptions = {}): Promise<void> {
     this.assertOpen();
     const { connector } = this;
     if (!isReplaceable<K>(connector)) {
       throw new NotImplementedError(
-        `Store "${this.name}" cannot replace a stored value: its ${connector.kind} connector has no replace() (Local, File and Redis connectors have; the mesh needs a Replace RPC in its contract first).`,
+        `Store "${this.name}" cannot replace a stored value: its ${connector.kind} connector has no replace() (Local, File, Redis and mesh connectors have).`,
       );
     }
     await connector.replace(key, this.#codec.encode(obj, options.serializer), callOptions(options));
     this.#cache.delete(keyId(key));
+  }
+
+  /**
+   * Gives an object a time to live kept by its connector's side (a mesh peer evicts it then by
+   * itself): what a `LeaseLifetime` asks, so its objects end on time even if this process has
+   * crashed. A connector that cannot keeps it as it is.
+   * @param key - a key this store put.
+   * @param ttlMs - milliseconds from now; 0 takes a time to live away.
+   * @returns whether the connector took it.
+   * @throws KeyNotFoundError when the key holds no value.
+   */
+  async expire(key: K, ttlMs: number): Promise<boolean> {
+    this.assertOpen();
+    const { connector } = this;
+    if (!isExpirable<K>(connector)) return false;
+    await connector.expire(key, ttlMs);
+    return true;
   }
 
   /**

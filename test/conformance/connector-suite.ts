@@ -11,6 +11,7 @@ import {
   connectorFromConfig,
   isAwaitable,
   isDeferrable,
+  isReplaceable,
 } from '../../src/index.js';
 import type { AwaitableConnector, Connector, DeferrableConnector, JsonValue, Payload } from '../../src/index.js';
 
@@ -164,6 +165,26 @@ export function connectorConformance(name: string, target: ConformanceTarget): v
       const reason = new Error('consumer gave up');
       controller.abort(reason);
       await expect(waiting).rejects.toBe(reason);
+    });
+
+    // An owner's update: the value changes under the same key; a key with no value (a future's, or an evicted one) is refused and stays absent.
+    it('replaces a stored value where it can, never a key with no value', async () => {
+      if (!isReplaceable(connector)) {
+        expect((connector as { replace?: unknown }).replace).toBeUndefined();
+        return;
+      }
+      const key = await connector.put(bytes('first'));
+      await connector.replace(key, bytes('second', 'utf8'));
+      const got = await connector.get(key);
+      expect(got?.codec).toBe('utf8');
+      expect(text(got)).toBe('second');
+      const pending = await full.newKey();
+      await expect(connector.replace(pending, bytes('early'))).rejects.toBeInstanceOf(KeyNotFoundError);
+      expect(await connector.exists(pending)).toBe(false);
+      const gone = await connector.put(bytes('gone'));
+      await connector.evict(gone);
+      await expect(connector.replace(gone, bytes('again'))).rejects.toBeInstanceOf(KeyNotFoundError);
+      expect(await connector.exists(gone)).toBe(false);
     });
 
     it('evicting a pending key ends its waiters with KeyNotFoundError', async () => {

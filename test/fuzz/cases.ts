@@ -207,7 +207,8 @@ async function mutatedCall(rng: Prng, s: Scope, t: Target): Promise<void> {
       // A GetBatchRequest of one key is the same bytes as a GetRequest.
       return void (await s.serverStream(kind, 'GetBatch', mutate(rng, keyRequest(rng.chance(0.5) ? t.stored : unknown))));
     case 1:
-      return void (await s.clientStream(kind, 'Set', mutateOne(set)));
+      // Replace takes a Set's messages.
+      return void (await s.clientStream(kind, rng.pick(['Set', 'Replace'] as const), mutateOne(set)));
     case 2:
       return void (await s.serverStream(kind, 'Get', mutate(rng, keyRequest(rng.chance(0.5) ? t.stored : unknown))));
     case 3:
@@ -215,8 +216,8 @@ async function mutatedCall(rng: Prng, s: Scope, t: Target): Promise<void> {
     case 4:
       return void (await s.unary(kind, 'Exists', mutate(rng, keyRequest(rng.chance(0.5) ? t.stored : unknown))));
     case 5:
-      // Never the stored key: a mutation that leaves it intact would evict it.
-      return void (await s.unary(kind, 'Evict', mutate(rng, keyRequest(unknown))));
+      // Never the stored key: a mutation that leaves it intact would evict it (or give it a time to live).
+      return void (await s.unary(kind, rng.pick(['Evict', 'Expire'] as const), mutate(rng, keyRequest(unknown))));
     default:
       return void (await s.unary(kind, rng.pick(['NewKey', 'Stats', 'Locate'] as const), mutate(rng, rng.bytes(rng.int(0, 16)))));
   }

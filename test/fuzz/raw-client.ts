@@ -6,10 +6,10 @@
 import { Client, Metadata, credentials, type status, type StatusObject } from '@grpc/grpc-js';
 
 /** The RPCs of the contract. */
-export const RPCS = ['Put', 'Get', 'Exists', 'Evict', 'NewKey', 'Set', 'Await', 'Stats', 'GetBatch', 'PutBatch', 'Locate', 'Publish', 'Subscribe'] as const;
+export const RPCS = ['Put', 'Get', 'Exists', 'Evict', 'NewKey', 'Set', 'Replace', 'Expire', 'Await', 'Stats', 'GetBatch', 'PutBatch', 'Locate', 'Publish', 'Subscribe'] as const;
 export type Rpc = (typeof RPCS)[number];
 export const SERVER_STREAMING: readonly Rpc[] = ['Get', 'Await', 'GetBatch', 'Subscribe'];
-export const CLIENT_STREAMING: readonly Rpc[] = ['Put', 'Set', 'PutBatch'];
+export const CLIENT_STREAMING: readonly Rpc[] = ['Put', 'Set', 'Replace', 'PutBatch'];
 
 /** How a call ended: its status and the raw messages it received. */
 export interface Outcome {

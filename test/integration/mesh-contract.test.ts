@@ -225,6 +225,29 @@ describe('the contract from the .proto alone', () => {
     });
 
     // Same-host handoff as a foreign client does it: Locate, check the token, write the value into the directory, Set it by name; then Get and Await with accept_file answer one `file` message naming it, and without accept_file the bytes stream with the writer's checksum.
+    // Put answers the owner's capability; Replace with it changes the value (a Set's messages), without it is PERMISSION_DENIED, on a pending key NOT_FOUND; Expire evicts on time, 0 takes the time away.
+    it('lets the putter replace and expire its object: Replace, Expire', async () => {
+      const response = await wire.clientStream('Put', put('utf8', Buffer.from('first')));
+      const key = response.key as WireKey;
+      const capability = response.capability as string;
+      expect(capability).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      const replace = (text: string, cap: string): Promise<Message> => wire.clientStream('Replace', [{ header: { key, whole: { codec: 'utf8', data: Buffer.from(text), crc32c: 0 }, capability: cap } }]);
+      const denied = await failure(replace('stolen', ''));
+      expect(denied.code).toBe(status.PERMISSION_DENIED);
+      expect(denied.details).toContain(key.id);
+      await replace('second', capability);
+      expect(objectOf(await wire.serverStream('Get', { key })).data.toString()).toBe('second');
+
+      const pending = (await wire.unary('NewKey', {})).key as WireKey;
+      const early = await failure(wire.clientStream('Replace', [{ header: { key: pending, whole: { codec: 'utf8', data: Buffer.from('x'), crc32c: 0 }, capability } }]));
+      expect(early.code).toBe(status.NOT_FOUND);
+
+      expect((await failure(wire.unary('Expire', { key, capability: 'wrong', ttlMs: '1' }))).code).toBe(status.PERMISSION_DENIED);
+      await wire.unary('Expire', { key, capability, ttlMs: '100' });
+      await waitFor(async () => (await wire.unary('Exists', { key })).exists === false, 'the peer evicted the object whose time to live passed');
+      expect((await failure(wire.unary('Expire', { key, capability, ttlMs: '0' }))).code).toBe(status.NOT_FOUND);
+    });
+
     it('hands values over as files on the same host: Locate, Set by file, accept_file', async () => {
       const located = await wire.unary('Locate', {});
       expect(located.incarnation).toBe(peer.incarnation);

@@ -26,6 +26,8 @@ function stalledPeer(incarnation: string): LocalPeer {
     evict: never,
     newKey: never,
     set: never,
+    replace: never,
+    expire: never,
     wait: never,
     stats: never,
   };

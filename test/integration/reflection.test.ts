@@ -140,6 +140,8 @@ describe('server reflection', () => {
       Evict: 'unary',
       NewKey: 'unary',
       Set: 'client_streaming',
+      Replace: 'client_streaming',
+      Expire: 'unary',
       Await: 'server_streaming',
       Stats: 'unary',
       GetBatch: 'server_streaming',

@@ -134,7 +134,14 @@ export interface PutRequest {
 /** PutResponse carries the key of the stored object. */
 export interface PutResponse {
   /** The new key, owned by the receiving peer. */
-  key: Key | undefined;
+  key:
+    | Key
+    | undefined;
+  /**
+   * The owner's capability: what Replace and Expire of this key require. Only the putter gets
+   * it; a key (or a proxy) lets a process read, not change, the object.
+   */
+  capability: string;
 }
 
 /** GetRequest names the object to read. */
@@ -270,6 +277,28 @@ export interface SetRequest {
 export interface SetResponse {
 }
 
+/**
+ * ReplaceRequest is one message of a Replace stream, laid out as SetRequest: a header naming the
+ * key (with the owner's capability) and the new value, then its pieces.
+ */
+export interface ReplaceRequest {
+  part:
+    | //
+    /** First message: which key, codec and size, and the capability. */
+    { $case: "header"; value: SetHeader }
+    | //
+    /** A piece of the payload, in order, at most 4 MiB. */
+    { $case: "data"; value: Buffer }
+    | //
+    /** Optional last message. */
+    { $case: "trailer"; value: ObjectTrailer }
+    | undefined;
+}
+
+/** ReplaceResponse answers a successful Replace. */
+export interface ReplaceResponse {
+}
+
 /** AwaitRequest names the key to wait for. */
 export interface AwaitRequest {
   /** The key to wait for; it must be owned by the receiving peer. */
@@ -322,6 +351,22 @@ export interface LocateResponse {
    * locates the peer again for keys of another.
    */
   incarnation: string;
+}
+
+/** ExpireRequest gives an object a time to live. */
+export interface ExpireRequest {
+  /** A key of this peer holding a value. */
+  key:
+    | Key
+    | undefined;
+  /** The capability its Put or NewKey returned. */
+  capability: string;
+  /** Milliseconds from now until the peer evicts the object; 0 takes any time to live away. */
+  ttlMs: bigint;
+}
+
+/** ExpireResponse answers Expire. */
+export interface ExpireResponse {
 }
 
 /** StatsRequest asks for the peer's counters. */
@@ -934,13 +979,16 @@ export const PutRequest: MessageFns<PutRequest> = {
 };
 
 function createBasePutResponse(): PutResponse {
-  return { key: undefined };
+  return { key: undefined, capability: "" };
 }
 
 export const PutResponse: MessageFns<PutResponse> = {
   encode(message: PutResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.key !== undefined) {
       Key.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    if (message.capability !== "") {
+      writer.uint32(18).string(message.capability);
     }
     return writer;
   },
@@ -966,6 +1014,14 @@ export const PutResponse: MessageFns<PutResponse> = {
             message.key = Key.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.capability = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -984,6 +1040,7 @@ export const PutResponse: MessageFns<PutResponse> = {
   fromPartial(object: DeepPartial<PutResponse>): PutResponse {
     const message = createBasePutResponse();
     message.key = (object.key !== undefined && object.key !== null) ? Key.fromPartial(object.key) : undefined;
+    message.capability = object.capability ?? "";
     return message;
   },
 };
@@ -1780,6 +1837,147 @@ export const SetResponse: MessageFns<SetResponse> = {
   },
 };
 
+function createBaseReplaceRequest(): ReplaceRequest {
+  return { part: undefined };
+}
+
+export const ReplaceRequest: MessageFns<ReplaceRequest> = {
+  encode(message: ReplaceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.part?.$case) {
+      case "header":
+        SetHeader.encode(message.part.value, writer.uint32(10).fork()).join();
+        break;
+      case "data":
+        writer.uint32(18).bytes(message.part.value);
+        break;
+      case "trailer":
+        ObjectTrailer.encode(message.part.value, writer.uint32(26).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplaceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplaceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.part = { $case: "header", value: SetHeader.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.part = { $case: "data", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.part = { $case: "trailer", value: ObjectTrailer.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReplaceRequest>): ReplaceRequest {
+    return ReplaceRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReplaceRequest>): ReplaceRequest {
+    const message = createBaseReplaceRequest();
+    switch (object.part?.$case) {
+      case "header": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "header", value: SetHeader.fromPartial(object.part.value) };
+        }
+        break;
+      }
+      case "data": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "data", value: object.part.value };
+        }
+        break;
+      }
+      case "trailer": {
+        if (object.part?.value !== undefined && object.part?.value !== null) {
+          message.part = { $case: "trailer", value: ObjectTrailer.fromPartial(object.part.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseReplaceResponse(): ReplaceResponse {
+  return {};
+}
+
+export const ReplaceResponse: MessageFns<ReplaceResponse> = {
+  encode(_: ReplaceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplaceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplaceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReplaceResponse>): ReplaceResponse {
+    return ReplaceResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ReplaceResponse>): ReplaceResponse {
+    const message = createBaseReplaceResponse();
+    return message;
+  },
+};
+
 function createBaseAwaitRequest(): AwaitRequest {
   return { key: undefined, acceptFile: false };
 }
@@ -2097,6 +2295,131 @@ export const LocateResponse: MessageFns<LocateResponse> = {
     message.directory = object.directory ?? "";
     message.token = object.token ?? "";
     message.incarnation = object.incarnation ?? "";
+    return message;
+  },
+};
+
+function createBaseExpireRequest(): ExpireRequest {
+  return { key: undefined, capability: "", ttlMs: 0n };
+}
+
+export const ExpireRequest: MessageFns<ExpireRequest> = {
+  encode(message: ExpireRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      Key.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    if (message.capability !== "") {
+      writer.uint32(18).string(message.capability);
+    }
+    if (message.ttlMs !== 0n) {
+      if (BigInt.asUintN(64, message.ttlMs) !== message.ttlMs) {
+        throw new globalThis.Error("value provided for field message.ttlMs of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.ttlMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExpireRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExpireRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = Key.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.capability = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.ttlMs = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ExpireRequest>): ExpireRequest {
+    return ExpireRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExpireRequest>): ExpireRequest {
+    const message = createBaseExpireRequest();
+    message.key = (object.key !== undefined && object.key !== null) ? Key.fromPartial(object.key) : undefined;
+    message.capability = object.capability ?? "";
+    message.ttlMs = (object.ttlMs !== undefined && object.ttlMs !== null) ? BigInt(object.ttlMs) : 0n;
+    return message;
+  },
+};
+
+function createBaseExpireResponse(): ExpireResponse {
+  return {};
+}
+
+export const ExpireResponse: MessageFns<ExpireResponse> = {
+  encode(_: ExpireResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExpireResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExpireResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ExpireResponse>): ExpireResponse {
+    return ExpireResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ExpireResponse>): ExpireResponse {
+    const message = createBaseExpireResponse();
     return message;
   },
 };
@@ -3021,6 +3344,34 @@ export const PeerServiceDefinition = {
       responseStream: true,
       options: {},
     },
+    /**
+     * Replace overwrites the value of a key that holds one (what an owner's update needs), with
+     * messages laid out as Set's: the header's capability must be the one the key's Put (or NewKey)
+     * returned, so only the process that stored an object may replace it. A key with no value yet
+     * is refused (NOT_FOUND): futures stay write-once. Optional for clients in other languages; a
+     * peer that lacks it answers UNIMPLEMENTED.
+     */
+    replace: {
+      name: "Replace",
+      requestType: ReplaceRequest as typeof ReplaceRequest,
+      requestStream: true,
+      responseType: ReplaceResponse as typeof ReplaceResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Expire gives an object a time to live: the peer evicts it once ttl_ms have passed (0 takes
+     * any time to live away), so a lease taken on a peer daemon's object ends on the peer even if
+     * the client that took it has crashed. Authorised as Replace. Optional, as Replace.
+     */
+    expire: {
+      name: "Expire",
+      requestType: ExpireRequest as typeof ExpireRequest,
+      requestStream: false,
+      responseType: ExpireResponse as typeof ExpireResponse,
+      responseStream: false,
+      options: {},
+    },
     /** Stats reports what the peer holds, for operators and tests. */
     stats: {
       name: "Stats",
@@ -3184,6 +3535,23 @@ export interface PeerServiceImplementation<CallContextExt = {}> {
     request: AwaitRequest,
     context: CallContext & CallContextExt,
   ): ServerStreamingMethodResult<DeepPartial<AwaitResponse>>;
+  /**
+   * Replace overwrites the value of a key that holds one (what an owner's update needs), with
+   * messages laid out as Set's: the header's capability must be the one the key's Put (or NewKey)
+   * returned, so only the process that stored an object may replace it. A key with no value yet
+   * is refused (NOT_FOUND): futures stay write-once. Optional for clients in other languages; a
+   * peer that lacks it answers UNIMPLEMENTED.
+   */
+  replace(
+    request: AsyncIterable<ReplaceRequest>,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ReplaceResponse>>;
+  /**
+   * Expire gives an object a time to live: the peer evicts it once ttl_ms have passed (0 takes
+   * any time to live away), so a lease taken on a peer daemon's object ends on the peer even if
+   * the client that took it has crashed. Authorised as Replace. Optional, as Replace.
+   */
+  expire(request: ExpireRequest, context: CallContext & CallContextExt): Promise<DeepPartial<ExpireResponse>>;
   /** Stats reports what the peer holds, for operators and tests. */
   stats(request: StatsRequest, context: CallContext & CallContextExt): Promise<DeepPartial<StatsResponse>>;
   /**
@@ -3307,6 +3675,23 @@ export interface PeerServiceClient<CallOptionsExt = {}> {
    * waiters).
    */
   await(request: DeepPartial<AwaitRequest>, options?: CallOptions & CallOptionsExt): AsyncIterable<AwaitResponse>;
+  /**
+   * Replace overwrites the value of a key that holds one (what an owner's update needs), with
+   * messages laid out as Set's: the header's capability must be the one the key's Put (or NewKey)
+   * returned, so only the process that stored an object may replace it. A key with no value yet
+   * is refused (NOT_FOUND): futures stay write-once. Optional for clients in other languages; a
+   * peer that lacks it answers UNIMPLEMENTED.
+   */
+  replace(
+    request: AsyncIterable<DeepPartial<ReplaceRequest>>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ReplaceResponse>;
+  /**
+   * Expire gives an object a time to live: the peer evicts it once ttl_ms have passed (0 takes
+   * any time to live away), so a lease taken on a peer daemon's object ends on the peer even if
+   * the client that took it has crashed. Authorised as Replace. Optional, as Replace.
+   */
+  expire(request: DeepPartial<ExpireRequest>, options?: CallOptions & CallOptionsExt): Promise<ExpireResponse>;
   /** Stats reports what the peer holds, for operators and tests. */
   stats(request: DeepPartial<StatsRequest>, options?: CallOptions & CallOptionsExt): Promise<StatsResponse>;
   /**

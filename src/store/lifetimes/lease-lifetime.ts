@@ -7,6 +7,8 @@ import { InvalidArgumentError } from '../../errors.js';
 import { log } from '../../log.js';
 import type { LifetimeOptions } from './base-lifetime.js';
 import { ContextLifetime } from './context-lifetime.js';
+import type { JsonValue } from '../../core/protocol.js';
+import type { StoreHandle } from './attached-keys.js';
 import type { LifetimeStore } from './lifetime.js';
 
 /** Options of `new LeaseLifetime(store, options)`. */
@@ -39,6 +41,8 @@ function expiryTime(expiry: Date | number, from: number, what: string): number {
 export class LeaseLifetime extends ContextLifetime {
   #expiry: number;
   #timer: NodeJS.Timeout | undefined;
+  // Keys whose connector keeps the lease's end too (a mesh peer), told again when it moves.
+  readonly #expiring: JsonValue[] = [];
 
   /**
    * @param store - the store that makes, and will evict, the objects attached.
@@ -67,6 +71,27 @@ export class LeaseLifetime extends ContextLifetime {
     this.assertLive();
     this.#expiry = expiryTime(by, this.#expiry, 'extension');
     this.#arm();
+    this.#tellOwners(this.#expiring);
+  }
+
+  /**
+   * Attaches keys, and has their connector evict them at the lease's end by itself where it can
+   * (a mesh peer): the lease then ends on time even if this process crashes first.
+   */
+  protected override attach(store: StoreHandle, keys: readonly JsonValue[]): void {
+    super.attach(store, keys);
+    if (store === this.store && this.store.expire !== undefined) {
+      this.#expiring.push(...keys);
+      this.#tellOwners(keys);
+    }
+  }
+
+  /** Tells the keys' connector when the lease ends now; a failure leaves this process's own timer in charge. */
+  #tellOwners(keys: readonly JsonValue[]): void {
+    const ttl = Math.max(1, this.#expiry - Date.now());
+    for (const key of keys) {
+      this.store.expire?.(key as never, ttl).catch((error: unknown) => log.warn('a lease could not give its object a time to live on its owner; it ends with this process only', { lifetime: this.name, error }));
+    }
   }
 
   protected override onEnd(): void {

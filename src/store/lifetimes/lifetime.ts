@@ -14,6 +14,13 @@ export interface LifetimeStore {
    * @param key - its key.
    */
   evict(key: never): Promise<void>;
+  /**
+   * Gives an object a time to live kept by the store's connector, if it can (`Store` does).
+   * @param key - its key.
+   * @param ttlMs - milliseconds from now.
+   * @returns whether the connector took it.
+   */
+  expire?(key: never, ttlMs: number): Promise<boolean>;
   /** Closes the store. */
   close(): Promise<void>;
 }

@@ -18,14 +18,15 @@ export interface UpdateOptions {
 /**
  * Writes the local copy of an owned object back to its store, replacing the stored value.
  * Nothing to do when the proxy is unresolved. Other processes' cached copies are not
- * invalidated. Needs a connector that can replace values: Local, File and Redis can; the mesh
- * cannot yet.
+ * invalidated. Needs a connector that can replace values: Local, File, Redis and mesh connectors
+ * can (on the mesh, only the process that put the object).
  * @param proxy - an `OwnedProxy` (not borrowed) or a `RefMutProxy`.
  * @param options - a serializer.
  * @throws ReferenceNotOwnedError when `proxy` is a `RefProxy` or not an ownership proxy.
  * @throws MutableBorrowError when an owner is borrowed.
  * @throws ReferenceInvalidError when the reference is no longer valid.
- * @throws NotImplementedError when the store's connector cannot replace values (the mesh).
+ * @throws NotImplementedError when the store's connector cannot replace values.
+ * @throws PermissionDeniedError on the mesh, when another process put the object.
  */
 export async function update<T>(proxy: OwnedProxy<T> | RefMutProxy<T>, options: UpdateOptions = {}): Promise<void> {
   const factory = refFactoryOf(proxy);
