@@ -10,8 +10,18 @@ import { connectorFromConfig } from './registry.js';
 
 /** One connector of a MultiConnector: a connector, or the config to build one on first use. */
 export type MultiMember =
-  | { readonly connector: Connector; readonly policy?: Policy | undefined }
-  | { readonly config: ConnectorConfig; readonly policy?: Policy | undefined };
+  | {
+      /** The connector, built already. */
+      readonly connector: Connector;
+      /** When it takes new objects; default: any object, priority 0. */
+      readonly policy?: Policy | undefined;
+    }
+  | {
+      /** The config to build the connector from when one of its keys is first met. */
+      readonly config: ConnectorConfig;
+      /** When it takes new objects; default: any object, priority 0. */
+      readonly policy?: Policy | undefined;
+    };
 
 interface Member {
   readonly policy: FullPolicy;
