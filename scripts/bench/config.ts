@@ -127,7 +127,7 @@ export const QUICK: BenchConfig = {
     large: { sizes: [4 * MiB], warmupBytes: 0, reps: 1 },
     overlap: true,
   },
-  crowd: { processes: 6, size: 64 * KiB, deadlineMs: 60_000 },
+  crowd: { processes: 4, size: 64 * KiB, deadlineMs: 60_000 },
 };
 
 /** Where "large" transfers start: the sizes the large-get targets judge, followed by a GC in every process. */

@@ -22,6 +22,7 @@ it('runs every benchmark scenario in quick mode', async () => {
   expect(results.errors).toEqual([]);
   expect(results.transfers.length).toBeGreaterThan(0);
   expect(results.wake.length).toBeGreaterThan(0);
+  expect(results.crowd?.[0]).toMatchObject({ processes: 4, failed: 0, wrong: 0 });
   // The workflow group (issue 13): every part ran, on every connector, with its baselines.
   const w = results.workflow;
   expect(w).toBeDefined();
@@ -53,6 +54,7 @@ interface QuickResults {
   wake: unknown[];
   streams?: { shim: string; size: number; mode: string; eventsPerSecond: number }[];
   executor?: { mode: string; seconds: { median: number } }[];
+  crowd?: { processes: number; failed: number; wrong: number }[];
   workflow?: {
     pipelining: { connector: string; pipelined: { median: number } }[];
     hops: { owner: string }[];
