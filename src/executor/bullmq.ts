@@ -41,24 +41,33 @@ type Settle = { resolve: (reply: TaskReply) => void; reject: (error: unknown) =>
 export async function bullmqEngine(options: BullmqEngineOptions): Promise<TaskEngine> {
   const { Queue, QueueEvents } = await importBullmq('bullmqEngine');
   const queue = new Queue(options.queue, queueOptions(options));
-  const events = new QueueEvents(options.queue, queueOptions(options));
   // An 'error' event without a listener would end the process; BullMQ reconnects by itself.
   queue.on('error', (error: Error) => log.warn('BullMQ queue error', { queue: options.queue, error }));
-  events.on('error', (error: Error) => log.warn('BullMQ queue events error', { queue: options.queue, error }));
+  let events: InstanceType<typeof QueueEvents> | undefined;
   try {
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    await queue.waitUntilReady();
+    // QueueEvents reads from "now" ('$') once its loop has started, which its readiness does not
+    // wait for: a task that ended in between would be missed. It reads from Redis's clock at
+    // this instant instead (a stream's ids are that clock's milliseconds). The backend's raw
+    // client is ioredis, whose TIME BullMQ's client interface does not list.
+    const [seconds, micros] = await ((await queue.backend.client) as unknown as { time(): Promise<[string, string]> }).time();
+    const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    events = new QueueEvents(options.queue, { ...queueOptions(options), lastEventId });
+    events.on('error', (error: Error) => log.warn('BullMQ queue events error', { queue: options.queue, error }));
+    await events.waitUntilReady();
   } catch (error) {
-    await Promise.allSettled([queue.close(), events.close()]);
+    await Promise.allSettled([queue.close(), events?.close()]);
     throw error;
   }
+  const listener = events;
   // The engine names its jobs, so it waits for a job's end before adding it: no end can be
   // missed, no state check follows in Redis, and a completed job can be removed at once.
   // A letter first: BullMQ refuses ids that look like integers.
   const prefix = `t${randomBytes(3).toString('hex')}`;
   let next = 0;
   const pending = new Map<string, Settle>();
-  events.on('completed', (event: { jobId: string; returnvalue: unknown }) => pending.get(event.jobId)?.resolve(event.returnvalue as TaskReply));
-  events.on('failed', (event: { jobId: string; failedReason: string }) => pending.get(event.jobId)?.reject(new Error(event.failedReason)));
+  listener.on('completed', (event: { jobId: string; returnvalue: unknown }) => pending.get(event.jobId)?.resolve(event.returnvalue as TaskReply));
+  listener.on('failed', (event: { jobId: string; failedReason: string }) => pending.get(event.jobId)?.reject(new Error(event.failedReason)));
   const jobOptions = { ...DEFAULT_JOB_OPTIONS, ...options.jobOptions };
   let closed: Promise<void> | undefined;
   return {
@@ -83,7 +92,7 @@ export async function bullmqEngine(options: BullmqEngineOptions): Promise<TaskEn
       closed ??= (async () => {
         const error = new ClosedError(`The BullMQ engine of queue "${options.queue}" was closed while its task was running: its result will not be received.`);
         for (const settle of pending.values()) settle.reject(error);
-        await Promise.all([queue.close(), events.close()]);
+        await Promise.all([queue.close(), listener.close()]);
       })();
       return closed;
     },

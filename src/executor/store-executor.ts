@@ -151,7 +151,8 @@ export class StoreExecutor<T extends TaskTable = AnyTasks> implements AsyncDispo
         throw new TaskError(name, `Argument ${i} of task "${name}" is ${problem}, which cannot travel by value as JSON: have the executor's shouldProxy policy select it (e.g. proxyType or proxyLargerThan), or pass JSON.`);
       }
     });
-    const proxies = await this.store.proxyBatch(args.filter((_, i) => selected[i]));
+    const chosen = args.filter((_, i) => selected[i]);
+    const proxies = chosen.length === 0 ? [] : await this.store.proxyBatch(chosen);
     const keys = proxies.map((p) => getKey(p));
     let next = 0;
     const sent = args.map((arg, i) => (selected[i] ? proxies[next++] : arg));
