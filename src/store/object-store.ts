@@ -52,7 +52,10 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
   /** Timings, cache hits and sizes, when the store was built with `metrics: true`. */
   readonly metrics: StoreMetrics | undefined;
 
-  /** How each public operation runs: as it is, or timed into `metrics` (`metered.ts`). */
+  /**
+   * How each public operation runs: as it is, or timed into `metrics` (`metered.ts`).
+   * @internal
+   */
   protected readonly measure: OperationRunner;
   // Connector and codec as the store uses them: measured views when metrics are on.
   readonly #io: Connector<K>;
