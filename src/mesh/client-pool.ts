@@ -37,7 +37,7 @@ export interface PoolLimits {
 }
 
 /** 256 peers (two sockets each at most), and a minute of idleness: a workflow's pauses keep their connections. */
-export const DEFAULT_POOL_LIMITS: PoolLimits = { maxPeers: 256, idleMs: 60_000 };
+const DEFAULT_POOL_LIMITS: PoolLimits = { maxPeers: 256, idleMs: 60_000 };
 
 interface Entry {
   readonly client: PeerClient;

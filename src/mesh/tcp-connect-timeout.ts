@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 
 /** The channel option read here, in milliseconds; absent or 0: no bound of its own. */
-export const TCP_CONNECT_TIMEOUT_OPTION = 'grpc-node.tcp_connect_timeout_ms';
+const TCP_CONNECT_TIMEOUT_OPTION = 'grpc-node.tcp_connect_timeout_ms';
 
 type TcpConnect = (this: unknown, address: unknown, options: Record<string, unknown> | undefined) => Promise<Socket>;
 const patched = Symbol.for('proxymesh.tcpConnectTimeout');
