@@ -13,7 +13,8 @@ import type { CallOptions } from './protocol.js';
  * Returns `undefined` when there is nothing to abort on.
  */
 export function callSignal(options: CallOptions | undefined, what: string): AbortSignal | undefined {
-  return callScope(options, what).signal;
+  // Never disposed, so its timer must not hold the process open after the call is over.
+  return scope(options, what, false).signal;
 }
 
 /** A call's signal, and `dispose()` to clear its deadline timer once the call is over. */
@@ -24,9 +25,15 @@ export interface CallScope {
 
 /**
  * Like `callSignal`, for calls that end long before their deadline (most remote calls): the
- * caller disposes of the scope when the call is over, so a finished call holds no timer.
+ * caller disposes of the scope when the call is over, so a finished call holds no timer. Until
+ * then the deadline keeps the process alive, so a program whose only work is a wait with a
+ * deadline ends with DeadlineExceededError rather than with nothing left to run.
  */
 export function callScope(options: CallOptions | undefined, what: string): CallScope {
+  return scope(options, what, true);
+}
+
+function scope(options: CallOptions | undefined, what: string, keepAlive: boolean): CallScope {
   const signals: AbortSignal[] = [];
   if (options?.signal) signals.push(options.signal);
   let timer: NodeJS.Timeout | undefined;
@@ -34,7 +41,7 @@ export function callScope(options: CallOptions | undefined, what: string): CallS
     const ms = options.timeoutMs;
     const controller = new AbortController();
     timer = setTimeout(() => controller.abort(deadlineError(what, ms)), ms);
-    timer.unref();
+    if (!keepAlive) timer.unref();
     signals.push(controller.signal);
   }
   const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);

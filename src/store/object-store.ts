@@ -4,7 +4,7 @@
  * `Store` (in `store.ts`) adds proxies, futures and the registry on top.
  * @module
  */
-import { callSignal } from '../core/call-options.js';
+import { callScope } from '../core/call-options.js';
 import { isDeferrable, isExpirable, isReplaceable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
 import type { PlacementOptions } from '../connectors/multi-policy.js';
 import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
@@ -213,9 +213,13 @@ export class ObjectStore<K extends JsonValue = JsonValue> implements AsyncDispos
     this.assertOpen();
     const cached = this.#cache.get(keyId(key));
     if (cached !== undefined) return cached.value as T;
-    const signal = callSignal(options, `Waiting for key ${describeKey(key)} of store "${this.name}"`);
-    const payload = await waitForPayload(this.#io, key, { signal, polling: options.polling });
-    return this.#accept<T>(key, payload, options.deserializer);
+    const scope = callScope(options, `Waiting for key ${describeKey(key)} of store "${this.name}"`);
+    try {
+      const payload = await waitForPayload(this.#io, key, { signal: scope.signal, polling: options.polling });
+      return this.#accept<T>(key, payload, options.deserializer);
+    } finally {
+      scope.dispose();
+    }
   }
 
   /**
