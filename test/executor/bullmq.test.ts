@@ -5,10 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { bullmqEngine } from '../../src/executor/bullmq.js';
 import { TaskError } from '../../src/executor/errors.js';
-import type { ChildNode } from '../helpers/child.js';
 import { redisUrl } from '../setup/redis-url.js';
 import { executorSuite } from './executor-suite.js';
-import { spawnFixture } from './spawn.js';
+import { spawnNode, type ChildNode } from '../helpers/child.js';
 
 const queue = `executor-suite-${process.pid}`;
 const workers: ChildNode[] = [];
@@ -19,7 +18,7 @@ const connection = (): Record<string, unknown> => {
 
 executorSuite('BullMQ', {
   async before() {
-    for (let i = 0; i < 2; i += 1) workers.push(spawnFixture('executor-bullmq-worker', { queue, connection: connection() }));
+    for (let i = 0; i < 2; i += 1) workers.push(spawnNode('executor-bullmq-worker', [JSON.stringify({ queue, connection: connection() })]));
     await Promise.all(workers.map((w) => w.ready));
   },
   engine: () => bullmqEngine({ queue, connection: connection() }),

@@ -14,11 +14,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildNode } from '../helpers/child.js';
 import { NetLab, removeStaleLabs } from '../helpers/netns.js';
 import { redisUrl } from '../setup/redis-url.js';
 import { startRedisRelay, type RedisRelay } from './redis-relay.js';
-import { spawnFixture } from './spawn.js';
+import { spawnNode, type ChildNode } from '../helpers/child.js';
 
 const PORT = 7100;
 const SIZE = 10 * 1024 * 1024;
@@ -57,8 +56,8 @@ describe('StoreExecutor over BullMQ across hosts in network namespaces', () => {
       const name = 'hosts'; // the store's name, which each message carries once
       // Every object streams over the lab's network: the same-host file handoff is off, as it would be between real hosts.
       const mesh = (host: string) => ({ listen: `${lab!.host(host).address}:${PORT}`, sharedMemory: false });
-      for (const host of ['w1', 'w2']) nodes.set(host, spawnFixture('executor-bullmq-worker', { queue, connection, store: { name, mesh: mesh(host) } }, lab.command(host, [])));
-      nodes.set('client', spawnFixture('executor-client', { queue, connection, store: { name, mesh: mesh('client') }, mode: 'proxy' }, lab.command('client', [])));
+      for (const host of ['w1', 'w2']) nodes.set(host, spawnNode('executor-bullmq-worker', [JSON.stringify({ queue, connection, store: { name, mesh: mesh(host) } })], lab.command(host, [])));
+      nodes.set('client', spawnNode('executor-client', [JSON.stringify({ queue, connection, store: { name, mesh: mesh('client') }, mode: 'proxy' })], lab.command('client', [])));
       await Promise.all([...nodes.values()].map((n) => n.ready));
     } catch (error) {
       // Reported by the test (a failing beforeAll would mark it skipped instead).

@@ -58,10 +58,14 @@ export class ChildNode {
   }
 }
 
-/** Starts `test/fixtures/<fixture>.ts` with arguments and waits until it says it is ready. */
-export function spawnNode(fixture: string, args: string[] = []): ChildNode {
+/**
+ * Starts `test/fixtures/<fixture>.ts` with arguments and waits until it says it is ready.
+ * @param prefix - a wrapper that execs node in place, so signals reach it (`ip netns exec NS`).
+ */
+export function spawnNode(fixture: string, args: string[] = [], prefix: readonly string[] = []): ChildNode {
   const path = fileURLToPath(new URL(`../fixtures/${fixture}.ts`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const [command, ...rest] = [...prefix, process.execPath, '--import', 'tsx', path, ...args] as [string, ...string[]];
+  const child = spawn(command, rest, { stdio: ['pipe', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('../../', import.meta.url)) });
   const { promise: ready, resolve, reject } = defer();
   const node = new ChildNode(child, ready);
   child.once('exit', (code) => reject(new Error(`${fixture} exited (${code}) before it was ready: ${node.stderr}`)));
