@@ -80,14 +80,21 @@ async function main(): Promise<void> {
     },
   };
 
+  // The signal of every request but a wait: nothing cancels those, so none needs its own.
+  const uncancellable = new AbortController().signal;
+
   /** Runs one request; only a wait can be cancelled, so only a wait gets a controller. */
   async function handle(request: Exclude<PeerThreadRequest, { op: 'cancel' }>): Promise<Answer<PeerThreadResult<PeerThreadOp>>> {
-    const controller = new AbortController();
-    if (request.op === 'wait') waits.set(request.id, controller);
+    let signal = uncancellable;
+    if (request.op === 'wait') {
+      const controller = new AbortController();
+      waits.set(request.id, controller);
+      signal = controller.signal;
+    }
     try {
       // The one untyped step: the request's op and args were typed together by the main side.
       const run = handlers[request.op] as (signal: AbortSignal, ...args: unknown[]) => Answer<PeerThreadResult<PeerThreadOp>> | Promise<Answer<PeerThreadResult<PeerThreadOp>>>;
-      return await run(controller.signal, ...request.args);
+      return await run(signal, ...request.args);
     } finally {
       if (request.op === 'wait') waits.delete(request.id);
     }
