@@ -1,6 +1,9 @@
 /**
  * A `redis-server` of our own on a free loopback port, without persistence, with limits raised
- * so 1 GiB values fit (`proto-max-bulk-len`, `client-query-buffer-limit`).
+ * so 1 GiB values fit (`proto-max-bulk-len`, `client-query-buffer-limit`), and no output limit
+ * for pub/sub subscribers: with Redis's default (`pubsub 32mb 8mb 60`) a burst of 200 values of
+ * 1 MiB published by value disconnected the streams group's subscriber, whose lost events left
+ * the by-value baseline waiting for its 300 s bound (Tuning §27).
  * @module
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -48,7 +51,7 @@ async function ready(port: number, child: ChildProcess): Promise<string> {
 /** Starts redis-server; throws with advice when it is not installed. */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--proto-max-bulk-len', '2gb', '--client-query-buffer-limit', '2gb', '--loglevel', 'warning'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--proto-max-bulk-len', '2gb', '--client-query-buffer-limit', '2gb', '--client-output-buffer-limit', 'pubsub 0 0 0', '--loglevel', 'warning'];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const failed = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`cannot start redis-server (apt-get install redis-server): ${e.message}`))));
   const version = await Promise.race([ready(port, child), failed]);
