@@ -44,21 +44,33 @@ export const CONTROL_CHANNEL_OPTIONS: ChannelOptions = {
 };
 
 /**
+ * How long a ping's answer may take on a connection that carries objects, at either end. grpc-js
+ * counts only the answer, not the data still arriving meanwhile, and the answer queues behind
+ * every byte already in flight: on a crowded host (16 peers each getting 15 objects of 4 MiB at
+ * once while the host ran other work), the 15 s clients gave and the 10 s servers gave dropped
+ * 142 and 144 of ~390 live gets as "Connection dropped"; with 60 s at both ends, none (Tuning
+ * §27). A slow transfer is not a dead one; a call that must end sooner gives a deadline.
+ */
+const PATIENT_PING_TIMEOUT_MS = 60_000;
+
+/**
  * Options for client channels that move objects (Get, Put, Set, GetBatch, PutBatch): an owner
- * that dies mid-transfer without a reset is found within 5 s + 15 s, and a live end buried in
- * queued data has 15 s to answer a ping.
+ * that dies mid-transfer without a reset is found within 5 s + 60 s (see above).
  */
 export const TRANSFER_CHANNEL_OPTIONS: ChannelOptions = {
   ...CONTROL_CHANNEL_OPTIONS,
   'grpc.keepalive_time_ms': 5_000,
-  'grpc.keepalive_timeout_ms': 15_000,
+  'grpc.keepalive_timeout_ms': PATIENT_PING_TIMEOUT_MS,
 };
 
-/** Options for peer servers: their pings free the state of clients that vanished (within 20 s). */
+/**
+ * Options for peer servers: their pings free the state of clients that vanished without a reset
+ * (within 10 s + 60 s; a client that went away closed its connection, which frees it at once).
+ * Gets queue data ahead of the server's ping, puts ahead of the client's answer (see above).
+ */
 export const SERVER_OPTIONS: ChannelOptions = {
   'grpc.max_receive_message_length': MESSAGE_LIMIT,
   'grpc.max_send_message_length': MESSAGE_LIMIT,
   'grpc.keepalive_time_ms': 10_000,
-  // Puts queue data ahead of the client's ack, as gets do on the other side (see above).
-  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_timeout_ms': PATIENT_PING_TIMEOUT_MS,
 };

@@ -33,7 +33,7 @@ const PORT = 7001;
 // The deadline B gives each operation during the cut.
 const CALL_DEADLINE_MS = 3_000;
 // Beyond these an operation hangs. Keepalive finds a silent link dead within keepalive_time +
-// keepalive_timeout: 2 s + 2 s on the control channel that waits use, 5 s + 15 s on the transfer
+// keepalive_timeout: 2 s + 2 s on the control channel that waits use, 5 s + 60 s on the transfer
 // channel a get rides (src/mesh/channel-options.ts). An operation with no deadline of its own,
 // started once the connection is known dead, fails within the connect timeout (20 s by default),
 // or at once between attempts. Each bound is twice the worst case, and at least 10 s.
