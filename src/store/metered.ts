@@ -12,7 +12,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { isAwaitable, isDeferrable, type AwaitableConnector, type CallOptions, type Connector, type ConnectorSetOptions, type DeferrableConnector, type JsonValue, type Payload } from '../core/protocol.js';
+import { isAwaitable, isDeferrable } from '../core/connector-guards.js';
+import type { AwaitableConnector, CallOptions, Connector, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from '../core/protocol.js';
 import type { CacheObserver } from './cache.js';
 import { keyId } from './key-id.js';
 import type { StoreMetrics } from './metrics.js';

@@ -5,7 +5,8 @@
  * @module
  */
 import { callScope } from '../core/call-options.js';
-import { isDeferrable, isExpirable, isReplaceable, type CallOptions, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
+import { isDeferrable, isExpirable, isReplaceable } from '../core/connector-guards.js';
+import type { CallOptions, Connector, JsonValue, Payload } from '../core/protocol.js';
 import type { PlacementOptions } from '../connectors/multi-policy.js';
 import { ClosedError, InvalidArgumentError, NotImplementedError } from '../errors.js';
 import type { StoreConfig } from '../core/reference.js';
