@@ -16,7 +16,7 @@ import { callSignal, raceSignal, throwIfAborted } from '../core/call-options.js'
 import type { ObjectIdKey } from '../core/connector-input.js';
 import { checkObjectIdKey, checkPayload } from '../core/connector-input.js';
 import { KeyWaits } from './key-waits.js';
-import { newObjectId } from '../core/object-table.js';
+import { newObjectId } from '../core/object-id.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
 import { KeyChannels, quit } from './redis-channels.js';
 import type { RedisConnectorOptions, RedisServer } from './redis-options.js';
