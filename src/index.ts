@@ -23,7 +23,7 @@ export type {
   ReplaceableConnector,
   SyncReadableConnector,
 } from './core/protocol.js';
-export { canReadSync, isAwaitable, isDeferrable, isExpirable, isInProcess, isPreparable, isReplaceable, issuesCapabilities } from './core/protocol.js';
+export { canReadSync, isAwaitable, isDeferrable, isExpirable, isInProcess, isPreparable, isReplaceable, issuesCapabilities } from './core/connector-guards.js';
 export { connectorFromConfig, registerConnectorKind } from './connectors/registry.js';
 export { LocalConnector } from './connectors/local.js';
 export type { LocalConnectorOptions, LocalKey } from './connectors/local.js';

@@ -17,7 +17,7 @@ import { mapConcurrent } from './file-io.js';
 import { MARKER_NAME, ObjectDirectory } from './file-objects.js';
 import { DirectoryWatch } from './file-watch.js';
 import { KeyWaits } from './key-waits.js';
-import { newObjectId } from '../core/object-table.js';
+import { newObjectId } from '../core/object-id.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
 
 /** A FileConnector key: `{"id": "<32 lowercase hex digits>"}`. */

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { abortReason, callSignal, throwIfAborted } from '../core/call-options.js';
 import { checkPayload } from '../core/connector-input.js';
 import { payloadBytes } from '../core/file-payload.js';
-import { isAwaitable, isDeferrable } from '../core/protocol.js';
+import { isAwaitable, isDeferrable } from '../core/connector-guards.js';
 import type { AwaitableConnector, CallOptions, Connector, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from '../core/protocol.js';
 import { InvalidArgumentError, MultiConnectorError, NotImplementedError } from '../errors.js';
 import { describeInput as describeKey } from '../util/describe-input.js';

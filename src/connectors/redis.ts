@@ -4,25 +4,25 @@
  *
  * Object `<id>` is the Redis string `<prefix><id>` (encoding in `redis-value.ts`). Deferred keys
  * hold the empty string until a write-once Lua script sets them and PUBLISHes `set` on the
- * channel `<prefix><id>` (`redis-scripts.ts`); waiters subscribe to that channel
- * (`redis-channels.ts`), so waiting is push-based, with no keyspace notifications to configure
- * on the server and no polling.
+ * channel `<prefix><id>`, which waiters subscribe to (`redis-deferred.ts`), so waiting is
+ * push-based, with no keyspace notifications to configure on the server and no polling. This
+ * file is the connector's plain gets and puts, its calls and its connection.
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ClosedError, ConnectorUnavailableError, KeyExistsError, KeyNotFoundError, LimitExceededError, ProxyMeshError } from '../errors.js';
+import { ClosedError, ConnectorUnavailableError, KeyNotFoundError, LimitExceededError, ProxyMeshError } from '../errors.js';
 import { callSignal, raceSignal, throwIfAborted } from '../core/call-options.js';
 import type { ObjectIdKey } from '../core/connector-input.js';
 import { checkObjectIdKey, checkPayload } from '../core/connector-input.js';
-import { KeyWaits } from './key-waits.js';
-import { newObjectId } from '../core/object-table.js';
+import { newObjectId } from '../core/object-id.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, DeferrableConnector, Payload } from '../core/protocol.js';
-import { KeyChannels, quit } from './redis-channels.js';
+import { quit } from './redis-channels.js';
+import { RedisDeferredKeys } from './redis-deferred.js';
 import type { RedisConnectorOptions, RedisServer } from './redis-options.js';
 import { loadIoredis } from './redis-module.js';
 import { describeServer, redisOptionsFromConfig, resolveRedisOptions } from './redis-options.js';
-import { EVICT, SET_ONCE, SetOnceResult, runScript } from './redis-scripts.js';
+import { EVICT, runScript } from './redis-scripts.js';
 import { decodeValue, encodeValue, headerBytes } from './redis-value.js';
 import { log } from '../log.js';
 
@@ -56,8 +56,7 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
   readonly #clear: boolean;
   readonly #maxObjectBytes: number;
   readonly #client: Redis;
-  readonly #channels: KeyChannels;
-  readonly #waits: KeyWaits;
+  readonly #deferred: RedisDeferredKeys;
   #closing: Promise<void> | undefined;
 
   /**
@@ -81,23 +80,15 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     const { Redis } = loadIoredis();
     this.#client = 'url' in server ? new Redis(server.url, { connectionName }) : new Redis({ connectionName, ...server });
     this.#client.on('error', (error: Error) => log.debug('redis connection error', { client: this.clientName, error }));
-    this.#channels = new KeyChannels({
-      connect: () => this.#client.duplicate({ autoResubscribe: false }),
-      channelOf: (id) => this.#redisKey(id),
-      idOf: (channel) => (channel.startsWith(prefix) ? channel.slice(prefix.length) : undefined),
-      onNotice: (id) => this.#waits.recheck(id),
-      onResubscribed: () => this.#waits.recheckAll(),
-      onError: (error) => log.debug('redis subscriber error', { client: this.clientName, error }),
+    this.#deferred = new RedisDeferredKeys({
+      client: this.#client,
+      prefix,
+      clientName: this.clientName,
+      redisKey: (id) => this.#redisKey(id),
+      describe: (id) => this.#describe(id),
+      checkOpen: () => this.#open(),
+      translate: (error) => this.#translate(error),
     });
-    this.#waits = new KeyWaits(
-      async (id) => {
-        const value = await this.#client.getBuffer(this.#redisKey(id));
-        if (value === null) return { state: 'missing' };
-        const payload = decodeValue(value, () => `The ${this.#describe(id)}`);
-        return payload ? { state: 'set', payload } : { state: 'pending' };
-      },
-      (id) => new KeyNotFoundError(`The ${this.#describe(id)} does not exist: it was never created with newKey(), or it was evicted before it was set, so it will never have a value.`),
-    );
   }
 
   /**
@@ -164,16 +155,12 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     await this.#run(options, `Evicting ${this.#describe(id)}`, async () => {
       const redisKey = this.#redisKey(id);
       await runScript(this.#client, EVICT, redisKey, [redisKey]);
-      this.#waits.failMissing(id);
+      this.#deferred.evicted(id);
     });
   }
 
   async newKey(options?: CallOptions): Promise<RedisKey> {
-    return this.#run(options, 'Creating a deferred key', async () => {
-      const id = newObjectId();
-      await this.#client.set(this.#redisKey(id), '', 'NX');
-      return { id };
-    });
+    return this.#run(options, 'Creating a deferred key', async () => ({ id: await this.#deferred.create() }));
   }
 
   /**
@@ -197,18 +184,7 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
   async set(key: RedisKey, payload: Payload, options?: CallOptions): Promise<void> {
     const id = checkObjectIdKey(key, NAME);
     const value = this.#encode(payload);
-    await this.#run(options, `Setting ${this.#describe(id)}`, async () => {
-      const redisKey = this.#redisKey(id);
-      const result = await runScript(this.#client, SET_ONCE, redisKey, [value, redisKey]);
-      if (result === SetOnceResult.exists) {
-        throw new KeyExistsError(`Cannot set ${this.#describe(id)}: it was already set, and keys are write-once (the first value stays).`);
-      }
-      if (result === SetOnceResult.missing) {
-        throw new KeyNotFoundError(`Cannot set ${this.#describe(id)}: it was never created with newKey() or has been evicted. Create a new future.`);
-      }
-      // Waiters in this process need no round trip; others hear the script's PUBLISH.
-      this.#waits.wake(id, payload);
-    });
+    await this.#run(options, `Setting ${this.#describe(id)}`, () => this.#deferred.set(id, value, payload));
   }
 
   async awaitKey(key: RedisKey, options?: CallOptions): Promise<Payload> {
@@ -216,24 +192,7 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
     this.#open();
     const signal = callSignal(options, `Waiting for ${this.#describe(id)}`);
     throwIfAborted(signal);
-    // Subscribe, then register, then look: a set before the subscription is confirmed is seen
-    // by the look (its script ran before our GET), one after it reaches us as a message.
-    try {
-      await this.#channels.acquire(id, signal);
-    } catch (error) {
-      this.#open(); // closed meanwhile: say so, rather than "connection closed"
-      throw this.#translate(error);
-    }
-    try {
-      this.#open(); // close() may have ended every wait while we subscribed
-      const waiting = this.#waits.wait(id, signal);
-      this.#waits.recheck(id);
-      return await waiting;
-    } catch (error) {
-      throw this.#translate(error);
-    } finally {
-      this.#channels.release(id);
-    }
+    return this.#deferred.wait(id, signal);
   }
 
   /**
@@ -241,7 +200,7 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
    * @returns the counters now.
    */
   stats(): RedisConnectorStats {
-    return { waiters: this.#waits.size, subscriptions: this.#channels.size };
+    return { waiters: this.#deferred.waiters, subscriptions: this.#deferred.subscriptions };
   }
 
   /**
@@ -250,11 +209,11 @@ export class RedisConnector implements DeferrableConnector<RedisKey>, AwaitableC
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      this.#waits.failAll((id) => new ClosedError(`Stopped waiting for ${this.#describe(id)}: its RedisConnector was closed. Wait on an open connector instead.`));
+      this.#deferred.endAll();
       try {
         if (this.#clear) await this.#deletePrefix();
       } finally {
-        await Promise.all([this.#channels.close(), quit(this.#client)]);
+        await Promise.all([this.#deferred.close(), quit(this.#client)]);
       }
     })();
     return this.#closing;

@@ -1,14 +1,17 @@
 /**
  * An in-memory table of objects and deferred keys with write-once `set` and push-based waiting:
- * the storage behind `LocalConnector` and behind every mesh peer.
+ * the storage behind `LocalConnector` and behind every mesh peer. Who owns an object and when it
+ * expires are kept by `object-owners.ts`; what the table may hold, by `table-limits.ts`.
  * @module
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ClosedError, KeyExistsError, KeyNotFoundError, LimitExceededError, PermissionDeniedError } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import { ClosedError, KeyExistsError, KeyNotFoundError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
-import { Expiries } from './expiries.js';
 import { FilePayload, payloadBytes } from './file-payload.js';
+import { newObjectId } from './object-id.js';
+import { capabilityMatches, ObjectOwners } from './object-owners.js';
 import { SharedBuffers } from './shared-buffers.js';
+import { checkBytesRoom, checkWaiterRoom, UNLIMITED, type HolderLimits } from './table-limits.js';
 import { WaiterTable } from './waiters.js';
 
 /** The table's counters. */
@@ -23,36 +26,12 @@ export interface TableStats {
   readonly waiters: number;
 }
 
-/** Limits a table enforces; a refused request changes nothing. */
-export interface TableLimits {
-  /** Most payload bytes held at once. */
-  readonly maxBytes: number;
-  /** Most waits in progress at once. */
-  readonly maxWaiters: number;
-}
-
-/** No limits. */
-export const UNLIMITED: TableLimits = { maxBytes: Number.POSITIVE_INFINITY, maxWaiters: Number.POSITIVE_INFINITY };
-
 /** How the table names a key in its errors, so messages can say which peer or store it is. */
 export type Describe = (id: string) => string;
-
-/** A fresh random object id: 32 lowercase hex digits. */
-export function newObjectId(): string {
-  return randomBytes(16).toString('hex');
-}
 
 /** A deferred key not yet set, and the capability its `set` needs ('' when none is needed). */
 class Pending {
   constructor(readonly capability: string) {}
-}
-
-/** Whether a capability presented to `set` matches the one issued, in constant time. */
-function capabilityMatches(issued: string, presented: string): boolean {
-  if (issued === '') return true;
-  const a = Buffer.from(issued);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Objects by id; a pending deferred key holds a `Pending` until it is set. */
@@ -60,9 +39,8 @@ export class ObjectTable {
   readonly #entries = new Map<string, Payload | Pending>();
   readonly #waiters = new WaiterTable<Payload>();
   readonly #shared = new SharedBuffers();
-  // The capability an object's owner holds, which Replace and Expire require of other processes.
-  readonly #owners = new Map<string, string>();
-  readonly #expiries = new Expiries();
+  // Owners' capabilities (which Replace and Expire require of other processes) and times to live.
+  readonly #owners = new ObjectOwners();
   #bytes = 0;
   #pending = 0;
   #closed: ((id: string) => Error) | undefined;
@@ -73,7 +51,7 @@ export class ObjectTable {
    */
   constructor(
     private readonly describe: Describe = (id) => `key ${id}`,
-    private readonly limits: TableLimits & { readonly where?: () => string } = UNLIMITED,
+    private readonly limits: HolderLimits = UNLIMITED,
   ) {}
 
   /**
@@ -82,11 +60,7 @@ export class ObjectTable {
    * @throws LimitExceededError naming the limit.
    */
   checkRoom(bytes: number): void {
-    if (this.#bytes + bytes > this.limits.maxBytes) {
-      throw new LimitExceededError(
-        `${this.limits.where?.() ?? 'This store'} cannot take ${bytes} more bytes: it holds ${this.#bytes} of its ${this.limits.maxBytes}-byte limit (maximum bytes held). Evict objects or raise the limit; nothing stored was changed.`,
-      );
-    }
+    checkBytesRoom(this.limits, this.#bytes, bytes);
   }
 
   /**
@@ -99,7 +73,7 @@ export class ObjectTable {
     this.#open();
     this.checkRoom(payloadBytes(payload));
     const id = this.#store(payload);
-    if (capability !== undefined && capability !== '') this.#owners.set(id, capability);
+    this.#owners.issue(id, capability);
     return id;
   }
 
@@ -189,13 +163,7 @@ export class ObjectTable {
     if (entry instanceof Pending) {
       throw new KeyNotFoundError(`Cannot ${action} ${this.describe(id)}: it is a future's key with no value yet, and futures are write-once. Set it instead.`);
     }
-    if (capability === undefined) return;
-    const issued = this.#owners.get(id);
-    if (issued === undefined || !capabilityMatches(issued, capability)) {
-      throw new PermissionDeniedError(
-        `Cannot ${action} ${this.describe(id)}: ${issued === undefined ? 'it was stored without an owner capability (in a batch), so only a connector in its peer\'s own process can' : `the capability is ${capability === '' ? 'missing' : 'wrong'}; only the process that stored it (which received the capability of its Put or NewKey) can`}.`,
-      );
-    }
+    if (capability !== undefined) this.#owners.check(id, capability, action, () => this.describe(id));
   }
 
   /**
@@ -214,8 +182,7 @@ export class ObjectTable {
    */
   expire(id: string, ms: number, capability?: string): void {
     this.checkOwner(id, capability, 'set a time to live on');
-    if (ms === 0) this.#expiries.clear(id);
-    else this.#expiries.set(id, ms, (due) => this.evict(due));
+    this.#owners.expire(id, ms, (due) => this.evict(due));
   }
 
   /** Removes an object or a pending key; waiters on it fail. Returns whether anything was there. */
@@ -223,8 +190,7 @@ export class ObjectTable {
     const entry = this.#entries.get(id);
     if (entry === undefined) return false;
     this.#entries.delete(id);
-    this.#owners.delete(id);
-    this.#expiries.clear(id);
+    this.#owners.forget(id);
     if (entry instanceof Pending) this.#pending -= 1;
     else this.#release(id, entry);
     this.#waiters.fail(id, () => new KeyNotFoundError(`${this.describe(id)} was evicted before it was set, so it will never have a value.`));
@@ -277,7 +243,7 @@ export class ObjectTable {
     this.checkRoom(bytes);
     const { capability: issued } = this.#entries.get(id) as Pending;
     this.#entries.set(id, payload);
-    if (issued !== '') this.#owners.set(id, issued);
+    this.#owners.issue(id, issued);
     this.#pending -= 1;
     this.#bytes += bytes;
     this.#waiters.wake(id, payload);
@@ -294,11 +260,7 @@ export class ObjectTable {
     }
     if (!(entry instanceof Pending)) return entry;
     if (this.#closed) throw this.#closed(id);
-    if (this.#waiters.size >= this.limits.maxWaiters) {
-      throw new LimitExceededError(
-        `${this.limits.where?.() ?? 'This store'} cannot take another waiter for ${this.describe(id)}: ${this.#waiters.size} waits are in progress, its limit (maximum pending waiters). Retry later or raise the limit.`,
-      );
-    }
+    checkWaiterRoom(this.limits, this.#waiters.size, () => this.describe(id));
     return this.#waiters.wait(id, signal);
   }
 
@@ -318,7 +280,6 @@ export class ObjectTable {
     for (const entry of this.#entries.values()) if (entry instanceof FilePayload) entry.release();
     this.#entries.clear();
     this.#owners.clear();
-    this.#expiries.clearAll();
     this.#bytes = 0;
     this.#pending = 0;
   }

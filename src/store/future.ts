@@ -5,27 +5,20 @@
  * @module
  */
 import type { JsonValue } from '../core/protocol.js';
-import type { ProxyReference, TargetShape } from '../core/reference.js';
-import type { PollingOptions } from './polling.js';
-import type { PutOptions, WaitOptions } from './options.js';
+import type { ProxyReference } from '../core/reference.js';
+import type { FutureOptions, PutOptions, WaitOptions } from './options.js';
 import type { StoreSource } from './store-source.js';
 import { referenceExtras } from './reference-extras.js';
 import { makeProxy } from './store-proxy.js';
 
-/** Options of `new Future()`; `Store.future()` and the reviver pass them. */
-export interface FutureSettings {
-  /** Resolving the value (by `result()` or a proxy) evicts it. Default false. */
-  readonly evict?: boolean | undefined;
-  /** The value's shape, for proxies. Default `object`. */
-  readonly shape?: TargetShape | undefined;
-  /** How to poll for the value when the connector cannot push it. */
-  readonly polling?: PollingOptions | undefined;
+/**
+ * Options of `new Future()`; `Store.future()` and the reviver pass them. `evict`, `shape` and
+ * `polling` are those of `Store.future()` (`FutureOptions`), defined there once.
+ */
+export interface FutureSettings extends Pick<FutureOptions, 'evict' | 'shape' | 'polling'> {
   /** The capability that authorises `setResult`, where the connector issues one. */
   readonly capability?: string | undefined;
-  /**
-   * How long `result()` and the future's proxies wait for the value by default, in ms, in every
-   * process the future reaches (it travels in the reference). Default: no limit.
-   */
+  /** `FutureOptions.resolveTimeoutMs`, under the name the reference gives it. Default: no limit. */
   readonly timeoutMs?: number | undefined;
 }
 

@@ -12,10 +12,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
-import { isAwaitable, isDeferrable, type AwaitableConnector, type CallOptions, type Connector, type ConnectorSetOptions, type DeferrableConnector, type JsonValue, type Payload } from '../core/protocol.js';
-import type { CacheObserver } from './cache.js';
+import { isAwaitable, isDeferrable } from '../core/connector-guards.js';
+import type { AwaitableConnector, CallOptions, Connector, ConnectorSetOptions, DeferrableConnector, JsonValue, Payload } from '../core/protocol.js';
+import { ObjectCache, type CacheObserver } from './cache.js';
 import { keyId } from './key-id.js';
-import type { StoreMetrics } from './metrics.js';
+import { StoreMetrics } from './metrics.js';
 import type { StoreCodec } from './store-codec.js';
 
 interface Span {
@@ -171,5 +172,40 @@ export function meterCodec(codec: StoreCodec, meter: Meter): StoreCodec {
       meter.record('deserialize', performance.now() - start, [key]);
       return value;
     },
+  };
+}
+
+/** A store's connector, codec and cache as its operations use them, and how each operation runs. */
+export interface StoreParts<K extends JsonValue> {
+  /** The connector, or its measured view. */
+  readonly io: Connector<K>;
+  /** The codec, or its measured view. */
+  readonly codec: StoreCodec;
+  /** The cache, counting hits and misses when measured. */
+  readonly cache: ObjectCache;
+  /** How each public operation runs. */
+  readonly measure: OperationRunner;
+  /** Where the numbers go; `undefined` without metrics. */
+  readonly metrics: StoreMetrics | undefined;
+}
+
+/**
+ * A store's parts, measured into a new `StoreMetrics` or left as they are.
+ * @param connector - the store's connector.
+ * @param codec - the store's codec.
+ * @param cacheSize - objects the cache keeps; 0 disables it.
+ * @param metrics - whether the store measures itself.
+ * @returns the parts.
+ * @throws InvalidArgumentError when `cacheSize` is negative or not an integer.
+ */
+export function storeParts<K extends JsonValue>(connector: Connector<K>, codec: StoreCodec, cacheSize: number, metrics: boolean): StoreParts<K> {
+  if (!metrics) return { io: connector, codec, cache: new ObjectCache(cacheSize), measure: operationRunner(undefined), metrics: undefined };
+  const meter = new Meter(new StoreMetrics());
+  return {
+    io: meterConnector(connector, meter),
+    codec: meterCodec(codec, meter),
+    cache: new ObjectCache(cacheSize, meter.cacheObserver()),
+    measure: operationRunner(meter),
+    metrics: meter.metrics,
   };
 }

@@ -4,7 +4,8 @@
  * from the reference's config lazily, on first use, because a reviver must return at once.
  * @module
  */
-import { isPreparable, type JsonValue } from '../core/protocol.js';
+import { isPreparable } from '../core/connector-guards.js';
+import type { JsonValue } from '../core/protocol.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ProxyReference, ReferenceKind, TargetShape } from '../core/reference.js';
 import { prepareBlocking } from './blocking-resolver.js';

@@ -4,7 +4,7 @@
  * object, evicts it for a one-shot proxy, and explains every failure as a `ProxyResolveError`.
  * @module
  */
-import { isInProcess } from '../core/protocol.js';
+import { isInProcess } from '../core/connector-guards.js';
 import { ProxyResolveError, ProxyResolveMissingKeyError, WouldDeadlockError } from '../errors.js';
 import type { Factory } from '../proxy/factory.js';
 import type { ProxyReference } from '../core/reference.js';

@@ -4,7 +4,8 @@
  * itself under its name so proxies arriving from other processes find it.
  * @module
  */
-import { issuesCapabilities, type Connector, type JsonValue } from '../core/protocol.js';
+import { issuesCapabilities } from '../core/connector-guards.js';
+import type { Connector, JsonValue } from '../core/protocol.js';
 import { connectorFromConfig } from '../connectors/registry.js';
 import { Future } from './future.js';
 import type { StoreConfig } from '../core/reference.js';

@@ -4,7 +4,8 @@
  * bridge.
  * @module
  */
-import { canReadSync, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
+import { canReadSync } from '../core/connector-guards.js';
+import type { Connector, JsonValue, Payload } from '../core/protocol.js';
 
 /**
  * The payload, if the connector can read it synchronously.

@@ -3,7 +3,8 @@
  * backoff when it cannot.
  * @module
  */
-import { isAwaitable, type Connector, type JsonValue, type Payload } from '../core/protocol.js';
+import { isAwaitable } from '../core/connector-guards.js';
+import type { Connector, JsonValue, Payload } from '../core/protocol.js';
 import { pollUntil, type PollingOptions } from './polling.js';
 
 /**

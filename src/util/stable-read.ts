@@ -12,6 +12,21 @@ import { open } from 'node:fs/promises';
 const unchanged = (a: BigIntStats, b: BigIntStats): boolean => a.ctimeNs === b.ctimeNs && a.size === b.size;
 
 /**
+ * The read loop of both versions, written once: yields the position and length of each read
+ * that `data` still needs, and is told how many bytes that read got.
+ * @returns whether `data` was filled; false when a read found the file cut short under us.
+ */
+function* fillReads(data: Buffer): Generator<readonly [at: number, length: number], boolean, number> {
+  let at = 0;
+  while (at < data.byteLength) {
+    const bytesRead = yield [at, data.byteLength - at];
+    if (bytesRead === 0) return false; // cut short under us
+    at += bytesRead;
+  }
+  return true;
+}
+
+/**
  * The file's bytes, or `undefined` when it changed (was renamed or written) while being read.
  * @param opened - tests only: runs between the open and the read, to change the file there.
  * @throws the open's error (ENOENT for a file already gone).
@@ -22,13 +37,13 @@ export async function readStable(path: string, opened?: () => Promise<void>): Pr
     const before = await file.stat({ bigint: true });
     await opened?.();
     const data = Buffer.allocUnsafeSlow(Number(before.size));
-    let at = 0;
-    while (at < data.byteLength) {
-      const { bytesRead } = await file.read(data, at, data.byteLength - at, at);
-      if (bytesRead === 0) return undefined; // cut short under us
-      at += bytesRead;
+    const reads = fillReads(data);
+    let step = reads.next();
+    while (!step.done) {
+      const [at, length] = step.value;
+      step = reads.next((await file.read(data, at, length, at)).bytesRead);
     }
-    return unchanged(before, await file.stat({ bigint: true })) ? data : undefined;
+    return step.value && unchanged(before, await file.stat({ bigint: true })) ? data : undefined;
   } finally {
     await file.close();
   }
@@ -40,13 +55,13 @@ export function readStableSync(path: string): Buffer | undefined {
   try {
     const before = fstatSync(fd, { bigint: true });
     const data = Buffer.allocUnsafeSlow(Number(before.size));
-    let at = 0;
-    while (at < data.byteLength) {
-      const n = readSync(fd, data, at, data.byteLength - at, at);
-      if (n === 0) return undefined;
-      at += n;
+    const reads = fillReads(data);
+    let step = reads.next();
+    while (!step.done) {
+      const [at, length] = step.value;
+      step = reads.next(readSync(fd, data, at, length, at));
     }
-    return unchanged(before, fstatSync(fd, { bigint: true })) ? data : undefined;
+    return step.value && unchanged(before, fstatSync(fd, { bigint: true })) ? data : undefined;
   } finally {
     closeSync(fd);
   }

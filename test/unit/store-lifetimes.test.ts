@@ -7,7 +7,7 @@ import { createProxy } from '../../src/proxy/create.js';
 import { extract, getKey } from '../../src/proxy/control.js';
 import { ContextLifetime } from '../../src/store/lifetimes/context-lifetime.js';
 import { LeaseLifetime } from '../../src/store/lifetimes/lease-lifetime.js';
-import type { Lifetime } from '../../src/store/lifetimes/lifetime.js';
+import type { Lifetime, LifetimeStore } from '../../src/store/lifetimes/lifetime.js';
 import { StaticLifetime } from '../../src/store/lifetimes/static-lifetime.js';
 import { Store } from '../../src/store/store.js';
 
@@ -164,6 +164,20 @@ describe('LeaseLifetime', () => {
     await lifetime.close();
     expect(await store.exists(key)).toBe(false);
     expect(() => lifetime.extend(1)).toThrow(LifetimeEndedError);
+  });
+
+  // A key attached twice (once in another field order) is held once: extending the lease tells
+  // its owner once per key. The lease kept a list and told the owner of such a key twice.
+  it('tells the owner of each key once when extended, however often the key was attached', async () => {
+    const expire = vi.fn((_key: unknown, _ttlMs: number) => Promise.resolve(true));
+    const store: LifetimeStore = { name: 'expiring', evict: () => Promise.resolve(), expire, close: () => Promise.resolve() };
+    const lifetime = new LeaseLifetime(store, { expiry: 60_000 });
+    lifetime.addKey([{ id: 'a', n: 1 }]);
+    lifetime.addKey([{ n: 1, id: 'a' }, { id: 'b' }]);
+    expire.mockClear();
+    lifetime.extend(1_000);
+    expect(expire.mock.calls.map(([key]) => key)).toEqual([{ id: 'a', n: 1 }, { id: 'b' }]);
+    await lifetime.close();
   });
 
   // A malformed expiry is an InvalidArgumentError.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalConnector } from '../../src/connectors/local.js';
-import { isAwaitable, isDeferrable, type Connector } from '../../src/core/protocol.js';
+import { isAwaitable, isDeferrable } from '../../src/core/connector-guards.js';
+import type { Connector } from '../../src/core/protocol.js';
 import { Meter, meterConnector } from '../../src/store/metered.js';
 import { StoreMetrics } from '../../src/store/metrics.js';
 import { Store } from '../../src/store/store.js';

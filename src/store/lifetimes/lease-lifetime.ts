@@ -8,6 +8,7 @@ import { log } from '../../log.js';
 import type { LifetimeOptions } from './base-lifetime.js';
 import { ContextLifetime } from './context-lifetime.js';
 import type { JsonValue } from '../../core/protocol.js';
+import { keyId } from '../key-id.js';
 import type { StoreHandle } from './attached-keys.js';
 import type { LifetimeStore } from './lifetime.js';
 
@@ -41,8 +42,9 @@ function expiryTime(expiry: Date | number, from: number, what: string): number {
 export class LeaseLifetime extends ContextLifetime {
   #expiry: number;
   #timer: NodeJS.Timeout | undefined;
-  // Keys whose connector keeps the lease's end too (a mesh peer), told again when it moves.
-  readonly #expiring: JsonValue[] = [];
+  // Keys whose connector keeps the lease's end too (a mesh peer), told again when it moves; by
+  // canonical id, so a key attached twice is held, and told of a new end, once.
+  readonly #expiring = new Map<string, JsonValue>();
 
   /**
    * @param store - the store that makes, and will evict, the objects attached.
@@ -71,7 +73,7 @@ export class LeaseLifetime extends ContextLifetime {
     this.assertLive();
     this.#expiry = expiryTime(by, this.#expiry, 'extension');
     this.#arm();
-    this.#tellOwners(this.#expiring);
+    this.#tellOwners([...this.#expiring.values()]);
   }
 
   /**
@@ -81,7 +83,7 @@ export class LeaseLifetime extends ContextLifetime {
   protected override attach(store: StoreHandle, keys: readonly JsonValue[]): void {
     super.attach(store, keys);
     if (store === this.store && this.store.expire !== undefined) {
-      this.#expiring.push(...keys);
+      for (const key of keys) this.#expiring.set(keyId(key), key);
       this.#tellOwners(keys);
     }
   }
