@@ -22,6 +22,7 @@ import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
 import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
 import { Peer, type PeerOptions } from '../mesh/peer.js';
 import { SharedAwaits } from '../mesh/shared-awaits.js';
+import { describeCall } from '../mesh/call-site.js';
 import { callScope, withinCall } from '../core/call-options.js';
 import { checkPayload } from '../core/connector-input.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
@@ -50,10 +51,10 @@ async function startEmbedded(options: PeerOptions, thread: 'worker' | 'main'): P
 }
 
 /**
- * What a call on a key is, for its deadline's message: PeerClient's words for a remote call
- * (peer-client.ts `callPeer`), so a deadline reads alike on every route.
+ * What a call on a key is, for its deadline's message: the words of a remote call
+ * (status.ts `describeCall`), so a deadline reads alike on every route.
  */
-const callWhat = (operation: string, key: MeshKey): string => `The ${operation} of key ${formatKey(key)} on peer ${key.peer}`;
+const callWhat = (operation: string, key: MeshKey): string => describeCall({ peer: key.peer, operation, key: formatKey(key) });
 
 /** Where a key lives: in a peer of this process, or behind a client. */
 type Route = { key: MeshKey; local: LocalPeer; remote?: undefined } | { key: MeshKey; local?: undefined; remote: PeerClient };
@@ -202,7 +203,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       return key;
     }
     const peer = await this.#embedded();
-    const id = await withinCall(options, `The put on peer ${peer.address}`, () => peer.put(payload));
+    const id = await withinCall(options, describeCall({ peer: peer.address, operation: 'put' }), () => peer.put(payload));
     return { peer: peer.address, incarnation: peer.incarnation, id };
   }
 
@@ -212,7 +213,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     // One PutBatch (or one thread message), stored all or none, instead of a call per object.
     if (this.#options.peer !== undefined) return (this.#pool ?? (await this.#clients())).batch(this.#options.peer).putBatch(payloads, options);
     const peer = await this.#embedded();
-    const ids = await withinCall(options, `The putBatch on peer ${peer.address}`, () => peer.putBatch(payloads));
+    const ids = await withinCall(options, describeCall({ peer: peer.address, operation: 'putBatch' }), () => peer.putBatch(payloads));
     return ids.map((id) => ({ peer: peer.address, incarnation: peer.incarnation, id }));
   }
 
@@ -232,7 +233,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
     return fetchGroups(keys.length, groups, async (routes) => {
       const [first] = routes;
       const { local } = first;
-      return local ? withinCall(options, `The getBatch on peer ${first.key.peer}`, () => local.getBatch(routes.map((r) => r.key.id))) : (this.#pool ?? (await this.#clients())).batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
+      return local ? withinCall(options, describeCall({ peer: first.key.peer, operation: 'getBatch' }), () => local.getBatch(routes.map((r) => r.key.id))) : (this.#pool ?? (await this.#clients())).batch(first.key.peer).getBatch(routes.map((r) => r.key), options);
     });
   }
 
@@ -258,7 +259,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       ({ key, capability } = await (this.#pool ?? (await this.#clients())).client(this.#options.peer).newKey(options));
     } else {
       const peer = await this.#embedded();
-      const made = await withinCall(options, `The newKey on peer ${peer.address}`, () => peer.newKey());
+      const made = await withinCall(options, describeCall({ peer: peer.address, operation: 'newKey' }), () => peer.newKey());
       key = { peer: peer.address, incarnation: peer.incarnation, id: made.id };
       capability = made.capability;
     }

@@ -3,9 +3,10 @@
  * promises over bare grpc-js. nice-grpc's per-call plumbing (a call context, an AbortController
  * and abort listeners, three async-generator hops per message) made a 100 B get 1.6–1.8× a bare
  * grpc-js unary call (BENCHMARKS.md, Tuning: "The client on bare grpc-js"); here a call is grpc-js's own call object with
- * event listeners: messages are handed to the caller as they arrive, the deadline is one timer,
- * and a signal is listened to only when there is one.
- * Failures are nice-grpc `ClientError`s, so status.ts maps them to the named errors as before.
+ * event listeners: messages are handed to the caller as they arrive, and the call's signal (the
+ * caller's and its deadline in one, core/call-options.ts) is listened to only when there is one.
+ * A call the signal ends fails with the signal's reason (a deadline's is DeadlineExceededError);
+ * any other failure is a nice-grpc `ClientError`, which status.ts maps to the named errors.
  * @module
  */
 import type { Client, ClientWritableStream, Metadata, ServiceError } from '@grpc/grpc-js';
@@ -21,12 +22,19 @@ export interface Method<Request, Response> {
 /** What every call carries. */
 export interface CallSettings {
   readonly metadata: Metadata;
-  /** How long the call may take; no limit when undefined. */
-  readonly timeoutMs: number | undefined;
+  /**
+   * Ends the call: the caller's signal and the deadline in one (core/call-options.ts `callScope`).
+   * The call is cancelled when it fires and fails with its reason.
+   */
   readonly signal: AbortSignal | undefined;
 }
 
-/** Per-call options: none. The deadline is ours (see `watch`), so grpc-js gets the shared empty object. */
+/**
+ * Per-call options: none. The deadline is the signal's (core/call-options.ts) rather than grpc-js's
+ * `deadline` option: that one also sends a `grpc-timeout` header that the server parses and arms
+ * its own timer for, which measured 8% of a 100 B get; the client's timer alone bounds every
+ * call, as the design asks. So grpc-js gets the shared empty object.
+ */
 const NO_OPTIONS = {};
 
 /** A grpc-js failure as nice-grpc's `ClientError`, the one form status.ts reads. */
@@ -34,60 +42,51 @@ function clientError(path: string, error: Partial<ServiceError>): ClientError {
   return new ClientError(path, error.code ?? Status.UNKNOWN, error.details ?? error.message ?? 'unknown error');
 }
 
-/** What ends a call early: the caller's signal, or the deadline. */
+/** The signal's watch over one call. */
 interface Watch {
   /** Names the call to cancel; at once if the signal has already fired. */
   attach(call: { cancel(): void }): void;
   /** Stops watching; call once the call is over. */
   stop(): void;
-  /** Whether the deadline cut the call short (grpc-js then reports CANCELLED). */
-  readonly timedOut: boolean;
+}
+
+/** The watch of a call without a signal: nothing can end it early. */
+const UNWATCHED: Watch = { attach: () => {}, stop: () => {} };
+
+/** Cancels a call when its signal fires (the caller's, or its deadline). */
+function watch(signal: AbortSignal | undefined): Watch {
+  if (signal === undefined) return UNWATCHED;
+  let call: { cancel(): void } | undefined;
+  const cancel = (): void => call?.cancel();
+  return {
+    attach(target: { cancel(): void }): void {
+      call = target;
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
+    },
+    stop(): void {
+      signal.removeEventListener('abort', cancel);
+    },
+  };
 }
 
 /**
- * Cancels a call when the signal fires or the timeout passes. The deadline is a timer of ours
- * rather than grpc-js's `deadline` option: that one also sends a `grpc-timeout` header that the
- * server parses and arms its own timer for, which measured 8% of a 100 B get; the client's timer
- * alone bounds every call, as the design asks.
+ * How a call failed: the signal's reason when it cut the call short (grpc-js then reports
+ * CANCELLED; a reason that is no Error is left to status.ts, as a cancelled call), else
+ * grpc-js's status.
  */
-function watch(settings: CallSettings): Watch {
-  const { signal, timeoutMs } = settings;
-  let call: { cancel(): void } | undefined;
-  const cancel = (): void => call?.cancel();
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          state.timedOut = true;
-          cancel();
-        }, timeoutMs).unref();
-  const state = {
-    timedOut: false,
-    attach(target: { cancel(): void }): void {
-      call = target;
-      if (signal?.aborted) cancel();
-      else signal?.addEventListener('abort', cancel, { once: true });
-    },
-    stop(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
-    },
-  };
-  return state;
-}
-
-/** How a call failed: our deadline, or grpc-js's status. */
-function failed(path: string, watched: Watch, error: Partial<ServiceError>): ClientError {
-  return watched.timedOut ? new ClientError(path, Status.DEADLINE_EXCEEDED, 'The call did not finish before its deadline.') : clientError(path, error);
+function failed(path: string, signal: AbortSignal | undefined, error: Partial<ServiceError>): Error {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  return reason instanceof Error ? reason : clientError(path, error);
 }
 
 /** A unary call. */
 export function unary<Request, Response>(client: Client, method: Method<Request, Response>, request: Request, settings: CallSettings): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const watched = watch(settings);
+    const watched = watch(settings.signal);
     const call = client.makeUnaryRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, NO_OPTIONS, (error, response) => {
       watched.stop();
-      if (error || response === undefined) reject(failed(method.path, watched, error ?? {}));
+      if (error || response === undefined) reject(failed(method.path, settings.signal, error ?? {}));
       else resolve(response);
     });
     watched.attach(call);
@@ -111,7 +110,7 @@ export function serverStream<Request, Response>(
   pause?: () => Promise<void> | undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const watched = watch(settings);
+    const watched = watch(settings.signal);
     const call = client.makeServerStreamRequest(method.path, method.serialize, method.deserialize, request, settings.metadata, NO_OPTIONS);
     watched.attach(call);
     let failure: Error | undefined;
@@ -139,7 +138,7 @@ export function serverStream<Request, Response>(
     // grpc-js emits 'error' (a status other than OK) before the stream's 'end'.
     call.on('error', (error: ServiceError) => {
       watched.stop();
-      reject(failure ?? failed(method.path, watched, error));
+      reject(failure ?? failed(method.path, settings.signal, error));
     });
     call.on('end', () => {
       watched.stop();
@@ -160,14 +159,14 @@ export async function clientStream<Request, Response>(client: Client, method: Me
   // A call cancelled before it starts never starts: grpc-js can still send a one-message stream
   // (a put or set handed over as a file) that is written and ended in the tick of its cancel.
   settings.signal?.throwIfAborted();
-  const watched = watch(settings);
+  const watched = watch(settings.signal);
   let call: ClientWritableStream<Request> | undefined;
   let over = false;
   const result = new Promise<Response>((resolve, reject) => {
     call = client.makeClientStreamRequest(method.path, method.serialize, method.deserialize, settings.metadata, NO_OPTIONS, (error, response) => {
       over = true;
       watched.stop();
-      if (error || response === undefined) reject(failed(method.path, watched, error ?? {}));
+      if (error || response === undefined) reject(failed(method.path, settings.signal, error ?? {}));
       else resolve(response);
     });
   });

@@ -6,9 +6,8 @@
  * @module
  */
 import { Client, type ChannelInterface, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
-import { ClientError, Status } from 'nice-grpc-common';
 import type { AwaitResponse, GetResponse, PutResponse, StatsResponse } from '../../gen/proxymesh/v1/peer.js';
-import { deadlineError } from '../core/call-options.js';
+import { callScope } from '../core/call-options.js';
 import type { CallOptions, Payload } from '../core/protocol.js';
 import { KeyNotFoundError } from '../errors.js';
 import { dataParts, headerOf, objectParts, travelsWhole, wholeOf } from './chunks.js';
@@ -16,7 +15,8 @@ import { clientStream, serverStream, unary, type CallSettings, type Method } fro
 import { formatKey, toMeshKey, type MeshKey } from './key.js';
 import { ObjectReceiver } from './object-receiver.js';
 import { callMetadata, type TlsOptions } from './security.js';
-import { fromClientError, type CallSite } from './status.js';
+import { describeCall, type CallSite } from './call-site.js';
+import { fromClientError } from './status.js';
 import { zeroCopyDefinition } from './wire-codec.js';
 import { asBuffer } from './buffer-view.js';
 import { LOCATE_DEADLINE_MS, Locality } from './locality.js';
@@ -77,18 +77,20 @@ const METHODS = {
 
 /**
  * Runs one call to a peer with its metadata and deadline (the caller's, else `defaultMs`), and
- * turns a failure into the named errors: our own deadline reads as every connector's (what did
- * not finish, and within how long), the rest goes through status.ts.
+ * turns a failure into the named errors. The deadline is core/call-options.ts's: the call's
+ * signal aborts with the DeadlineExceededError every connector gives (what did not finish, and
+ * within how long), and grpc-calls.ts fails the call with that reason; the rest goes through
+ * status.ts.
  */
 export async function callPeer<T>(site: CallSite, metadata: Metadata, options: CallOptions | undefined, defaultMs: number | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
   const timeoutMs = options?.timeoutMs ?? defaultMs;
-  const signal = options?.signal;
+  const scope = callScope({ signal: options?.signal, timeoutMs }, describeCall(site));
   try {
-    return await run({ metadata, timeoutMs, signal });
+    return await run({ metadata, signal: scope.signal });
   } catch (error) {
-    const what = site.key !== undefined ? `The ${site.operation} of key ${site.key} on peer ${site.peer}` : `The ${site.operation} on peer ${site.peer}`;
-    if (timeoutMs !== undefined && !signal?.aborted && error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED) throw deadlineError(what, timeoutMs);
-    throw fromClientError(error, site, signal);
+    throw fromClientError(error, site, scope.signal);
+  } finally {
+    scope.dispose();
   }
 }
 
