@@ -14,14 +14,14 @@ import { LRUCache } from 'lru-cache';
 import { ClosedError, InvalidArgumentError } from '../errors.js';
 import type { TableStats } from '../core/object-table.js';
 import { parseAddress } from '../mesh/address.js';
-import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/chunk-sizes.js';
-import type { ClientPool } from '../mesh/client-pool.js';
-import type { ClientSettings, PeerClient } from '../mesh/peer-client.js';
+import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES } from '../mesh/wire/chunk-sizes.js';
+import type { ClientPool } from '../mesh/client/client-pool.js';
+import type { ClientSettings, PeerClient } from '../mesh/client/peer-client.js';
 import { resolveToken } from '../mesh/token.js';
 import { formatKey, toMeshKey, type MeshKey } from '../mesh/key.js';
-import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/local-peers.js';
-import { Peer, type PeerOptions } from '../mesh/peer.js';
-import { SharedAwaits } from '../mesh/shared-awaits.js';
+import { findLocalPeer, tablePeer, type LocalPeer } from '../mesh/server/local-peers.js';
+import { Peer, type PeerOptions } from '../mesh/server/peer.js';
+import { SharedAwaits } from '../mesh/client/shared-awaits.js';
 import { describeCall } from '../mesh/call-site.js';
 import { callScope, withinCall } from '../core/call-options.js';
 import { checkPayload } from '../core/connector-input.js';
@@ -45,7 +45,7 @@ type Embedded = LocalPeer & { close(): Promise<void> };
 
 // The peer thread's module (and the server, inside Peer.start) load only when a peer starts.
 async function startEmbedded(options: PeerOptions, thread: 'worker' | 'main'): Promise<Embedded> {
-  if (thread === 'worker') return (await import('../mesh/peer-thread.js')).PeerThread.start(options);
+  if (thread === 'worker') return (await import('../mesh/thread/peer-thread.js')).PeerThread.start(options);
   const peer = await Peer.start(options);
   return Object.assign(tablePeer(peer.state, peer.state.table), { close: () => peer.close() });
 }
@@ -178,7 +178,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   /** The client pool, loaded and made on first need. */
   async #clients(): Promise<ClientPool> {
-    this.#loadingPool ??= import('../mesh/client-pool.js').then(({ ClientPool }) => {
+    this.#loadingPool ??= import('../mesh/client/client-pool.js').then(({ ClientPool }) => {
       this.#open();
       return (this.#pool = new ClientPool(this.#settings));
     });

@@ -12,7 +12,7 @@
  * @module
  */
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { MAX_CHUNK_BYTES } from './chunks.js';
+import { MAX_CHUNK_BYTES } from './wire/chunks.js';
 
 const MESSAGE_LIMIT = MAX_CHUNK_BYTES + 64 * 1024;
 
