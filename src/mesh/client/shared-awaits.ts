@@ -1,8 +1,10 @@
 /**
  * Concurrent waits on one key share one wait on its owner: the first waiter starts it (an
  * `Await` stream), later ones join it, and its value or error fans out to all of them. A pending
- * `Await` stream costs the owner an HTTP/2 stream and a gRPC call (~13 KB, BENCHMARKS.md §7), and
- * waking 10,000 of them took seconds; one stream per process and key costs the owner the same
+ * `Await` stream costs the owner an HTTP/2 stream and a gRPC call (~12.7 KB of heap when each
+ * waiter had its own, ~7.5 KB since the peer serves on bare grpc-js), and waking 10,000 of them
+ * took 1.6–2.4 s (BENCHMARKS.md, Tuning: "Shared waits: fan-out and memory per waiter" and "The
+ * peer's server on bare grpc-js"); one stream per process and key costs the owner the same
  * whatever the number of waiters, and wakes them all in one event-loop turn.
  *
  * Each waiter keeps its own signal (and so its own deadline): leaving ends only its own wait.
