@@ -72,15 +72,11 @@ export function toStatus(error: unknown): { code: GrpcStatus; details: string } 
 }
 
 /**
- * The named error for a failed client call. A call its signal ended (the caller's signal, or
- * the call's deadline: core/call-options.ts) surfaces as the signal's reason; gRPC statuses
- * become the classes above.
+ * The named error for a failed client call: gRPC statuses become the classes above; any other
+ * error goes on as it is. A call its signal ended (the caller's signal, or the call's deadline:
+ * core/call-options.ts) already failed with the signal's reason (client/grpc-calls.ts).
  */
-export function fromClientError(error: unknown, site: CallSite, signal?: AbortSignal): Error {
-  if (signal?.aborted) {
-    const reason: unknown = signal.reason;
-    if (reason instanceof Error) return reason;
-  }
+export function fromClientError(error: unknown, site: CallSite): Error {
   if (!(error instanceof ClientError)) return error instanceof Error ? error : new ProxyMeshError(String(error));
   const cls = fromStatus.get(error.code) ?? ProxyMeshError;
   const subject = site.key ? `${site.operation} of key ${site.key}` : site.operation;
@@ -92,7 +88,7 @@ export function fromClientError(error: unknown, site: CallSite, signal?: AbortSi
   }
   // A DEADLINE_EXCEEDED status received from the peer: a deadline the peer's side ran out of,
   // not this call's own (that one aborts the call's signal with core/call-options.ts
-  // `deadlineError`, returned above as the signal's reason).
+  // `deadlineError`, and the call fails with that reason, never reaching this mapping).
   if (error.code === Status.DEADLINE_EXCEEDED) {
     return new cls(`The ${subject} on peer ${site.peer} did not finish before its deadline. Raise timeoutMs or check the peer's load.`, { cause: error });
   }

@@ -79,8 +79,8 @@ const METHODS = {
  * Runs one call to a peer with its metadata and deadline (the caller's, else `defaultMs`), and
  * turns a failure into the named errors. The deadline is core/call-options.ts's: the call's
  * signal aborts with the DeadlineExceededError every connector gives (what did not finish, and
- * within how long), and grpc-calls.ts fails the call with that reason; the rest goes through
- * status.ts.
+ * within how long), and grpc-calls.ts fails the call with that reason, as with the caller's own
+ * signal; a gRPC status goes through status.ts.
  */
 export async function callPeer<T>(site: CallSite, metadata: Metadata, options: CallOptions | undefined, defaultMs: number | undefined, run: (settings: CallSettings) => Promise<T>): Promise<T> {
   const timeoutMs = options?.timeoutMs ?? defaultMs;
@@ -88,7 +88,7 @@ export async function callPeer<T>(site: CallSite, metadata: Metadata, options: C
   try {
     return await run({ metadata, signal: scope.signal });
   } catch (error) {
-    throw fromClientError(error, site, scope.signal);
+    throw fromClientError(error, site);
   } finally {
     scope.dispose();
   }
