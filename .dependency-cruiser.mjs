@@ -5,6 +5,8 @@
  *   errors.ts ← util ← core ← serialize ← mesh ← connectors ← store ← executor, stream ← cli
  *                             core ← proxy ← store
  *
+ * and inside the mesh: wire ← mesh/ root ← client, server ← thread (client and server apart).
+ *
  * Tests, scripts and examples may import anything; only src/ is checked.
  */
 /** A path pattern matching our own modules other than the given folders/files. */
@@ -55,6 +57,46 @@ export default {
       comment: 'The mesh (wire, client, server, thread) sees connectors only through the core protocol; connectors/mesh.ts adapts it, not the other way round.',
       from: { path: '^src/mesh/' },
       to: ours('mesh/', 'core/', 'util/', 'serialize/', 'errors\\.ts$', 'log\\.ts$'),
+    },
+    // Inside the mesh, one direction too (ARCHITECTURE.md, "Inside mesh/"):
+    //   wire ← mesh/ root ← client, server ← thread
+    // wire (messages, pieces, checksums, same-host files) is what both ends share; the root
+    // (keys, addresses, security, status) names calls; a client and a server never know each
+    // other; the peer thread runs a server.
+    {
+      name: 'mesh-wire-is-the-floor',
+      severity: 'error',
+      comment: 'mesh/wire/ is how an object travels (protobuf, pieces, checksums, same-host files), the same for both ends: it imports nothing else of the mesh.',
+      from: { path: '^src/mesh/wire/' },
+      to: { path: '^src/mesh/', pathNot: '^src/mesh/wire/' },
+    },
+    {
+      name: 'mesh-root-on-wire-only',
+      severity: 'error',
+      comment: 'The files at the root of mesh/ (keys, addresses, tokens, security, status, channel options) are shared by every role: they import only each other and wire/.',
+      from: { path: '^src/mesh/[^/]+$' },
+      to: { path: '^src/mesh/(client|server|thread)/' },
+    },
+    {
+      name: 'mesh-client-knows-no-server',
+      severity: 'error',
+      comment: 'A client reaches a server through the wire alone; it never imports the server side or the peer thread.',
+      from: { path: '^src/mesh/client/' },
+      to: { path: '^src/mesh/(server|thread)/' },
+    },
+    {
+      name: 'mesh-server-knows-no-client',
+      severity: 'error',
+      comment: 'A peer answers calls; it never makes them (nor knows the thread it may run on).',
+      from: { path: '^src/mesh/server/' },
+      to: { path: '^src/mesh/(client|thread)/' },
+    },
+    {
+      name: 'mesh-thread-runs-a-server',
+      severity: 'error',
+      comment: 'The peer thread runs a server on a worker thread and hands values over beside it; it makes no client calls.',
+      from: { path: '^src/mesh/thread/' },
+      to: { path: '^src/mesh/client/' },
     },
     {
       name: 'only-mesh-imports-gen',

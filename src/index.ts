@@ -32,8 +32,8 @@ export type { TableStats } from './core/object-table.js';
 export { MeshConnector } from './connectors/mesh.js';
 export type { PeerStats } from './connectors/mesh.js';
 export type { MeshConnectorOptions } from './connectors/mesh-options.js';
-export { Peer } from './mesh/peer.js';
-export type { PeerOptions } from './mesh/peer.js';
+export { Peer } from './mesh/server/peer.js';
+export type { PeerOptions } from './mesh/server/peer.js';
 export type { TlsOptions } from './mesh/security.js';
 export { formatKey, parseKey, toMeshKey } from './mesh/key.js';
 export type { MeshKey } from './mesh/key.js';
@@ -124,5 +124,5 @@ export { RedisStreamPublisher, RedisStreamSubscriber } from './stream/shims/redi
 export type { RedisStreamPublisherOptions, RedisStreamSubscriberOptions } from './stream/shims/redis-streams.js';
 export type { RedisTarget } from './stream/shims/redis-connection.js';
 export { MeshTopicPublisher, MeshTopicSubscriber } from './stream/shims/mesh-topic.js';
-export type { TopicClientOptions } from './mesh/topic-client.js';
-export type { TopicOptions } from './mesh/topic-table.js';
+export type { TopicClientOptions } from './mesh/client/topic-client.js';
+export type { TopicOptions } from './mesh/server/topic-table.js';

@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { ObjectTable } from '../../src/core/object-table.js';
 import { CONTROL_CHANNEL_OPTIONS, SERVER_OPTIONS } from '../../src/mesh/channel-options.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
-import { Peer } from '../../src/mesh/peer.js';
-import { OPEN, cancelSignal, serverStreamingCall } from '../../src/mesh/grpc-handlers.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
+import { Peer } from '../../src/mesh/server/peer.js';
+import { OPEN, cancelSignal, serverStreamingCall } from '../../src/mesh/server/grpc-handlers.js';
 import { memoryNow } from './lib/memory.js';
 
 const LAYERS = ['grpc-js', 'grpc-js + handler adapter + table wait', 'peer Await'] as const;

@@ -1,7 +1,9 @@
 /**
  * Deadlines and cancellation for connector calls, in one place: every connector turns its
  * `CallOptions` into one `AbortSignal` here, so a timeout always surfaces as a
- * `DeadlineExceededError` that says what was being waited for.
+ * `DeadlineExceededError` that says what was being waited for. The mesh's remote calls too: a
+ * peer client's call runs under a `callScope` and is cancelled when its signal fires, failing
+ * with the signal's reason.
  * @module
  */
 import { DeadlineExceededError } from '../errors.js';

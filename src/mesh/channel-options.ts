@@ -7,12 +7,13 @@
  * once. A keepalive ack travels behind whatever data the other end has already queued on the
  * connection (up to the 16 MiB window), and a process sharing its cores with 15 others takes
  * seconds to drain that: with 2 s + 2 s on every call, the 16-peer benchmark dropped 4–159 of
- * ~960 live gets as dead (BENCHMARKS.md, Tuning §9). Waits carry no data while they wait and must
- * find a dead owner within 5 s, so they keep the quick setting; transfers get a patient one.
+ * ~960 live gets as dead (BENCHMARKS.md, Tuning: "Keepalive: two channels per peer"). Waits
+ * carry no data while they wait and must find a dead owner within 5 s, so they keep the quick
+ * setting; transfers get a patient one.
  * @module
  */
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { MAX_CHUNK_BYTES } from './chunks.js';
+import { MAX_CHUNK_BYTES } from './wire/chunks.js';
 
 const MESSAGE_LIMIT = MAX_CHUNK_BYTES + 64 * 1024;
 

@@ -19,6 +19,7 @@ import {
   PermissionDeniedError,
   ProxyMeshError,
 } from '../errors.js';
+import type { CallSite } from './call-site.js';
 
 type ErrorClass = new (message: string, options?: ErrorOptions) => ProxyMeshError;
 
@@ -70,25 +71,12 @@ export function toStatus(error: unknown): { code: GrpcStatus; details: string } 
   return status(Status.INTERNAL, `The peer failed unexpectedly: ${message}`);
 }
 
-/** Where a failed call went, for error messages. */
-export interface CallSite {
-  /** The peer's address. */
-  readonly peer: string;
-  /** The key involved, in canonical form, when there is one. */
-  readonly key?: string | undefined;
-  /** What was being done, e.g. "get". */
-  readonly operation: string;
-}
-
 /**
- * The named error for a failed client call. Aborts caused by the caller's signal surface as the
- * signal's reason; gRPC statuses become the classes above.
+ * The named error for a failed client call: gRPC statuses become the classes above; any other
+ * error goes on as it is. A call its signal ended (the caller's signal, or the call's deadline:
+ * core/call-options.ts) already failed with the signal's reason (client/grpc-calls.ts).
  */
-export function fromClientError(error: unknown, site: CallSite, signal?: AbortSignal): Error {
-  if (signal?.aborted) {
-    const reason: unknown = signal.reason;
-    if (reason instanceof Error) return reason;
-  }
+export function fromClientError(error: unknown, site: CallSite): Error {
   if (!(error instanceof ClientError)) return error instanceof Error ? error : new ProxyMeshError(String(error));
   const cls = fromStatus.get(error.code) ?? ProxyMeshError;
   const subject = site.key ? `${site.operation} of key ${site.key}` : site.operation;
@@ -98,6 +86,9 @@ export function fromClientError(error: unknown, site: CallSite, signal?: AbortSi
       { cause: error },
     );
   }
+  // A DEADLINE_EXCEEDED status received from the peer: a deadline the peer's side ran out of,
+  // not this call's own (that one aborts the call's signal with core/call-options.ts
+  // `deadlineError`, and the call fails with that reason, never reaching this mapping).
   if (error.code === Status.DEADLINE_EXCEEDED) {
     return new cls(`The ${subject} on peer ${site.peer} did not finish before its deadline. Raise timeoutMs or check the peer's load.`, { cause: error });
   }

@@ -103,7 +103,7 @@ export function keepaliveWorstMs(channel: 'control' | 'transfer' = 'control'): n
 
 /**
  * How long a connection attempt to a host that does not answer TCP (a cut link) may take before
- * it fails: `grpc-node.tcp_connect_timeout_ms` (src/mesh/tcp-connect-timeout.ts).
+ * it fails: `grpc-node.tcp_connect_timeout_ms` (src/mesh/client/tcp-connect-timeout.ts).
  */
 export function connectTimeoutMs(): number {
   return channelOption('grpc-node.tcp_connect_timeout_ms', 20_000);

@@ -6,8 +6,8 @@
  */
 import { status } from '@grpc/grpc-js';
 import { AwaitResponse, NewKeyResponse, PutBatchRequest, PutBatchResponse, PutResponse, type Key } from '../../gen/proxymesh/v1/peer.js';
-import { MAX_CHUNK_BYTES } from '../../src/mesh/chunks.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
+import { MAX_CHUNK_BYTES } from '../../src/mesh/wire/chunks.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
 import type { Prng } from '../../scripts/lib/prng.js';
 import { CLIENT_STREAMING, RPCS, SERVER_STREAMING, type Outcome, type RawPeerClient, type Rpc, type StreamEnd } from './raw-client.js';
 import { Proto, keyRequest, objectHeader, part, type WireKey } from './wire.js';

@@ -8,7 +8,7 @@
  * argv[2], if present, is a JSON object of extra `Peer.start` options.
  */
 import { createInterface } from 'node:readline';
-import { Peer, type PeerOptions } from '../../src/mesh/peer.js';
+import { Peer, type PeerOptions } from '../../src/mesh/server/peer.js';
 
 const problems: string[] = [];
 const warnings: string[] = [];

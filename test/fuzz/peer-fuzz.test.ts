@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { NewKeyResponse, PutResponse } from '../../gen/proxymesh/v1/peer.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
 import { toMeshKey } from '../../src/mesh/key.js';
 import { EventChild } from '../helpers/events.js';
 import { patternBytes, sha256 } from '../helpers/data.js';

@@ -1,5 +1,5 @@
 /** Reads a peer's counters over gRPC, as an operator would. */
-import { ClientPool } from '../../src/mesh/client-pool.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
 
 const pool = new ClientPool({ timeoutMs: 5_000, transferTimeoutMs: 60_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 });
 

@@ -5,13 +5,13 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Client, Metadata, Server, ServerCredentials, credentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
-import { serverStream, unary, type Method } from '../../src/mesh/grpc-calls.js';
+import { serverStream, unary, type Method } from '../../src/mesh/client/grpc-calls.js';
 
 const identity = (b: Buffer): Buffer => b;
 const method = (name: string, responseStream: boolean) => ({ path: `/test.Pause/${name}`, requestStream: false, responseStream, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity });
 const STREAM: Method<Buffer, Buffer> = { path: '/test.Pause/Stream', serialize: identity, deserialize: identity };
 const PING: Method<Buffer, Buffer> = { path: '/test.Pause/Ping', serialize: identity, deserialize: identity };
-const settings = { metadata: new Metadata(), timeoutMs: 10_000, signal: undefined };
+const settings = { metadata: new Metadata(), signal: undefined };
 
 let server: Server;
 let client: Client;

@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelCredentials, ClientError, Status, createChannel, createClient, type Channel } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
-import { ServingStatus as Serving } from '../../src/mesh/health.js';
-import { Peer } from '../../src/mesh/peer.js';
+import { ServingStatus as Serving } from '../../src/mesh/server/health.js';
+import { Peer } from '../../src/mesh/server/peer.js';
 
 const peers: Peer[] = [];
 const channels: Channel[] = [];

@@ -36,10 +36,10 @@ const WATCHED = [
   '/node_modules/nice-grpc-server-reflection/',
   '/node_modules/nice-grpc-server-health/',
   '/node_modules/commander/',
-  '/src/mesh/peer-server.',
-  '/src/mesh/peer-service.',
-  '/src/mesh/health.',
-  '/src/mesh/reflection.',
+  '/src/mesh/server/peer-server.',
+  '/src/mesh/server/peer-service.',
+  '/src/mesh/server/health.',
+  '/src/mesh/server/reflection.',
 ];
 
 const none = Object.fromEntries(WATCHED.map((part) => [part, false]));

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { patternBytes } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
 import type { MeshKey } from '../../src/mesh/key.js';
 
 const PEERS = 1_000;

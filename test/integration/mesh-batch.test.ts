@@ -6,9 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError, Status, createChannel, createClient, type Channel } from 'nice-grpc';
 import { PeerServiceDefinition, type BatchPart, type GetBatchResponse, type Key, type PeerServiceClient } from '../../gen/proxymesh/v1/peer.js';
-import { BatchAssembler } from '../../src/mesh/batch-parts.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
-import { Peer } from '../../src/mesh/peer.js';
+import { BatchAssembler } from '../../src/mesh/wire/batch-parts.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
+import { Peer } from '../../src/mesh/server/peer.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
 
 const CHUNK = 64 * 1024;

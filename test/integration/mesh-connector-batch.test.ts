@@ -5,9 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import { LimitExceededError } from '../../src/errors.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
-import { Peer } from '../../src/mesh/peer.js';
-import { verifiedCrc } from '../../src/mesh/verified-crc.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
+import { Peer } from '../../src/mesh/server/peer.js';
+import { verifiedCrc } from '../../src/mesh/wire/verified-crc.js';
 import { patternBytes } from '../helpers/data.js';
 
 const bytes = (text: string): { codec: string; data: Buffer } => ({ codec: 'utf8', data: Buffer.from(text) });

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { load } from '@grpc/proto-loader';
 import { Metadata, credentials, loadPackageDefinition, status, type Client, type ClientReadableStream, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { Peer, type PeerOptions } from '../../src/mesh/peer.js';
-import { existingTopics } from '../../src/mesh/topic-table.js';
+import { Peer, type PeerOptions } from '../../src/mesh/server/peer.js';
+import { existingTopics } from '../../src/mesh/server/topic-table.js';
 
 type Message = Record<string, unknown>;
 type Service = ServiceClientConstructor & { service: Record<string, { path: string; requestSerialize: (m: Message) => Buffer; responseDeserialize: (b: Buffer) => Message }> };

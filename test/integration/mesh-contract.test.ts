@@ -18,8 +18,8 @@ import {
   type ServiceClientConstructor,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { Peer } from '../../src/mesh/peer.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
+import { Peer } from '../../src/mesh/server/peer.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import { DeadlineExceededError } from '../../src/errors.js';
-import { addLocalPeer, removeLocalPeer, type LocalPeer } from '../../src/mesh/local-peers.js';
+import { addLocalPeer, removeLocalPeer, type LocalPeer } from '../../src/mesh/server/local-peers.js';
 import type { MeshKey } from '../../src/mesh/key.js';
 import { settlesWithin } from '../helpers/hang.js';
 

@@ -6,16 +6,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Peer } from '../../src/index.js';
 import { DataCorruptedError, DeadlineExceededError, LimitExceededError, PermissionDeniedError } from '../../src/errors.js';
-import { openOffloadedChecks } from '../../src/mesh/crc-offload.js';
-import { OFFLOAD_BYTES } from '../../src/mesh/object-receiver.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
+import { openOffloadedChecks } from '../../src/mesh/wire/crc-offload.js';
+import { OFFLOAD_BYTES } from '../../src/mesh/wire/object-receiver.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
 import { formatKey } from '../../src/mesh/key.js';
 import { patternBytes } from '../helpers/data.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { Server, ServerCredentials, status, type ServerWritableStream } from '@grpc/grpc-js';
 import { PeerServiceDefinition, type GetResponse } from '../../gen/proxymesh/v1/peer.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
-import { grpcDefinition } from '../../src/mesh/grpc-handlers.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
+import { grpcDefinition } from '../../src/mesh/server/grpc-handlers.js';
 
 const settings = { timeoutMs: 5_000, transferTimeoutMs: 60_000, chunkBytes: 1 << 20, maxObjectBytes: 1 << 30 };
 

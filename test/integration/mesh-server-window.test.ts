@@ -2,7 +2,7 @@
 import http2 from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Peer } from '../../src/index.js';
-import { SERVER_WINDOW_BYTES } from '../../src/mesh/server-window.js';
+import { SERVER_WINDOW_BYTES } from '../../src/mesh/server/server-window.js';
 
 /** The SETTINGS a server sends a fresh HTTP/2 connection. */
 async function serverSettings(address: string): Promise<http2.Settings> {

@@ -9,7 +9,7 @@ import { Client, credentials, status, type ServiceError, type StatusObject } fro
 import { GetRequest, GetResponse, PutRequest, PutResponse } from '../../gen/proxymesh/v1/peer.js';
 import { Peer } from '../../src/index.js';
 import { TRANSFER_CHANNEL_OPTIONS } from '../../src/mesh/channel-options.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
 import { formatKey, type MeshKey } from '../../src/mesh/key.js';
 import { patternBytes } from '../helpers/data.js';
 

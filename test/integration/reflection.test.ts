@@ -10,7 +10,7 @@ import { load } from '@grpc/proto-loader';
 import { create, createFileRegistry, fromBinary, fromJson, toBinary, toJson, type DescMessage, type DescService, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { ChannelCredentials, createChannel, createClient, type Channel, type MethodDefinition } from 'nice-grpc';
-import { Peer } from '../../src/mesh/peer.js';
+import { Peer } from '../../src/mesh/server/peer.js';
 
 const GRPC_PROTOS = fileURLToPath(new URL('../../third_party/grpc-proto/', import.meta.url));
 

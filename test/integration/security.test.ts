@@ -6,7 +6,7 @@ import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LimitExceededError, MeshConnector, Peer, PeerUnavailableError, PermissionDeniedError, type Payload } from '../../src/index.js';
-import { removeLocalPeer } from '../../src/mesh/local-peers.js';
+import { removeLocalPeer } from '../../src/mesh/server/local-peers.js';
 import { makeCertificates, type TestCertificates } from '../helpers/certificates.js';
 import { waitFor } from '../helpers/wait-for.js';
 

@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import type { Payload } from '../../src/core/protocol.js';
-import { removeLocalPeer } from '../../src/mesh/local-peers.js';
-import { Peer } from '../../src/mesh/peer.js';
+import { removeLocalPeer } from '../../src/mesh/server/local-peers.js';
+import { Peer } from '../../src/mesh/server/peer.js';
 import { peerStats } from '../helpers/peer-stats.js';
 import { waitFor } from '../helpers/wait-for.js';
 

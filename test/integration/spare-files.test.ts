@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Peer } from '../../src/index.js';
 import { KeyNotFoundError } from '../../src/errors.js';
 import { FilePayload } from '../../src/core/file-payload.js';
-import { ClientPool } from '../../src/mesh/client-pool.js';
-import { SPARE_BYTES, SPARE_FILES, SPARE_MS, SpareFiles, spareSizes, writeIntoSpare } from '../../src/mesh/spare-files.js';
+import { ClientPool } from '../../src/mesh/client/client-pool.js';
+import { SPARE_BYTES, SPARE_FILES, SPARE_MS, SpareFiles, spareSizes, writeIntoSpare } from '../../src/mesh/wire/spare-files.js';
 import { readStable } from '../../src/util/stable-read.js';
 import { patternBytes } from '../helpers/data.js';
 

@@ -1,6 +1,6 @@
 /**
  * Concurrent awaitKey calls on one key in one process share one Await stream on the owner
- * (src/mesh/shared-awaits.ts), across real processes: an owner (a fault-node that accepts at
+ * (src/mesh/client/shared-awaits.ts), across real processes: an owner (a fault-node that accepts at
  * most one pending Await, so a second stream would be refused) and two consumer processes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -17,7 +17,7 @@ import { reviver } from '../../src/store/reviver.js';
 import type { Future } from '../../src/store/future.js';
 import { extract } from '../../src/proxy/control.js';
 import { Store } from '../../src/store/store.js';
-import { DEFAULT_SHARED_BASE } from '../../src/mesh/shared-directory.js';
+import { DEFAULT_SHARED_BASE } from '../../src/mesh/wire/shared-directory.js';
 
 const SIZE = 8 << 20;
 const nodes: ChildNode[] = [];

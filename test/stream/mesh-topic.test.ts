@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LimitExceededError, InvalidArgumentError, PeerUnavailableError, PermissionDeniedError } from '../../src/errors.js';
-import { Peer, type PeerOptions } from '../../src/mesh/peer.js';
-import { existingTopics, type TopicStats, type TopicTable } from '../../src/mesh/topic-table.js';
+import { Peer, type PeerOptions } from '../../src/mesh/server/peer.js';
+import { existingTopics, type TopicStats, type TopicTable } from '../../src/mesh/server/topic-table.js';
 import { MeshTopicPublisher, MeshTopicSubscriber } from '../../src/stream/shims/mesh-topic.js';
 
 const open: { close(): Promise<void> }[] = [];

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GetBatchRequest, GetBatchResponse, PutBatchRequest, type BatchPart } from '../../gen/proxymesh/v1/peer.js';
-import { encodeGetBatchRequest } from '../../src/mesh/batch-request.js';
-import { encodeBatchMessage } from '../../src/mesh/batch-codec.js';
-import { decodeBatchMessage } from '../../src/mesh/batch-decode.js';
+import { encodeGetBatchRequest } from '../../src/mesh/wire/batch-request.js';
+import { encodeBatchMessage } from '../../src/mesh/wire/batch-codec.js';
+import { decodeBatchMessage } from '../../src/mesh/wire/batch-decode.js';
 import { patternBytes } from '../helpers/data.js';
 
 const parts: BatchPart[] = [

@@ -4,8 +4,8 @@
  * result is the checksum of all of them in order, and nothing stays open on the worker.
  */
 import { expect, it } from 'vitest';
-import { BACKLOG_BYTES, OffloadedCrc, openOffloadedChecks } from '../../src/mesh/crc-offload.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
+import { BACKLOG_BYTES, OffloadedCrc, openOffloadedChecks } from '../../src/mesh/wire/crc-offload.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
 
 it('computes the checksum of every piece, in order, off the thread', async () => {

@@ -7,11 +7,11 @@ import {
   headerOf,
   objectParts,
   type ObjectPart,
-} from '../../src/mesh/chunks.js';
-import { ObjectReceiver, type ReceiveOptions } from '../../src/mesh/object-receiver.js';
+} from '../../src/mesh/wire/chunks.js';
+import { ObjectReceiver, type ReceiveOptions } from '../../src/mesh/wire/object-receiver.js';
 import type { Payload } from '../../src/core/protocol.js';
 import { MAX_CODEC_BYTES } from '../../src/core/connector-input.js';
-import { crc32c } from '../../src/mesh/crc32c.js';
+import { crc32c } from '../../src/mesh/wire/crc32c.js';
 import { patternBytes } from '../helpers/data.js';
 
 const options: ReceiveOptions = { maxBytes: 1 << 20, what: 'Key pm://test from peer 127.0.0.1:1' };

@@ -1,7 +1,7 @@
 /** The zero-copy codecs of the payload-carrying messages: byte-for-byte the contract's wire format, with payloads as views; no sockets. */
 import { describe, expect, it } from 'vitest';
 import { AwaitResponse, GetResponse, PutRequest, SetRequest } from '../../gen/proxymesh/v1/peer.js';
-import { AwaitResponseCodec, GetResponseCodec, PutRequestCodec, SetRequestCodec, serializeResponseInPlace } from '../../src/mesh/wire-codec.js';
+import { AwaitResponseCodec, GetResponseCodec, PutRequestCodec, SetRequestCodec, serializeResponseInPlace } from '../../src/mesh/wire/wire-codec.js';
 import { patternBytes } from '../helpers/data.js';
 
 const bytes = (codec: { encode(m: never): { finish(): Uint8Array } }, message: unknown): Buffer => Buffer.from(codec.encode(message as never).finish());

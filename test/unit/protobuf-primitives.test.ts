@@ -1,9 +1,9 @@
 /**
- * The protobuf primitives every hand-written codec uses (src/mesh/protobuf.ts): sizes agree with
+ * The protobuf primitives every hand-written codec uses (src/mesh/wire/protobuf.ts): sizes agree with
  * what is written, and the readers give back what was written, at every varint length.
  */
 import { describe, expect, it } from 'vitest';
-import { ProtoCursor, readVarint32, tag, VARINT, varintSize, writeVarint } from '../../src/mesh/protobuf.js';
+import { ProtoCursor, readVarint32, tag, VARINT, varintSize, writeVarint } from '../../src/mesh/wire/protobuf.js';
 
 const samples = [0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0xfffffff, 0x10000000, 0xffffffff, 2 ** 32, 2 ** 35, 2 ** 42 + 5, Number.MAX_SAFE_INTEGER];
 

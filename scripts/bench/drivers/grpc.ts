@@ -10,7 +10,7 @@ import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { PIECE_BYTES, RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
 import { packKeys, packObjects, unpackKeys, unpackObjects } from '../lib/packed-objects.js';
 import { sourceBytes } from '../lib/source.js';
-import { crc32c } from '../../../src/mesh/crc32c.js';
+import { crc32c } from '../../../src/mesh/wire/crc32c.js';
 import { expectSize, type Driver, type Op } from './driver.js';
 import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
 

@@ -6,7 +6,7 @@
  * checksum per object (BENCHMARKS.md, Tuning §20).
  * @module
  */
-import { crc32c } from '../../../src/mesh/crc32c.js';
+import { crc32c } from '../../../src/mesh/wire/crc32c.js';
 
 const HEADER_BYTES = 8;
 /** Size a message is filled to, as proxymesh's batch messages. */

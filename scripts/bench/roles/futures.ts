@@ -17,7 +17,7 @@ import { TRANSFER_CHANNEL_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { unary } from '../drivers/grpc.js';
 import { RAW_SERVICE, sizeMessage } from '../lib/raw-grpc.js';
 import { MeshConnector, type MeshKey } from '../../../src/index.js';
-import { ClientPool } from '../../../src/mesh/client-pool.js';
+import { ClientPool } from '../../../src/mesh/client/client-pool.js';
 import { num, serve, str } from '../lib/serve.js';
 import { sourceBytes } from '../lib/source.js';
 import { nowUs, quantile } from '../lib/stats.js';

@@ -1,6 +1,6 @@
 /**
  * Bare grpc-js baseline server: the raw service of lib/raw-grpc.ts with proxymesh's own server
- * options, the 16 MiB server HTTP/2 window included (src/mesh/server-window.ts).
+ * options, the 16 MiB server HTTP/2 window included (src/mesh/server/server-window.ts).
  * Ready info: `{port}`.
  * @module
  */
@@ -10,7 +10,7 @@ import { SERVER_OPTIONS } from '../../../src/mesh/channel-options.js';
 import { serve } from '../lib/serve.js';
 import { sourceBytes } from '../lib/source.js';
 import { PIECE_BYTES, RAW_SERVICE } from '../lib/raw-grpc.js';
-import { withServerWindow } from '../../../src/mesh/server-window.js';
+import { withServerWindow } from '../../../src/mesh/server/server-window.js';
 import { GetResponse } from '../../../gen/proxymesh/v1/peer.js';
 import { KEY_CHARS, packKeys, packObjects, unpackKeys, unpackObjects } from '../lib/packed-objects.js';
 

@@ -15,7 +15,7 @@ import { addressArgument } from '../arguments.js';
 import { printLine } from '../io.js';
 import { getSecurity } from '../connector.js';
 import { parseCount, parseSize } from '../units.js';
-import { DEFAULT_SHARED_BASE } from '../../mesh/shared-directory.js';
+import { DEFAULT_SHARED_BASE } from '../../mesh/wire/shared-directory.js';
 
 interface PeerCommandOptions {
   readonly listen: string;

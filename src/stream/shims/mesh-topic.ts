@@ -11,7 +11,7 @@
  * without bound.
  * @module
  */
-import type { TopicClient, TopicClientOptions, TopicSubscription } from '../../mesh/topic-client.js';
+import type { TopicClient, TopicClientOptions, TopicSubscription } from '../../mesh/client/topic-client.js';
 import type { Publisher, Subscriber } from '../protocols.js';
 
 /**
@@ -19,7 +19,7 @@ import type { Publisher, Subscriber } from '../protocols.js';
  * Its failure (unreadable TLS files) surfaces at the first call, not as an unhandled rejection.
  */
 function openClient(peer: string, options: TopicClientOptions): Promise<TopicClient> {
-  const client = import('../../mesh/topic-client.js').then(({ TopicClient: Client }) => new Client(peer, options));
+  const client = import('../../mesh/client/topic-client.js').then(({ TopicClient: Client }) => new Client(peer, options));
   client.catch(() => undefined);
   return client;
 }

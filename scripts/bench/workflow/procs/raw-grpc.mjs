@@ -5,7 +5,7 @@
 // argv: `server`, or `client <port>` (its channel connects at its first call: a fresh channel).
 import { Server, ServerCredentials, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { SERVER_OPTIONS, TRANSFER_CHANNEL_OPTIONS } from '../../../../dist/src/mesh/channel-options.js';
-import { withServerWindow } from '../../../../dist/src/mesh/server-window.js';
+import { withServerWindow } from '../../../../dist/src/mesh/server/server-window.js';
 import { serve, sleep, valueOf } from './serve.mjs';
 
 const PIECE_BYTES = 1024 * 1024;
