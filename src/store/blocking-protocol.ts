@@ -5,7 +5,7 @@
  */
 import type { ConnectorConfig, JsonValue } from '../core/protocol.js';
 import type { ReferencePolling } from '../core/reference.js';
-import type { WireError } from '../util/error-wire.js';
+import type { PostedError } from '../util/posted-error.js';
 
 /** What to fetch. */
 export interface BlockingRequest {
@@ -34,7 +34,7 @@ export interface BlockingPrepare {
 /** The worker's answer; `data` is a transferred buffer of exactly the payload's bytes. */
 export type BlockingReply =
   | { readonly ok: true; readonly payload: { readonly codec: string; readonly data: Uint8Array } | null }
-  | { readonly ok: false; readonly error: WireError };
+  | { readonly ok: false; readonly error: PostedError };
 
 /** Slot 0 of the shared flag: 0 while the worker works, 1 once it has posted the reply. */
 export const FLAG_DONE = 1;

@@ -9,7 +9,7 @@ import { callSignal } from '../core/call-options.js';
 import type { Connector, JsonValue, Payload } from '../core/protocol.js';
 import { waitForPayload } from './wait-for-key.js';
 import { detachedOwned } from '../core/transfer.js';
-import { toWireError } from '../util/error-wire.js';
+import { toPostedError } from '../util/posted-error.js';
 import { markInternalThread } from '../util/internal-thread.js';
 import { FLAG_DONE, type BlockingPrepare, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
 
@@ -60,6 +60,6 @@ port.on('message', (message: BlockingRequest | BlockingPrepare) => {
       const { payload: copy, transfer } = detachedOwned(payload);
       answer({ ok: true, payload: copy }, transfer);
     },
-    (error: unknown) => answer({ ok: false, error: toWireError(error) }),
+    (error: unknown) => answer({ ok: false, error: toPostedError(error) }),
   );
 });

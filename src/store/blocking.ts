@@ -11,7 +11,7 @@
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ConnectorConfig, JsonValue, Payload } from '../core/protocol.js';
 import { WouldDeadlockError } from '../errors.js';
-import { fromWireError } from '../util/error-wire.js';
+import { fromPostedError } from '../util/posted-error.js';
 import { isInternalThread } from '../util/internal-thread.js';
 import { startWorker } from '../util/start-worker.js';
 import { FLAG_DONE, type BlockingPrepare, type BlockingReply, type BlockingRequest } from './blocking-protocol.js';
@@ -83,6 +83,6 @@ export function blockingFetch(request: BlockingRequest): Payload | undefined {
   const received = receiveMessageOnPort(b.port);
   if (!received) throw new Error('The blocking bridge woke without a reply; this is a proxymesh bug.');
   const reply = received.message as BlockingReply;
-  if (!reply.ok) throw fromWireError(reply.error);
+  if (!reply.ok) throw fromPostedError(reply.error);
   return reply.payload ?? undefined;
 }

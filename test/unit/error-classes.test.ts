@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConnectorUnavailableError, PeerUnavailableError, ProxyMeshError } from '../../src/errors.js';
-import { fromWireError, toWireError } from '../../src/util/error-wire.js';
+import { fromPostedError, toPostedError } from '../../src/util/posted-error.js';
 
 describe('ConnectorUnavailableError', () => {
   // A mesh peer's PeerUnavailableError is caught by the general class, as a Redis server's error is.
@@ -18,9 +18,9 @@ describe('ConnectorUnavailableError', () => {
 
   // Across a thread boundary each keeps its own class and message.
   it('crosses a thread as itself', () => {
-    const general = fromWireError(toWireError(new ConnectorUnavailableError('gone')));
+    const general = fromPostedError(toPostedError(new ConnectorUnavailableError('gone')));
     expect(general).toBeInstanceOf(ConnectorUnavailableError);
     expect(general).not.toBeInstanceOf(PeerUnavailableError);
-    expect(fromWireError(toWireError(new PeerUnavailableError('gone')))).toBeInstanceOf(PeerUnavailableError);
+    expect(fromPostedError(toPostedError(new PeerUnavailableError('gone')))).toBeInstanceOf(PeerUnavailableError);
   });
 });

@@ -5,7 +5,7 @@
  * @module
  */
 import type { TableStats } from '../../core/object-table.js';
-import type { WireError } from '../../util/error-wire.js';
+import type { PostedError } from '../../util/posted-error.js';
 
 /** A payload crossing the thread boundary. */
 export interface WirePayload {
@@ -76,6 +76,6 @@ export type PeerThreadHandlers = { [K in PeerThreadOp]: (signal: AbortSignal, ..
 /** A reply from the worker, or its first message once the peer is listening (or failed to). */
 export type PeerThreadReply =
   | { readonly id: number; readonly ok: true; readonly value: PeerThreadResult<PeerThreadOp> }
-  | { readonly id: number; readonly ok: false; readonly error: WireError }
+  | { readonly id: number; readonly ok: false; readonly error: PostedError }
   | { readonly started: { readonly address: string; readonly incarnation: string; readonly files?: ThreadFiles | undefined } }
-  | { readonly failed: WireError };
+  | { readonly failed: PostedError };

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { detachedCopies, detachedCopy, detachedOwned } from '../../core/transfer.js';
 import { FilePayload, inMemory, storeOrRelease } from '../../core/file-payload.js';
 import type { Payload } from '../../core/protocol.js';
-import { toWireError } from '../../util/error-wire.js';
+import { toPostedError } from '../../util/posted-error.js';
 import { markInternalThread } from '../../util/internal-thread.js';
 import { Peer, type PeerOptions } from '../server/peer.js';
 import { issueKey } from '../server/peer-state.js';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   try {
     peer = await Peer.start(workerData as PeerOptions);
   } catch (error) {
-    post({ failed: toWireError(error) });
+    post({ failed: toPostedError(error) });
     return;
   }
   const { state } = peer;
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         post({ id: request.id, ok: true, value }, transfer);
         if (request.op === 'close') port.close();
       },
-      (error: unknown) => post({ id: request.id, ok: false, error: toWireError(error) }),
+      (error: unknown) => post({ id: request.id, ok: false, error: toPostedError(error) }),
     );
   });
   const files = state.files && { directory: state.files.directory.path, minBytes: state.files.minBytes };

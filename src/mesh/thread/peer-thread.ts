@@ -10,7 +10,7 @@ import type { TableStats } from '../../core/object-table.js';
 import { abortReason } from '../../core/call-options.js';
 import { PeerUnavailableError } from '../../errors.js';
 import { detachedCopies, detachedCopy } from '../../core/transfer.js';
-import { fromWireError } from '../../util/error-wire.js';
+import { fromPostedError } from '../../util/posted-error.js';
 import { startWorker } from '../../util/start-worker.js';
 import { addLocalPeer, removeLocalPeer, type LocalPeer } from '../server/local-peers.js';
 import type { PeerOptions } from '../server/peer.js';
@@ -49,7 +49,7 @@ export class PeerThread implements LocalPeer {
     const started = await new Promise<{ address: string; incarnation: string; files?: ThreadFiles | undefined }>((resolve, reject) => {
       worker.once('message', (reply: PeerThreadReply) => {
         if ('started' in reply) resolve(reply.started);
-        else if ('failed' in reply) reject(fromWireError(reply.failed));
+        else if ('failed' in reply) reject(fromPostedError(reply.failed));
       });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new PeerUnavailableError(`The embedded peer thread exited with code ${code} before it started.`)));
@@ -67,7 +67,7 @@ export class PeerThread implements LocalPeer {
     this.#pending.delete(reply.id);
     if (this.#pending.size === 0) this.worker.unref();
     if (reply.ok) pending.resolve(reply.value);
-    else pending.reject(fromWireError(reply.error));
+    else pending.reject(fromPostedError(reply.error));
   }
 
   #fail(error: Error): void {
