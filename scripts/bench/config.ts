@@ -29,6 +29,8 @@ export interface BenchConfig {
   readonly workflow: WorkflowPlan;
   /** The crowded-host group (issue 14). */
   readonly crowd: CrowdConfig;
+  /** The start-up group (issue 14): fresh processes of each kind, interleaved. */
+  readonly startupRuns: number;
 }
 
 /** N processes all-to-all on this machine (crowd/exchange.ts). */
@@ -105,6 +107,7 @@ export const FULL: BenchConfig = {
   },
   // What an HPC node runs: a process per task, 64–128 of them (the issue's deadline per call).
   crowd: { processes: 128, size: 64 * KiB, deadlineMs: 60_000 },
+  startupRuns: 6,
 };
 
 export const QUICK: BenchConfig = {
@@ -128,6 +131,7 @@ export const QUICK: BenchConfig = {
     overlap: true,
   },
   crowd: { processes: 4, size: 64 * KiB, deadlineMs: 60_000 },
+  startupRuns: 1,
 };
 
 /** Where "large" transfers start: the sizes the large-get targets judge, followed by a GC in every process. */

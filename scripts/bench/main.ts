@@ -19,6 +19,7 @@ import { markdownReport } from './report/markdown.js';
 import { svgChart } from './report/svg.js';
 import type { Results } from './results.js';
 import { runCrowd } from './crowd/index.js';
+import { runStartup } from './startup/index.js';
 import { runBatches } from './scenarios/batches.js';
 import { runConsumer } from './scenarios/consumer.js';
 import { log, type Context } from './scenarios/context.js';
@@ -85,6 +86,7 @@ async function run(): Promise<Results> {
     log(`proxymesh bench (${config.quick ? 'quick' : 'full'})`);
     // First: the headline, measured before the tuned groups leave their memory behind.
     const workflow = await attempt<WorkflowResults | undefined>('workflow', undefined, () => runWorkflow(config.workflow, redis.port, errors));
+    const startup = await attempt('startup', [], () => runStartup(config.startupRuns));
     const transfers = await attempt('transfers', [], () => runTransfers(config, ctx, errors));
     // Only the transfers use raw TCP, and its two processes end them holding ~11 GB of RSS that
     // garbage collection does not give back (Tuning §22): stopped, so later scenarios have the memory.
@@ -112,6 +114,7 @@ async function run(): Promise<Results> {
       consumer,
       mesh,
       crowd,
+      startup,
       streams,
       executor,
       prototypes,

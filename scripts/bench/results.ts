@@ -6,6 +6,7 @@
 import type { RepResult } from './lib/loop.js';
 import type { Spread } from './lib/stats.js';
 import type { CrowdRow } from './crowd/types.js';
+import type { StartupRow } from './startup/types.js';
 import type { WorkflowResults } from './workflow/types.js';
 import type { ExecutorRow } from './executor/types.js';
 import type { StreamRow } from './streams/types.js';
@@ -166,6 +167,8 @@ export interface Results {
   readonly mesh: MeshRow[];
   /** The crowded-host group (issue 14); absent in runs before it. */
   readonly crowd?: CrowdRow[] | undefined;
+  /** The start-up group (issue 14); absent in runs before it. */
+  readonly startup?: StartupRow[] | undefined;
   /** The streams group (issue 17); absent in runs before it. */
   readonly streams?: StreamRow[] | undefined;
   /** The executor group (issue 16); absent in runs before it. */

@@ -23,6 +23,8 @@ it('runs every benchmark scenario in quick mode', async () => {
   expect(results.transfers.length).toBeGreaterThan(0);
   expect(results.wake.length).toBeGreaterThan(0);
   expect(results.crowd?.[0]).toMatchObject({ processes: 4, failed: 0, wrong: 0 });
+  expect(results.startup?.map((r) => r.mode)).toEqual(['node', 'grpc', 'import', 'proxy', 'peer']);
+  for (const r of results.startup ?? []) expect(r.spawnToValueMs.median).toBeGreaterThan(0);
   // The workflow group (issue 13): every part ran, on every connector, with its baselines.
   const w = results.workflow;
   expect(w).toBeDefined();
@@ -55,6 +57,7 @@ interface QuickResults {
   streams?: { shim: string; size: number; mode: string; eventsPerSecond: number }[];
   executor?: { mode: string; seconds: { median: number } }[];
   crowd?: { processes: number; failed: number; wrong: number }[];
+  startup?: { mode: string; spawnToValueMs: { median: number } }[];
   workflow?: {
     pipelining: { connector: string; pipelined: { median: number } }[];
     hops: { owner: string }[];

@@ -11,6 +11,7 @@ import { batchTable, consumerTable, fanoutTable, largePrototypeTable, meshTable,
 import { evaluateTargets } from './targets.js';
 import { workflowSection } from './workflow.js';
 import { crowdSection } from '../crowd/report.js';
+import { startupSection } from '../startup/report.js';
 import { executorSection } from '../executor/report.js';
 import { streamsSection } from '../streams/report.js';
 
@@ -100,6 +101,7 @@ Each peer process (an embedded \`MeshConnector\`, its peer on a worker thread) p
 
 ${meshTable(r)}
 
+${startupSection(r.startup)}
 ${crowdSection(r.crowd)}
 ${executorSection(r.executor)}
 ${streamsSection(r.streams)}
