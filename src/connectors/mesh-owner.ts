@@ -94,7 +94,7 @@ type Embedded = LocalPeer & { close(): Promise<void> };
 async function startEmbedded(options: PeerOptions, thread: 'worker' | 'main'): Promise<Embedded> {
   if (thread === 'worker') return (await import('../mesh/thread/peer-thread.js')).PeerThread.start(options);
   const peer = await Peer.start(options);
-  return Object.assign(tablePeer(peer.state, peer.state.table), { close: () => peer.close() });
+  return Object.assign(tablePeer(peer.state), { close: () => peer.close() });
 }
 
 /** Embedded mode: this process's peer owns what this connector puts; its calls need no gRPC. */

@@ -24,6 +24,7 @@ import { KeyCapabilities } from './mesh-capabilities.js';
 import { AttachedOwner, EmbeddedOwner, remoteStats, type Owner, type PeerStats } from './mesh-owner.js';
 import { callWhat, MeshRoutes, onRoute, type Route } from './mesh-routes.js';
 import { fetchGroups, groupByOwner } from './owner-groups.js';
+import { hostBaseOf, readOnHost, readOnHostSync } from './mesh-host-read.js';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSFER_TIMEOUT_MS, optionsFromConfig, optionsToConfig, positive, type MeshConnectorOptions } from './mesh-options.js';
 import type { AwaitableConnector, CallOptions, ConnectorConfig, ConnectorSetOptions, DeferrableConnector, ExpirableConnector, JsonValue, Payload, ReplaceableConnector } from '../core/protocol.js';
 
@@ -33,6 +34,8 @@ export type { PeerStats } from './mesh-owner.js';
 export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableConnector<MeshKey>, ReplaceableConnector<MeshKey>, ExpirableConnector<MeshKey> {
   readonly kind = 'mesh';
   readonly #options: MeshConnectorOptions;
+  /** Where owners on this host keep the files of their objects; `undefined`: host reads are off. */
+  readonly #hostBase: string | undefined;
   // Where keys live: this process's peers, or the clients of their owners (loaded on first need).
   readonly #routes: MeshRoutes;
   // What this connector puts goes to: the attached peer, or the embedded one.
@@ -58,6 +61,7 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
       throw new InvalidArgumentError(`MeshConnector option thread must be "worker" or "main", got ${JSON.stringify(options.thread)}.`);
     }
     this.#options = options;
+    this.#hostBase = hostBaseOf(options.sharedMemory);
     const open = (): void => this.#open();
     this.#routes = new MeshRoutes(
       {
@@ -136,7 +140,21 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
   }
 
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
+    this.#open();
+    // An owner on this host has the object in a file: read it, with no call (mesh-host-read.ts),
+    // under the call's deadline and signal as a read of this process's own peer is.
+    const onHost = this.#hostBase === undefined ? undefined : await withinCall(options, callWhat('get', toMeshKey(key)), () => readOnHost(this.#hostBase, key));
+    if (onHost !== undefined) return onHost;
     return onRoute(await this.#routes.route(key), 'get', options, (peer, id) => peer.get(id), (client, k) => client.get(k, options));
+  }
+
+  /**
+   * The object, if it can be read without waiting: from its owner's file when the owner runs on
+   * this host (a proxy's synchronous first use then needs no bridge thread).
+   * @returns the payload, or `undefined` when it must be asked for.
+   */
+  getSync(key: MeshKey): Payload | undefined {
+    return this.#closed ? undefined : readOnHostSync(this.#hostBase, key);
   }
 
   async getBatch(keys: readonly MeshKey[], options?: CallOptions): Promise<(Payload | undefined)[]> {

@@ -85,6 +85,19 @@ export class FilePayload implements Payload {
   }
 }
 
+/**
+ * A payload with a file to let go of when its object goes: a file-held one, or a small one kept
+ * in memory with a copy in a file for readers on the same host (the mesh's mirrors).
+ */
+export interface HeldInFile extends Payload {
+  release(): void;
+}
+
+/** Whether the payload has a file that its holder must let go of (`release`) with it. */
+export function isHeldInFile(payload: Payload): payload is HeldInFile {
+  return typeof (payload as Partial<HeldInFile>).release === 'function';
+}
+
 /** A payload's size in bytes, without reading a file-held one. */
 export function payloadBytes(payload: Payload): number {
   return payload instanceof FilePayload ? payload.size : payload.data.byteLength;
@@ -103,7 +116,7 @@ export function storeOrRelease<T>(kept: Payload, store: (payload: Payload) => T)
   try {
     return store(kept);
   } catch (error) {
-    if (kept instanceof FilePayload) kept.release();
+    if (isHeldInFile(kept)) kept.release();
     throw error;
   }
 }

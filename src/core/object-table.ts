@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClosedError, KeyExistsError, KeyNotFoundError, PermissionDeniedError } from '../errors.js';
 import type { Payload } from './protocol.js';
-import { FilePayload, payloadBytes } from './file-payload.js';
+import { FilePayload, isHeldInFile, payloadBytes } from './file-payload.js';
 import { newObjectId } from './object-id.js';
 import { capabilityMatches, ObjectOwners } from './object-owners.js';
 import { SharedBuffers } from './shared-buffers.js';
@@ -67,12 +67,14 @@ export class ObjectTable {
    * Stores a payload under a new id.
    * @param capability - what `replaceOwned` and `expire` will require of other processes; none:
    *   only trusted callers (the owner's own process) may.
+   * @param id - the new id, when the caller drew it already (a fresh `newObjectId()`): a peer
+   *   names the object's file by it before storing it.
    * @throws LimitExceededError when it would pass the byte limit.
    */
-  put(payload: Payload, capability?: string): string {
+  put(payload: Payload, capability?: string, id = newObjectId()): string {
     this.#open();
     this.checkRoom(payloadBytes(payload));
-    const id = this.#store(payload);
+    this.#store(payload, id);
     this.#owners.issue(id, capability);
     return id;
   }
@@ -142,8 +144,8 @@ export class ObjectTable {
     this.#bytes -= payloadBytes(entry);
     // A file's object shares no buffer; neighbours left in a buffer now mostly free move to
     // buffers of their own, same bytes.
-    if (entry instanceof FilePayload) entry.release();
-    else for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
+    if (isHeldInFile(entry)) entry.release();
+    if (!(entry instanceof FilePayload)) for (const [other, copy] of this.#shared.evicted(id, entry)) this.#entries.set(other, copy);
   }
 
   /**
@@ -277,7 +279,7 @@ export class ObjectTable {
 
   /** Drops every object and pending key (after `close`). */
   clear(): void {
-    for (const entry of this.#entries.values()) if (entry instanceof FilePayload) entry.release();
+    for (const entry of this.#entries.values()) if (!(entry instanceof Pending) && isHeldInFile(entry)) entry.release();
     this.#entries.clear();
     this.#owners.clear();
     this.#bytes = 0;

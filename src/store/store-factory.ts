@@ -11,6 +11,7 @@ import type { ProxyReference } from '../core/reference.js';
 import { deserializeWith, type Deserializer } from '../serialize/custom.js';
 import { describeKey, errorSentence } from '../serialize/describe.js';
 import { blockingGet } from './blocking-resolver.js';
+import { readReferenceSync } from './sync-read.js';
 import type { PollingOptions } from './polling.js';
 import { codecDeserializer } from './reference-extras.js';
 import type { Store } from './store.js';
@@ -95,7 +96,7 @@ export class StoreFactory<T = unknown> implements Factory<T> {
         if (store.connector.isPending(key)) throw this.#deadlock();
         throw this.#missing();
       }
-      const payload = blockingGet(this.#reference);
+      const payload = (store === undefined ? readReferenceSync(this.#reference) : undefined) ?? blockingGet(this.#reference);
       if (payload === undefined) throw this.#missing();
       // Through the store when there is one, so the value is cached as an awaited resolve caches it.
       const value = store !== undefined ? store.acceptPayload<T>(key, payload, this.#deserializer) : (deserializeWith(payload, key, this.#deserializer) as T);

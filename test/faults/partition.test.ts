@@ -20,6 +20,9 @@
  *
  * Needs root and iproute2: without them every test here fails saying so (never skips).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildNode } from '../helpers/child.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
@@ -60,6 +63,7 @@ describe('partition between hosts in network namespaces', () => {
   let setupError: unknown;
   const nodes = new Map<string, ChildNode>();
   const addresses = new Map<string, string>();
+  const basesToRemove: string[] = [];
 
   beforeAll(async () => {
     try {
@@ -67,7 +71,11 @@ describe('partition between hosts in network namespaces', () => {
       for (const name of ['a', 'b', 'c']) {
         const host = lab.host(name);
         const listen = `${host.address}:${PORT}`;
-        const node = spawnFaultNode({ listen, advertise: listen }, lab.command(name, []));
+        // Hosts in namespaces of one machine share its /dev/shm; separate machines do not, so
+        // each keeps its object files in a directory of its own (no host reads across them).
+        const sharedMemory = mkdtempSync(join(tmpdir(), `partition-${name}-`));
+        basesToRemove.push(sharedMemory);
+        const node = spawnFaultNode({ listen, advertise: listen, sharedMemory }, lab.command(name, []));
         nodes.set(name, node);
         await node.ready;
         addresses.set(name, await node.call<string>('address'));
@@ -81,6 +89,7 @@ describe('partition between hosts in network namespaces', () => {
   afterAll(async () => {
     await Promise.all([...nodes.values()].map((n) => n.kill('SIGKILL')));
     await lab?.destroy();
+    for (const base of basesToRemove) rmSync(base, { recursive: true, force: true });
     // A run that died earlier left namespaces behind: they go too.
     if (lab) await removeStaleLabs();
   }, 30_000);

@@ -37,8 +37,10 @@ describe('an owner that stops running for a while', () => {
 
   beforeAll(async () => {
     owner = spawnFaultNode();
-    consumer = spawnFaultNode();
-    fresh.push(spawnFaultNode(), spawnFaultNode());
+    // Readers as on another host: a reader of this host would read the owner's objects from its
+    // files (host reads), which a stopped owner cannot slow down, and never wait on the owner.
+    consumer = spawnFaultNode({ sharedMemory: false });
+    fresh.push(spawnFaultNode({ sharedMemory: false }), spawnFaultNode({ sharedMemory: false }));
     await Promise.all([owner, consumer, ...fresh].map((n) => n.ready));
     address = await owner.call<string>('address');
     key = await owner.call<MeshKey>('put', OBJECT);

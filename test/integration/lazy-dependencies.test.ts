@@ -53,13 +53,23 @@ describe('dependencies loaded on first use', () => {
   let owner: Store;
   let reference: string;
   let another: string;
+  // The same, from an owner whose readers cannot read its files (as on another host).
+  let remote: Store;
+  let remoteReference: string;
+  let remoteAnother: string;
 
   beforeAll(async () => {
     owner = new Store('lazy-dependencies', new MeshConnector({ thread: 'main' }));
     reference = JSON.stringify(await owner.proxy([1, 2, 3]));
     another = JSON.stringify(await owner.proxy([4, 5]));
+    remote = new Store('lazy-dependencies-remote', new MeshConnector({ thread: 'main', sharedMemory: false }));
+    remoteReference = JSON.stringify(await remote.proxy([1, 2, 3]));
+    remoteAnother = JSON.stringify(await remote.proxy([4, 5]));
   });
-  afterAll(() => owner.close());
+  afterAll(async () => {
+    await owner.close();
+    await remote.close();
+  });
 
   it('starts a peer without loading ioredis or the reflection module, and loads ioredis for a RedisConnector', async () => {
     const out = await run(`
@@ -79,26 +89,33 @@ describe('dependencies loaded on first use', () => {
     });
   });
 
-  // The proxy's first synchronous use fetches on the bridge's worker thread, so this thread
-  // loads no gRPC at all; awaiting a proxy of another object fetches here, loading the client
-  // alone (one of the same object would be served from the cache the first use filled).
-  it('imports, and revives and uses a proxy, without loading server, health, reflection, Redis or CLI code', async () => {
-    const out = await run(
-      `
+  const USE = `
       const { resolve, reviver } = await import('./src/index.ts');
+      const { bridgeRunning } = await import('./src/store/blocking.ts');
       const afterImport = loaded(...${JSON.stringify(WATCHED)});
       const proxy = JSON.parse(process.argv.at(-2), reviver);
       const used = proxy.length;
       const afterSyncUse = loaded(...${JSON.stringify(WATCHED)});
+      const bridge = bridgeRunning();
       const other = JSON.parse(process.argv.at(-1), reviver);
-      await resolve(other);
+      const awaited = (await resolve(other)).length;
       const afterAsyncUse = loaded(...${JSON.stringify(WATCHED)});
-      console.log(JSON.stringify({ used, afterImport, afterSyncUse, afterAsyncUse }));
-    `,
-      reference,
-      another,
-    );
-    expect(out).toEqual({ used: 3, afterImport: none, afterSyncUse: none, afterAsyncUse: { ...none, '/node_modules/@grpc/grpc-js/': true } });
+      console.log(JSON.stringify({ used, awaited, bridge, afterImport, afterSyncUse, afterAsyncUse }));
+    `;
+
+  // The owner runs on this host: both uses read its files (host reads), so the process loads no
+  // gRPC and starts no bridge thread at all.
+  it('imports, and revives and uses proxies of an owner on this host, without loading gRPC or starting the bridge', async () => {
+    const out = await run(USE, reference, another);
+    expect(out).toEqual({ used: 3, awaited: 2, bridge: false, afterImport: none, afterSyncUse: none, afterAsyncUse: none });
+  });
+
+  // The owner's files cannot be read (as from another host): the proxy's first synchronous use
+  // fetches on the bridge's worker thread, so this thread loads no gRPC at all; awaiting a proxy
+  // of another object fetches here, loading the client alone.
+  it('imports, and revives and uses proxies of an owner elsewhere, without loading server, health, reflection, Redis or CLI code', async () => {
+    const out = await run(USE, remoteReference, remoteAnother);
+    expect(out).toEqual({ used: 3, awaited: 2, bridge: true, afterImport: none, afterSyncUse: none, afterAsyncUse: { ...none, '/node_modules/@grpc/grpc-js/': true } });
   });
 
   it('never loads grpc-js in a process that does not use the mesh', async () => {

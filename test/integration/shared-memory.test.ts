@@ -3,7 +3,7 @@
  * SetHeader.file and accept_file): a real peer on loopback, clients over gRPC, and the files in
  * a directory of the test's own. Each test checks what is on disk as well as what a reader gets.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,7 +44,10 @@ function directory(): string {
   if (name === undefined) throw new Error(`no peer directory in ${base}`);
   return join(base, name);
 }
-const objectFiles = (): string[] => readdirSync(directory()).filter((n) => n !== 'token' && n !== 'spare');
+// Object files, without their codec links (`<id>.codec`, read by host reads: host-objects.ts).
+const objectFiles = (): string[] => readdirSync(directory()).filter((n) => n !== 'token' && n !== 'spare' && !n.endsWith('.codec'));
+const codecLinks = (): string[] => readdirSync(directory()).filter((n) => n.endsWith('.codec'));
+const codecOf = (id: string): string => readlinkSync(join(directory(), `${id}.codec`));
 
 /** A Set whose header hands over `file` as it is, on a raw client: what a careless or hostile client may send. */
 function rawSetFile(key: MeshKey, capability: string, file: { name: string; size: number; crc32c?: number }, address = peer.address): Promise<ServiceError | undefined> {
@@ -86,8 +89,9 @@ describe('shared-memory handoff', () => {
     const waiting = client.await(key);
     const data = patternBytes(SIZE, 'shared set');
     await client.set(key, { codec: 'bytes', data }, { capability });
-    // The file carries the key's id; the writer's own name is gone.
+    // The file carries the key's id; the writer's own name is gone. Its link tells same-host readers its codec.
     expect(objectFiles()).toEqual([key.id]);
+    expect(codecOf(key.id)).toBe('=bytes');
     expect(peer.stats()).toMatchObject({ objects: 1, bytes: SIZE });
     expect(Buffer.from((await waiting).data).equals(data)).toBe(true);
     expect(Buffer.from((await client.get(key))?.data ?? []).equals(data)).toBe(true);
@@ -105,6 +109,7 @@ describe('shared-memory handoff', () => {
     // Evicting takes the file out of the objects: kept as a spare for the next value written here.
     await client.evict(key);
     expect(objectFiles()).toEqual([]);
+    expect(codecLinks()).toEqual([]);
     expect(spareSizes(directory())).toEqual([SIZE]);
   });
 
@@ -113,11 +118,14 @@ describe('shared-memory handoff', () => {
     const client = pool.client(peer.address);
     const data = patternBytes(SIZE, 'shared put');
     const key = await client.put({ codec: 'bytes', data });
-    expect(objectFiles()).toHaveLength(1);
+    // Named by the new key's id, so a process of this host can read it by the key alone.
+    expect(objectFiles()).toEqual([key.id]);
+    expect(codecOf(key.id)).toBe('=bytes');
     expect(peer.stats()).toMatchObject({ objects: 1, bytes: SIZE });
     expect(Buffer.from((await client.get(key))?.data ?? []).equals(data)).toBe(true);
     await client.evict(key);
     expect(objectFiles()).toEqual([]);
+    expect(codecLinks()).toEqual([]);
   });
 
   // A value of one piece still travels in one message: a file would cost more than it saves.

@@ -49,7 +49,7 @@ describe('same-host handoff between processes', () => {
     const expected = sha256(patternBytes(SIZE, 'handed over'));
     expect((await waiting)[0]).toMatchObject({ size: SIZE, sha256: expected });
     const directory = directoryOf(owner.process.pid, key.incarnation);
-    expect(readdirSync(directory).sort()).toEqual([key.id, 'spare', 'token'].sort());
+    expect(readdirSync(directory).sort()).toEqual([key.id, `${key.id}.codec`, 'spare', 'token'].sort());
     expect(await consumer.call<Described>('get', { key })).toMatchObject({ size: SIZE, sha256: expected });
   }, 60_000);
 
@@ -59,7 +59,7 @@ describe('same-host handoff between processes', () => {
     await Promise.all([owner.ready, reader.ready, killed.ready]);
     const key = await owner.call<MeshKey>('put', { size: SIZE, seed: 'put here' });
     const directory = directoryOf(owner.process.pid, key.incarnation);
-    expect(readdirSync(directory).filter((n) => n !== 'spare' && n !== 'token')).toHaveLength(1);
+    expect(readdirSync(directory).filter((n) => n !== 'spare' && n !== 'token').sort()).toEqual([key.id, `${key.id}.codec`]);
     expect(await reader.call<Described>('get', { key })).toMatchObject({ size: SIZE, sha256: sha256(patternBytes(SIZE, 'put here')) });
     await owner.call('exit');
     await owner.exited;

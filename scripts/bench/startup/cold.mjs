@@ -6,7 +6,9 @@
 //   grpc    require grpc-js, one unary call of 100 bytes to a running server (argv: its port)
 //   import  import('proxymesh') only
 //   proxy   import('proxymesh'), revive a proxy (argv: its JSON) and use it synchronously
+//   remote  the same, of an owner whose files cannot be read (the path from another host)
 //   peer    import('proxymesh'), `new MeshConnector()` and put 10 bytes (the embedded peer starts)
+//   peer-main  the same with `thread: 'main'` (the peer on the main thread: no second isolate)
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -40,15 +42,17 @@ switch (mode) {
   case 'import':
     keep = await import('proxymesh');
     break;
-  case 'proxy': {
+  case 'proxy':
+  case 'remote': {
     const { reviver } = await import('proxymesh');
     keep = JSON.parse(arg, reviver);
     check(keep); // the first synchronous use blocks until the value is here
     break;
   }
-  case 'peer': {
+  case 'peer':
+  case 'peer-main': {
     const { MeshConnector, Store } = await import('proxymesh');
-    keep = new Store('startup-peer', new MeshConnector());
+    keep = new Store('startup-peer', new MeshConnector(mode === 'peer' ? {} : { thread: 'main' }));
     await keep.put(Buffer.alloc(10));
     break;
   }

@@ -24,8 +24,10 @@ const LABELS: Record<StartupRow['mode'], string> = {
   node: 'bare `node` (nothing loaded)',
   grpc: 'bare grpc-js: require it, one unary call of 100 B to a running server',
   import: "proxymesh: `import('proxymesh')` only",
-  proxy: 'proxymesh: import, revive a proxy of 100 B (owner: another process), use it synchronously',
+  proxy: 'proxymesh: import, revive a proxy of 100 B (owner: another process of this host), use it synchronously',
+  remote: 'the same, owner with `sharedMemory: false` (the path from another host: gRPC through the bridge thread)',
   peer: 'proxymesh: import, `new MeshConnector()`, put 10 B (its embedded peer starts)',
+  'peer-main': "the same with `thread: 'main'` (the peer on the main thread: no isolate of its own)",
 };
 
 interface ColdReport {
@@ -65,12 +67,12 @@ export async function runStartup(runs: number): Promise<StartupRow[]> {
   ensureDist();
   return withUsers([startProcess('startup owner', OWNER, [], []), startUser('raw-grpc', ['server'])], async ([owner, server]) => {
     const port = String((server!.info as { port: number }).port);
-    const modes: StartupRow['mode'][] = ['node', 'grpc', 'import', 'proxy', 'peer'];
+    const modes: StartupRow['mode'][] = ['node', 'grpc', 'import', 'proxy', 'remote', 'peer', 'peer-main'];
     const samples = new Map(modes.map((m) => [m, [] as { ms: number; rss: number; heap: number }[]]));
     for (let i = 0; i < runs; i++) {
       for (const mode of modes) {
         // Each reader gets a proxy of its own, as each task of a workflow does.
-        const arg = mode === 'grpc' ? port : mode === 'proxy' ? await owner!.call<string>('proxy', { size: 100, fill: 7 }) : '';
+        const arg = mode === 'grpc' ? port : mode === 'proxy' || mode === 'remote' ? await owner!.call<string>(mode, { size: 100, fill: 7 }) : '';
         samples.get(mode)!.push(await cold(mode, arg));
       }
     }

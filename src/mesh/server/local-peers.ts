@@ -5,8 +5,10 @@
  * @module
  */
 import type { Payload } from '../../core/protocol.js';
-import type { ObjectTable, TableStats } from '../../core/object-table.js';
-import { issueKey } from './peer-state.js';
+import type { TableStats } from '../../core/object-table.js';
+import { storeOrRelease } from '../../core/file-payload.js';
+import { newObjectId } from '../../core/object-id.js';
+import { issueKey, type PeerState } from './peer-state.js';
 import { ownedPayload } from '../../serialize/borrowed.js';
 
 /** A peer of this process, as a connector sees it: its table's operations, by object id. */
@@ -32,22 +34,30 @@ export interface LocalPeer {
   stats(): Promise<TableStats>;
 }
 
-/** A peer on this thread: its table, wrapped in the async interface. */
-export function tablePeer(identity: { readonly address: string; readonly incarnation: string }, table: ObjectTable): LocalPeer {
+/**
+ * A peer on this thread: its table, wrapped in the async interface. What this process stores is
+ * mirrored for same-host readers where the peer has a directory (`PeerState.mirror`).
+ */
+export function tablePeer(state: PeerState): LocalPeer {
+  const { table } = state;
+  const kept = (id: string, payload: Payload): Payload => state.mirror(id, ownedPayload(payload));
   return {
     get address() {
-      return identity.address;
+      return state.address;
     },
-    incarnation: identity.incarnation,
+    incarnation: state.incarnation,
     // A caller's borrowed bytes are copied: the table keeps them after the call.
-    put: async (payload) => table.put(ownedPayload(payload)),
+    put: async (payload) => {
+      const id = newObjectId();
+      return storeOrRelease(kept(id, payload), (p) => table.put(p, undefined, id));
+    },
     get: async (id) => table.get(id),
     putBatch: async (payloads) => table.putAll(payloads.map(ownedPayload)),
     getBatch: async (ids) => ids.map((id) => table.get(id)),
     exists: async (id) => table.exists(id),
     evict: async (id) => table.evict(id),
     newKey: async () => issueKey(table),
-    set: async (id, payload, capability) => table.set(id, ownedPayload(payload), capability),
+    set: async (id, payload, capability) => storeOrRelease(kept(id, payload), (p) => table.set(id, p, capability)),
     replace: async (id, payload) => table.replaceOwned(id, ownedPayload(payload)),
     expire: async (id, ms) => table.expire(id, ms),
     wait: (id, signal) => table.wait(id, signal),

@@ -14,6 +14,7 @@ import { DEFAULT_CHUNK_BYTES } from '../wire/chunk-sizes.js';
 import { SERVER_OPTIONS } from '../channel-options.js';
 import { withServerWindow } from './server-window.js';
 import { PeerState, newIncarnation } from './peer-state.js';
+import { MIRROR_MAX_BYTES } from '../wire/host-objects.js';
 import { DEFAULT_SHARED_BASE, SharedDirectory, removeOnExit } from '../wire/shared-directory.js';
 import { peerDefinition, peerService } from './peer-service.js';
 import { topicService } from './topic-service.js';
@@ -102,7 +103,9 @@ export async function serve(options: PeerOptions): Promise<Serving> {
     maxBytes: options.maxBytes ?? Number.POSITIVE_INFINITY,
     maxWaiters: options.maxWaiters ?? Number.POSITIVE_INFINITY,
   };
-  const state = new PeerState(incarnation, limits, directory && { directory, minBytes: chunkBytes + 1 });
+  // Objects up to MIRROR_MAX_BYTES are mirrored into the directory; every larger one an embedded
+  // peer's process stores lives in a file, so that all of them can be read on the host by id.
+  const state = new PeerState(incarnation, limits, directory && { directory, minBytes: Math.min(chunkBytes, MIRROR_MAX_BYTES) + 1 });
   const server = new Server(SERVER_OPTIONS);
   const guard = token === undefined ? OPEN : requireToken(token, () => state.address);
   const health = new Health([PeerServiceDefinition.fullName]);

@@ -34,6 +34,7 @@ import type {
 import { InvalidArgumentError, KeyNotFoundError, LimitExceededError } from '../../errors.js';
 import { FilePayload, payloadBytes, storeOrRelease } from '../../core/file-payload.js';
 import { newFileName } from '../wire/shared-directory.js';
+import { newObjectId } from '../../core/object-id.js';
 import { withVerifiedCrc } from '../wire/verified-crc.js';
 import type { Payload } from '../../core/protocol.js';
 import { objectParts, type ObjectPart } from '../wire/chunks.js';
@@ -174,7 +175,9 @@ export function peerService(state: PeerState, guard: Guard): UntypedServiceImple
           // The putter alone learns the capability that Replace and Expire of the object require.
           const capability = newCapability();
           if (file === undefined) return { key: state.keyFor(table.put(receiver.finish(), capability)), capability };
-          return { key: state.keyFor(storeOrRelease(adoptFile(newFileName(), file, what), (kept) => table.put(kept, capability))), capability };
+          // Named by its id, so that a process of this host reads it without asking (host-objects.ts).
+          const id = newObjectId();
+          return { key: state.keyFor(storeOrRelease(adoptFile(id, file, what), (kept) => table.put(kept, capability, id))), capability };
         },
       };
     }),

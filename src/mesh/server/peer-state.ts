@@ -3,6 +3,7 @@
  * object table and limits, and the checks that turn a key from the wire into a table id.
  * @module
  */
+import type { Payload } from '../../core/protocol.js';
 import { randomBytes } from 'node:crypto';
 import { ObjectTable } from '../../core/object-table.js';
 import { InvalidArgumentError, KeyLostError } from '../../errors.js';
@@ -24,7 +25,7 @@ export interface PeerLimits {
 /** The object files of a peer, for same-host readers (shared-directory.ts). */
 export interface PeerFiles {
   readonly directory: SharedDirectory;
-  /** The smallest object an embedded peer keeps as a file: smaller ones travel in one message anyway. */
+  /** The smallest object an embedded peer keeps as a file alone: smaller ones are kept in memory and mirrored (host-objects.ts). */
   readonly minBytes: number;
 }
 
@@ -67,6 +68,14 @@ export class PeerState {
       // Called when a refusal is worded, once the address is known.
       where: () => `Peer ${this.address}`,
     });
+  }
+
+  /**
+   * A new object `id` as the table should keep it: a small one stored by this process is
+   * mirrored into the shared-memory directory for same-host readers (host-objects.ts).
+   */
+  mirror(id: string, payload: Payload): Payload {
+    return this.files === undefined ? payload : this.files.directory.mirror(id, payload);
   }
 
   /** The key of an object id on this peer. */

@@ -73,7 +73,7 @@ export class Peer {
     const serving = await serve(options);
     const { state } = serving;
     const peer = new Peer(state, serving);
-    addLocalPeer(tablePeer(state, state.table));
+    addLocalPeer(tablePeer(state));
     log.info('peer started', { address: state.address, listen: serving.listening, incarnation: state.incarnation });
     return peer;
   }

@@ -15,6 +15,7 @@ import { Peer, type PeerOptions } from '../server/peer.js';
 import { issueKey } from '../server/peer-state.js';
 import type { Answer, PeerThreadHandlers, PeerThreadOp, PeerThreadReply, PeerThreadRequest, PeerThreadResult, WireFile, WirePayload } from './peer-thread-protocol.js';
 import { newFileName } from '../wire/shared-directory.js';
+import { newObjectId } from '../../core/object-id.js';
 
 markInternalThread();
 const port = parentPort!;
@@ -32,9 +33,13 @@ async function main(): Promise<void> {
   const { table } = state;
   const waits = new Map<number, AbortController>();
   const directory = state.files?.directory;
-  /** A payload from the main thread as the table keeps it: a file it wrote is taken over (named `name`). */
-  const kept = (payload: WirePayload | WireFile, name: string): Payload => {
-    if (!('file' in payload)) return payload;
+  /**
+   * A payload from the main thread as the table keeps it: a file it wrote is taken over (named
+   * `name`); a small value is mirrored into the directory as `name` when `mirror` (the name is
+   * the object's id, which same-host readers look for: host-objects.ts).
+   */
+  const kept = (payload: WirePayload | WireFile, name: string, mirror = true): Payload => {
+    if (!('file' in payload)) return directory !== undefined && mirror ? directory.mirror(name, payload) : payload;
     if (directory === undefined) throw new Error('The main thread handed a file to an embedded peer that has no shared-memory directory; this is a proxymesh bug.');
     return directory.adopt(payload.file, name, `An object of the embedded peer ${peer.address}`);
   };
@@ -45,7 +50,10 @@ async function main(): Promise<void> {
     return { value: payload, transfer };
   };
   const handlers: PeerThreadHandlers = {
-    put: (_, payload) => ({ value: storeOrRelease(kept(payload, newFileName()), (p) => table.put(p)) }),
+    put: (_, payload) => {
+      const id = newObjectId();
+      return { value: storeOrRelease(kept(payload, id), (p) => table.put(p, undefined, id)) };
+    },
     get: async (_, objectId) => {
       const p = table.get(objectId);
       return p === undefined ? { value: null } : answerPayload(p);
@@ -65,7 +73,7 @@ async function main(): Promise<void> {
     },
     replace: (_, objectId, payload) => {
       // The old value's file keeps the key's name until it goes: the new one takes another.
-      storeOrRelease(kept(payload, newFileName()), (p) => table.replaceOwned(objectId, p));
+      storeOrRelease(kept(payload, newFileName(), false), (p) => table.replaceOwned(objectId, p));
       return { value: null };
     },
     expire: (_, objectId, ms) => {

@@ -6,7 +6,8 @@
  * directory, still get the bytes over the stream.
  *
  * The directory is private to this user (mode 0700) and named after the process and the
- * incarnation; a `token` file proves to a client that it sees the same directory. Evicted
+ * incarnation; a `token` file proves to a client that it sees the same directory. Objects are
+ * named by their ids, so that a process of this host reads one without asking (host-objects.ts). Evicted
  * objects' files are kept a while as spares that the next values written here reuse
  * (spare-files.ts). It goes when the peer closes; one left by a process that died is removed by
  * the next peer that starts.
@@ -17,6 +18,8 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { FilePayload } from '../../core/file-payload.js';
 import { InvalidArgumentError } from '../../errors.js';
+import type { Payload } from '../../core/protocol.js';
+import { linkCodec, mirrored, unlinkCodec } from './host-objects.js';
 import { SpareFiles } from './spare-files.js';
 
 /** Where peers make their directories unless told otherwise. */
@@ -27,7 +30,7 @@ const FILE_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 const DIRECTORY_NAME = /^proxymesh-(\d+)-[0-9a-f]{16}$/;
 
 /** Whether process `pid` is running (a process of another user counts). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -110,7 +113,19 @@ export class SharedDirectory {
     if (size !== file.size) throw new InvalidArgumentError(`${what}: the file ${from} holds ${size} bytes, but the header announced ${file.size}.`);
     const to = join(this.path, id);
     renameSync(from, to);
-    return new FilePayload(to, file.codec, size, file.crc32c, (path, bytes) => this.spares.keep(path, bytes));
+    linkCodec(to, file.codec);
+    return new FilePayload(to, file.codec, size, file.crc32c, (path, bytes) => {
+      unlinkCodec(path);
+      return this.spares.keep(path, bytes);
+    });
+  }
+
+  /**
+   * The payload of the new object `id` as the table should keep it: a small one mirrored into
+   * the directory for same-host readers (host-objects.ts), any other as it is.
+   */
+  mirror(id: string, payload: Payload): Payload {
+    return mirrored(this.path, id, payload);
   }
 
   /** Deletes the directory and every file in it (the peer is closing). */

@@ -1,0 +1,97 @@
+/**
+ * Objects readable by id on this host, with no call to their owner: the reader's side
+ * (host-objects.ts is the owner's). A key names its owner's incarnation and the object's id; the
+ * owner's shared-memory directory on this host is `proxymesh-<pid>-<incarnation>` under the base
+ * its config names, and the object is the file `<id>` there, its codec the target of `<id>.codec`.
+ *
+ * Every miss is silent and final only for this attempt: no directory (another host, another user,
+ * handoff turned off), no link (an object set over the network by bytes, replaced, or evicted),
+ * an owner process that is gone, or a file that changed while read. The caller then asks the
+ * owner over gRPC, whose answer is the authoritative one (a missing key, a dead peer).
+ * @module
+ */
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Payload } from '../../core/protocol.js';
+import { readStable, readStableSync } from '../../util/stable-read.js';
+import { CODEC_LINK_PREFIX, CODEC_LINK_SUFFIX } from './host-objects.js';
+import { alive } from './shared-directory.js';
+
+/** What a host read needs of a key. */
+export interface HostObject {
+  readonly incarnation: string;
+  readonly id: string;
+}
+
+/** Directories found, by base and incarnation (`null`: none on this host); bounded. */
+const directories = new Map<string, { path: string; pid: number } | null>();
+const MAX_REMEMBERED = 1_024;
+
+const OBJECT_ID = /^[0-9a-f]{32}$/;
+const INCARNATION = /^[0-9a-f]{16}$/;
+
+/**
+ * The owner's directory on this host, looked up once per incarnation: a directory is made when
+ * its peer starts, before any key of it exists, so one that is not there for a key never will be.
+ */
+function directoryOf(base: string, incarnation: string): { path: string; pid: number } | undefined {
+  const id = `${base}\0${incarnation}`;
+  let found = directories.get(id);
+  if (found === undefined) {
+    found = null;
+    try {
+      const suffix = `-${incarnation}`;
+      const name = readdirSync(base).find((n) => n.startsWith('proxymesh-') && n.endsWith(suffix));
+      const pid = name === undefined ? Number.NaN : Number(name.slice('proxymesh-'.length, -suffix.length));
+      if (name !== undefined && Number.isSafeInteger(pid)) found = { path: join(base, name), pid };
+    } catch {
+      // No such base on this host, or not ours to read.
+    }
+    if (directories.size >= MAX_REMEMBERED) directories.delete(directories.keys().next().value as string);
+    directories.set(id, found);
+  }
+  return found ?? undefined;
+}
+
+/** The object's file, if its owner's directory is on this host and the owner still runs. */
+function fileOf(base: string, key: HostObject): string | undefined {
+  if (!OBJECT_ID.test(key.id) || !INCARNATION.test(key.incarnation)) return undefined;
+  const directory = directoryOf(base, key.incarnation);
+  // A crashed owner's directory stays until the next peer sweeps it; its objects died with it.
+  if (directory === undefined || !alive(directory.pid)) return undefined;
+  return join(directory.path, key.id);
+}
+
+const codecOf = (target: string): string | undefined => (target.startsWith(CODEC_LINK_PREFIX) ? target.slice(CODEC_LINK_PREFIX.length) : undefined);
+
+/**
+ * Reads an object of a peer of this host from its file, blocking the thread (for a proxy's
+ * synchronous first use, which then needs no bridge).
+ * @param base - where the owner makes its directory (its connector's `sharedMemory`).
+ * @returns the payload, or `undefined` when it cannot be read here (ask the owner).
+ */
+export function readHostObjectSync(base: string, key: HostObject): Payload | undefined {
+  const path = fileOf(base, key);
+  if (path === undefined) return undefined;
+  try {
+    const codec = codecOf(readlinkSync(path + CODEC_LINK_SUFFIX));
+    const data = codec === undefined ? undefined : readStableSync(path);
+    return data === undefined ? undefined : { codec: codec as string, data };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `readHostObjectSync` without blocking the thread. */
+export async function readHostObject(base: string, key: HostObject): Promise<Payload | undefined> {
+  const path = fileOf(base, key);
+  if (path === undefined) return undefined;
+  try {
+    const codec = codecOf(await readlink(path + CODEC_LINK_SUFFIX));
+    const data = codec === undefined ? undefined : await readStable(path);
+    return data === undefined ? undefined : { codec: codec as string, data };
+  } catch {
+    return undefined;
+  }
+}
