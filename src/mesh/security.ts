@@ -7,8 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
-import { ChannelCredentials, Metadata, ServerCredentials } from '@grpc/grpc-js';
-import { ServerError, Status } from 'nice-grpc-common';
+import { ChannelCredentials, Metadata, ServerCredentials, ServerError, Status } from './wire/grpc-runtime.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** TLS material, as paths to PEM files. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { status as GrpcStatus } from '@grpc/grpc-js';
-import { ClientError, ServerError, Status } from 'nice-grpc-common';
+import { ClientError, ServerError, Status } from './wire/grpc-runtime.js';
 import {
   ClosedError,
   DataCorruptedError,

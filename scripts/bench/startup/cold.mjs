@@ -9,6 +9,7 @@
 //   remote  the same, of an owner whose files cannot be read (the path from another host)
 //   peer    import('proxymesh'), `new MeshConnector()` and put 10 bytes (the embedded peer starts)
 //   peer-main  the same with `thread: 'main'` (the peer on the main thread: no second isolate)
+import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -21,7 +22,9 @@ function check(value) {
 }
 
 async function grpcCall(port) {
-  const { Client, credentials } = await import('@grpc/grpc-js');
+  // required, as a CommonJS program loads it: cheaper than import() from an ES module (no
+  // parse of the package's files for their export names).
+  const { Client, credentials } = createRequire(import.meta.url)('@grpc/grpc-js');
   const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   const id = (b) => b;
   const request = Buffer.allocUnsafe(8);

@@ -3,7 +3,8 @@
  * `PeerClient` uses too: many objects per call, split into calls of at most 10,000.
  * @module
  */
-import { Client, type ChannelInterface, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
+import type { ChannelInterface } from '@grpc/grpc-js';
+import { Client, type ChannelCredentials, type Metadata } from '../wire/grpc-runtime.js';
 import { PeerServiceDefinition, PutBatchResponse, type GetBatchRequest, type GetBatchResponse, type PutBatchRequest } from '../../../gen/proxymesh/v1/peer.js';
 import type { CallOptions, Payload } from '../../core/protocol.js';
 import { InvalidArgumentError } from '../../errors.js';

@@ -17,15 +17,14 @@ import { PeerClient, type ClientSettings } from './peer-client.js';
 import { PooledChannel } from './pooled-channel.js';
 import { channelCredentials } from '../security.js';
 import { applyTcpConnectTimeout } from './tcp-connect-timeout.js';
-import { applyConnectTimeoutPatch } from 'nice-grpc/lib/client/connectTimeoutPatch.js';
+import './connect-timeout.js';
 
 // grpc-js puts no deadline on a connection attempt: a path that drops packets (a cut link, a
 // host gone without a reset) leaves a channel CONNECTING until every call on it runs into its
 // own deadline. nice-grpc's patch bounds each attempt by `grpc.min_reconnect_backoff_ms`
 // (channel-options.ts), so a call to a dead owner fails within it. Importing nice-grpc applied
-// it; clients no longer load nice-grpc (only this module of it), so it is applied here. TCP has
+// it; clients no longer load nice-grpc (only this module of it), so connect-timeout.ts applies it. TCP has
 // a shorter bound of its own, so that only a host that is gone is reported quickly.
-applyConnectTimeoutPatch();
 applyTcpConnectTimeout();
 
 /** How much a pool holds. */

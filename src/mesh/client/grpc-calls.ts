@@ -10,7 +10,7 @@
  * @module
  */
 import type { Client, ClientWritableStream, Metadata, ServiceError } from '@grpc/grpc-js';
-import { ClientError, Status } from 'nice-grpc-common';
+import { ClientError, Status } from '../wire/grpc-runtime.js';
 
 /** A method of the contract: its path and how its messages are (de)serialised. */
 export interface Method<Request, Response> {

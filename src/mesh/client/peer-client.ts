@@ -5,7 +5,8 @@
  * codecs (wire-codec.ts): this is the hot path of every remote get, put, set and wake-up.
  * @module
  */
-import { Client, type ChannelInterface, type ChannelCredentials, type Metadata } from '@grpc/grpc-js';
+import type { ChannelInterface } from '@grpc/grpc-js';
+import { Client, type ChannelCredentials, type Metadata } from '../wire/grpc-runtime.js';
 import type { AwaitResponse, GetResponse, PutResponse, StatsResponse } from '../../../gen/proxymesh/v1/peer.js';
 import { callScope } from '../../core/call-options.js';
 import type { CallOptions, Payload } from '../../core/protocol.js';

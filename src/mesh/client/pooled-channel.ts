@@ -6,7 +6,8 @@
  * call to an evicted peer failing.
  * @module
  */
-import { Channel, type ChannelCredentials, type ChannelInterface, type ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelInterface, ChannelOptions } from '@grpc/grpc-js';
+import { Channel, type ChannelCredentials } from '../wire/grpc-runtime.js';
 
 type GrpcChannel = ChannelInterface;
 type Call = ReturnType<GrpcChannel['createCall']>;

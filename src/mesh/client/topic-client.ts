@@ -4,9 +4,9 @@
  * holds the peer's writes back, and the topic's bounded buffer makes publishers wait.
  * @module
  */
-import { Client, type ClientReadableStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
-import { ClientError, Status } from 'nice-grpc-common';
-import { applyConnectTimeoutPatch } from 'nice-grpc/lib/client/connectTimeoutPatch.js';
+import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import { Client, ClientError, Status, type Metadata } from '../wire/grpc-runtime.js';
+import './connect-timeout.js';
 import { PeerServiceDefinition, PublishRequest, PublishResponse, SubscribeRequest, SubscribeResponse } from '../../../gen/proxymesh/v1/peer.js';
 import type { CallOptions } from '../../core/protocol.js';
 import { asBuffer } from '../wire/buffer-view.js';
@@ -16,7 +16,6 @@ import { callPeer } from './peer-client.js';
 import { fromClientError } from '../status.js';
 import { callMetadata, channelCredentials, resolveToken, type TlsOptions } from '../security.js';
 
-applyConnectTimeoutPatch();
 
 const path = (method: string): string => `/${PeerServiceDefinition.fullName}/${method}`;
 

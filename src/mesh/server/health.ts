@@ -8,7 +8,8 @@
  * nice-grpc's client and server and abort-controller-x into every peer for two small messages.
  * @module
  */
-import { status, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type sendUnaryData } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServerWritableStream, ServiceDefinition, sendUnaryData } from '@grpc/grpc-js';
+import { status } from '../wire/grpc-runtime.js';
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
 /** The service's full name, as reflection lists it. */

@@ -7,7 +7,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { hostname } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
-import { Server, type ServerCredentials } from '@grpc/grpc-js';
+import { Server, type ServerCredentials } from '../wire/grpc-runtime.js';
 import { PeerServiceDefinition } from '../../../gen/proxymesh/v1/peer.js';
 import { formatAddress, isLoopback, parseAddress } from '../address.js';
 import { DEFAULT_CHUNK_BYTES } from '../wire/chunk-sizes.js';
