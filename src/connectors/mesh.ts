@@ -141,10 +141,13 @@ export class MeshConnector implements DeferrableConnector<MeshKey>, AwaitableCon
 
   async get(key: MeshKey, options?: CallOptions): Promise<Payload | undefined> {
     this.#open();
-    // An owner on this host has the object in a file: read it, with no call (mesh-host-read.ts),
-    // under the call's deadline and signal as a read of this process's own peer is.
-    const onHost = this.#hostBase === undefined ? undefined : await withinCall(options, callWhat('get', toMeshKey(key)), () => readOnHost(this.#hostBase, key));
-    if (onHost !== undefined) return onHost;
+    // An owner on this host has the object in a file: read it, with no call (mesh-host-read.ts).
+    // A caller that gave up meanwhile gets its reason, as from any other route.
+    const onHost = await readOnHost(this.#hostBase, key);
+    if (onHost !== undefined) {
+      options?.signal?.throwIfAborted();
+      return onHost;
+    }
     return onRoute(await this.#routes.route(key), 'get', options, (peer, id) => peer.get(id), (client, k) => client.get(k, options));
   }
 
