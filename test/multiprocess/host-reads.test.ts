@@ -7,11 +7,12 @@
  * fallbacks are checked too: an object without its codec link is asked for over gRPC, an evicted
  * one is missing, and the files of an owner that was SIGKILLed are never read.
  */
-import { rmSync } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildNode } from '../helpers/child.js';
 import { patternBytes, sha256 } from '../helpers/data.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { MeshConnector } from '../../src/connectors/mesh.js';
 import { DeadlineExceededError, PeerUnavailableError } from '../../src/errors.js';
 import type { MeshKey } from '../../src/mesh/key.js';
@@ -21,6 +22,11 @@ import { spawnFaultNode } from '../faults/support.js';
 const SMALL = { size: 100, seed: 'small' };
 const LARGE = { size: 3 << 20, seed: 'large' };
 const digest = (o: { size: number; seed: string }): string => sha256(patternBytes(o.size, o.seed));
+
+/** The files of `owner`'s peer for `key`: the object and its codec link. */
+const linkOf = (owner: ChildNode, key: MeshKey): string => join(DEFAULT_SHARED_BASE, `proxymesh-${owner.process.pid}-${key.incarnation}`, `${key.id}.codec`);
+/** Waits until the owner has written the object's mirror, just after its put answered. */
+const mirroredBy = (owner: ChildNode, key: MeshKey): Promise<void> => waitFor(() => lstatSync(linkOf(owner, key), { throwIfNoEntry: false }) !== undefined, `the owner has mirrored ${key.id}`);
 
 describe('host reads between processes', () => {
   const nodes: ChildNode[] = [];
@@ -51,6 +57,7 @@ describe('host reads between processes', () => {
   it('reads an owner\u2019s objects from its files, without a call, even while it is stopped', async () => {
     const small = await owner.call<MeshKey>('put', SMALL);
     const large = await owner.call<MeshKey>('put', LARGE);
+    await mirroredBy(owner, small);
     const onHost = reader();
     const elsewhere = reader({ sharedMemory: false, timeoutMs: 1_000, transferTimeoutMs: 1_000 });
     owner.process.kill('SIGSTOP');
@@ -75,9 +82,9 @@ describe('host reads between processes', () => {
   // Proves: an object whose codec link is gone is still read, over gRPC; once evicted, neither route finds it.
   it('asks the owner when an object has no codec link, and finds an evicted object missing', async () => {
     const key = await owner.call<MeshKey>('put', SMALL);
+    await mirroredBy(owner, key);
     const onHost = reader();
-    const directory = join(DEFAULT_SHARED_BASE, `proxymesh-${owner.process.pid}-${key.incarnation}`);
-    rmSync(join(directory, `${key.id}.codec`));
+    rmSync(linkOf(owner, key));
     expect(onHost.getSync(key)).toBeUndefined();
     expect(sha256((await onHost.get(key))?.data ?? new Uint8Array())).toBe(digest(SMALL));
 
@@ -93,6 +100,7 @@ describe('host reads between processes', () => {
     const doomed = node();
     await doomed.ready;
     const key = await doomed.call<MeshKey>('put', SMALL);
+    await mirroredBy(doomed, key);
     const onHost = reader({ timeoutMs: 5_000 });
     expect(onHost.getSync(key)).toBeDefined();
     await doomed.kill('SIGKILL');

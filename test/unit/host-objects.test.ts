@@ -6,7 +6,7 @@
  * Each case runs in a private base directory, so no peer's sweep of /dev/shm can interfere.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,12 @@ import { MIRROR_MAX_BYTES, MirroredPayload, mirrored } from '../../src/mesh/wire
 import { readHostObject, readHostObjectSync } from '../../src/mesh/wire/host-reads.js';
 
 const INCARNATION = '0123456789abcdef';
+
+/** Whether a path exists, a link included (`existsSync` follows a link to its target). */
+const present = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+
+/** One turn of the event loop: a mirror is written right after the turn that made it. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
@@ -46,6 +52,9 @@ describe('host objects', () => {
     const kept = mirrored(directory, id, { codec: 'app/point+v1', data: Buffer.from('small value') });
     expect(kept).toBeInstanceOf(MirroredPayload);
     expect(isHeldInFile(kept)).toBe(true);
+    // Not in this turn: the set that stored it answers first.
+    expect(existsSync(join(directory, id))).toBe(false);
+    await nextTurn();
     expect(readlinkSync(join(directory, `${id}.codec`))).toBe('=app/point+v1');
 
     const key = { incarnation: INCARNATION, id };
@@ -56,13 +65,14 @@ describe('host objects', () => {
 
     (kept as MirroredPayload).release();
     expect(existsSync(join(directory, id))).toBe(false);
-    expect(existsSync(join(directory, `${id}.codec`))).toBe(false);
+    expect(present(join(directory, `${id}.codec`))).toBe(false);
     expect(readHostObjectSync(base, key)).toBeUndefined();
   });
 
-  it('keeps an empty codec tag, and an empty value', () => {
+  it('keeps an empty codec tag, and an empty value', async () => {
     const id = newObjectId();
     mirrored(directory, id, { codec: '', data: new Uint8Array(0) });
+    await nextTurn();
     expect(readHostObjectSync(base, { incarnation: INCARNATION, id })).toEqual({ codec: '', data: Buffer.alloc(0) });
   });
 
@@ -73,9 +83,22 @@ describe('host objects', () => {
     expect(existsSync(join(directory, id))).toBe(false);
   });
 
-  it('leaves an object it cannot write in memory alone (its directory is gone)', () => {
-    const payload = { codec: 'bytes', data: Buffer.from('x') };
-    expect(mirrored(join(base, 'missing'), newObjectId(), payload)).toBe(payload);
+  it('leaves an object it cannot write in memory alone (its directory is gone)', async () => {
+    const kept = mirrored(join(base, 'missing'), newObjectId(), { codec: 'bytes', data: Buffer.from('x') }) as MirroredPayload;
+    await nextTurn();
+    expect(kept.written).toBe(false);
+    expect(Buffer.from(kept.data).toString()).toBe('x');
+    kept.release();
+  });
+
+  it('never writes the mirror of an object released before its turn came', async () => {
+    const id = newObjectId();
+    const kept = mirrored(directory, id, { codec: 'bytes', data: Buffer.from('gone at once') }) as MirroredPayload;
+    kept.release();
+    await nextTurn();
+    expect(kept.written).toBe(false);
+    expect(existsSync(join(directory, id))).toBe(false);
+    expect(present(join(directory, `${id}.codec`))).toBe(false);
   });
 
   it('finds nothing without a codec link, with a malformed link, or under a name that is not an object id', () => {
@@ -97,6 +120,7 @@ describe('host objects', () => {
   it('finds nothing of an incarnation with no directory here, or under a base that does not exist', async () => {
     const id = newObjectId();
     mirrored(directory, id, { codec: 'utf8', data: Buffer.from('here') });
+    await nextTurn();
     expect(readHostObjectSync(base, { incarnation: 'fedcba9876543210', id })).toBeUndefined();
     expect(await readHostObject(join(base, 'nowhere'), { incarnation: INCARNATION, id })).toBeUndefined();
   });
@@ -104,7 +128,10 @@ describe('host objects', () => {
   it('never reads the files of an owner whose process is gone (a crashed owner leaves them until swept)', async () => {
     const incarnation = 'aaaaaaaaaaaaaaaa';
     const id = newObjectId();
-    mirrored(ownerDirectory(deadPid(), incarnation), id, { codec: 'utf8', data: Buffer.from('orphan') });
+    const orphaned = ownerDirectory(deadPid(), incarnation);
+    mirrored(orphaned, id, { codec: 'utf8', data: Buffer.from('orphan') });
+    await nextTurn();
+    expect(existsSync(join(orphaned, id))).toBe(true);
     expect(readHostObjectSync(base, { incarnation, id })).toBeUndefined();
     expect(await readHostObject(base, { incarnation, id })).toBeUndefined();
   });

@@ -42,8 +42,15 @@ export function unlinkCodec(path: string): void {
   rmSync(path + CODEC_LINK_SUFFIX, { force: true });
 }
 
-/** A small object kept in memory, with a copy in the directory for same-host readers. */
+/**
+ * A small object kept in memory, with a copy in the directory for same-host readers, written
+ * once the object is stored and its waiters answered (`write`, from `mirrored`): on a memory file
+ * system made idle, making the file and its link took 0.1-0.2 ms here, which a future's set
+ * should not wait for. Until then a reader finds no link and asks the owner.
+ */
 export class MirroredPayload implements Payload {
+  #state: 'pending' | 'written' | 'released' = 'pending';
+
   constructor(
     readonly codec: string,
     readonly data: Uint8Array,
@@ -51,28 +58,43 @@ export class MirroredPayload implements Payload {
     readonly path: string,
   ) {}
 
-  /** Deletes the mirror (the object was evicted or its holder closed). */
+  /** Whether the mirror is on the file system now (for tests). */
+  get written(): boolean {
+    return this.#state === 'written';
+  }
+
+  /** Writes the mirror, unless the object went first; one that cannot be written is left out. */
+  write(): void {
+    if (this.#state !== 'pending') return;
+    try {
+      writeFileSync(this.path, this.data, { mode: 0o600, flag: 'wx' });
+    } catch {
+      rmSync(this.path, { force: true });
+      this.#state = 'released';
+      return;
+    }
+    linkCodec(this.path, this.codec);
+    this.#state = 'written';
+  }
+
+  /** Deletes the mirror (the object was evicted or its holder closed); one not yet written never will be. */
   release(): void {
+    const written = this.#state === 'written';
+    this.#state = 'released';
+    if (!written) return;
     unlinkCodec(this.path);
     rmSync(this.path, { force: true });
   }
 }
 
 /**
- * The payload as the table should keep it: mirrored into `<directory>/<id>` when it is small
- * enough, as it was otherwise, or when the file cannot be written (a full memory file system).
- * Written synchronously: a file of at most 64 KiB on a memory file system costs tens of
- * microseconds, less than handing the write to another thread and back.
+ * The payload as the table should keep it: a small one as a `MirroredPayload`, whose file in
+ * `<directory>/<id>` is written right after this turn of the event loop (when the table has it
+ * and the caller has its answer); a larger one as it was.
  */
 export function mirrored(directory: string, id: string, payload: Payload): Payload {
   if (payload.data.byteLength > MIRROR_MAX_BYTES) return payload;
-  const path = join(directory, id);
-  try {
-    writeFileSync(path, payload.data, { mode: 0o600, flag: 'wx' });
-  } catch {
-    rmSync(path, { force: true });
-    return payload;
-  }
-  linkCodec(path, payload.codec);
-  return new MirroredPayload(payload.codec, payload.data, path);
+  const kept = new MirroredPayload(payload.codec, payload.data, join(directory, id));
+  setImmediate(() => kept.write());
+  return kept;
 }
