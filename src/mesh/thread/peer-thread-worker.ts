@@ -39,7 +39,7 @@ async function main(): Promise<void> {
    * the object's id, which same-host readers look for: host-objects.ts).
    */
   const kept = (payload: WirePayload | WireFile, name: string, mirror = true): Payload => {
-    if (!('file' in payload)) return directory !== undefined && mirror ? directory.mirror(name, payload) : payload;
+    if (!('file' in payload)) return mirror ? state.mirror(name, payload) : payload;
     if (directory === undefined) throw new Error('The main thread handed a file to an embedded peer that has no shared-memory directory; this is a proxymesh bug.');
     return directory.adopt(payload.file, name, `An object of the embedded peer ${peer.address}`);
   };
