@@ -23,7 +23,7 @@ it('runs every benchmark scenario in quick mode', async () => {
   expect(results.transfers.length).toBeGreaterThan(0);
   expect(results.wake.length).toBeGreaterThan(0);
   expect(results.crowd?.[0]).toMatchObject({ processes: 4, failed: 0, wrong: 0 });
-  expect(results.startup?.map((r) => r.mode)).toEqual(['node', 'grpc', 'import', 'proxy', 'remote', 'peer', 'peer-main']);
+  expect(results.startup?.map((r) => r.mode)).toEqual(['node', 'grpc', 'import', 'proxy', 'remote', 'peer', 'peer-main', 'thread', 'http2-thread']);
   for (const r of results.startup ?? []) expect(r.spawnToValueMs.median).toBeGreaterThan(0);
   // The workflow group (issue 13): every part ran, on every connector, with its baselines.
   const w = results.workflow;

@@ -9,9 +9,13 @@
 //   remote  the same, of an owner whose files cannot be read (the path from another host)
 //   peer    import('proxymesh'), `new MeshConnector()` and put 10 bytes (the embedded peer starts)
 //   peer-main  the same with `thread: 'main'` (the peer on the main thread: no second isolate)
+//   thread  no package: a worker thread that loads nothing (what a second isolate costs)
+//   http2-thread  no package: a worker thread listening with node:http2 on loopback, the least
+//           any peer on a thread of its own must load, whatever its server is written with
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 
 const [mode, arg] = process.argv.slice(2);
 const SIZE = 100;
@@ -32,6 +36,16 @@ async function grpcCall(port) {
   const value = await new Promise((resolve, reject) => client.makeUnaryRequest('/bench.Raw/Fetch', id, id, request, (e, v) => (e ? reject(e) : resolve(v))));
   check(value); // workflow/procs/raw-grpc.mjs answers `size` bytes of 7
   return client;
+}
+
+// A worker that runs `body` (CommonJS, `ready()` in scope) and is kept, as a peer thread is. It
+// reports 100 ms after it is ready: a fresh worker frees ~6 MiB of its start-up in that time, and
+// only what it keeps is its cost.
+async function thread(body) {
+  const ready = "() => setTimeout(() => require('node:worker_threads').parentPort.postMessage(0), 100)";
+  const worker = new Worker(`const ready = ${ready}; ${body}`, { eval: true });
+  await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+  return worker;
 }
 
 // What the process made stays referenced until its memory is read, as a task would hold it.
@@ -59,6 +73,12 @@ switch (mode) {
     await keep.put(Buffer.alloc(10));
     break;
   }
+  case 'thread':
+    keep = await thread('ready();');
+    break;
+  case 'http2-thread':
+    keep = await thread("require('node:http2').createServer().listen(0, '127.0.0.1', ready);");
+    break;
   default:
     throw new Error(`startup: unknown mode ${mode}`);
 }

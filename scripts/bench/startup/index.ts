@@ -28,6 +28,8 @@ const LABELS: Record<StartupRow['mode'], string> = {
   remote: 'the same, owner with `sharedMemory: false` (the path from another host: gRPC through the bridge thread)',
   peer: 'proxymesh: import, `new MeshConnector()`, put 10 B (its embedded peer starts)',
   'peer-main': "the same with `thread: 'main'` (the peer on the main thread: no isolate of its own)",
+  thread: 'no package: bare `node` with one worker thread that loads nothing',
+  'http2-thread': 'no package: bare `node` with one worker thread listening with `node:http2` (the least any peer on its own thread loads)',
 };
 
 interface ColdReport {
@@ -67,7 +69,7 @@ export async function runStartup(runs: number): Promise<StartupRow[]> {
   ensureDist();
   return withUsers([startProcess('startup owner', OWNER, [], []), startUser('raw-grpc', ['server'])], async ([owner, server]) => {
     const port = String((server!.info as { port: number }).port);
-    const modes: StartupRow['mode'][] = ['node', 'grpc', 'import', 'proxy', 'remote', 'peer', 'peer-main'];
+    const modes: StartupRow['mode'][] = ['node', 'grpc', 'import', 'proxy', 'remote', 'peer', 'peer-main', 'thread', 'http2-thread'];
     const samples = new Map(modes.map((m) => [m, [] as { ms: number; rss: number; heap: number }[]]));
     for (let i = 0; i < runs; i++) {
       for (const mode of modes) {

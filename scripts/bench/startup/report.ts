@@ -37,6 +37,13 @@ export function startupSection(rows: readonly StartupRow[] | undefined): string 
   if (peer !== undefined) targets.push(['an embedded peer adds ≤ 25 MiB RSS to a bare `node`', `+${mib(peer)}`, verdict(peer <= 25 * 2 ** 20)]);
   const peerMain = over('peer-main');
   if (peerMain !== undefined) targets.push(["the same, `thread: 'main'` (no isolate of its own)", `+${mib(peerMain)}`, verdict(peerMain <= 25 * 2 ** 20)]);
+  const imported = over('import');
+  const http2Thread = over('http2-thread');
+  if (imported !== undefined && http2Thread !== undefined) {
+    // The sum is not a process of its own: the import's main thread plus the least a thread that
+    // serves HTTP/2 costs, whatever its gRPC server is written with.
+    targets.push(['floor of an embedded peer on its own thread: import + a worker listening with `node:http2`', `+${mib(imported + http2Thread)} (+${mib(imported)} + ${mib(http2Thread)})`, 'what is left for the gRPC server and the peer']);
+  }
   return `## Start-up and footprint per process (issue 14)
 
 Fresh processes as a workflow starts them, one per task: plain \`node\` with Node's default flags on \`scripts/bench/startup/cold.mjs\`, the package by its name; the kinds interleaved, ${rows[0]?.runs ?? 0} of each. Spawn to value is from the parent's \`spawn\` to the child having its value (wall clocks of both). Memory is the child's own after its value and one full collection (not timed): RSS, and the main thread's heap. The proxy's owner is another long-running process with \`new MeshConnector()\`; each reader revives a proxy of its own. A reader on the owner's host reads the object from the owner's file (host reads: no gRPC, no bridge thread); the *remote* rows take the path of a reader on another host, the owner's files made unreadable with \`sharedMemory: false\`.

@@ -12,7 +12,7 @@ export interface Spread {
 
 /** One kind of fresh process, measured `runs` times. */
 export interface StartupRow {
-  readonly mode: 'node' | 'grpc' | 'import' | 'proxy' | 'remote' | 'peer' | 'peer-main';
+  readonly mode: 'node' | 'grpc' | 'import' | 'proxy' | 'remote' | 'peer' | 'peer-main' | 'thread' | 'http2-thread';
   readonly label: string;
   readonly runs: number;
   /** From the parent's spawn to the child having its value (wall clocks of both). */
