@@ -18,20 +18,34 @@ function version(pkg: string): string {
   }
 }
 
-/** The commit measured (read-only git), marked when src/ differs from it: others change src/ meanwhile. */
-export function commit(): string {
+/**
+ * The commit measured and a fingerprint of its code: the trees of src/ and gen/, or `dirty` when
+ * they differ from the commit (others change src/ meanwhile). Read-only git.
+ */
+export function commit(): { head: string; code: string } {
   try {
     const cwd = new URL('.', root).pathname;
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'gen'], { cwd, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head} + uncommitted src/ changes` : head;
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    if (git('status', '--porcelain', '--', 'src', 'gen') !== '') return { head: `${head} + uncommitted src/ changes`, code: 'dirty' };
+    return { head, code: git('rev-parse', 'HEAD:src', 'HEAD:gen') };
   } catch {
-    return 'unknown';
+    return { head: 'unknown', code: 'unknown' };
   }
 }
 
+/**
+ * The commit a run names: the one at its end when the code is what it was at the start (a commit
+ * of docs meanwhile, or one amended), else both, marked.
+ */
+function measured(atStart: { head: string; code: string }): string {
+  const atEnd = commit();
+  if (atEnd.code === atStart.code && atStart.code !== 'dirty') return atEnd.head;
+  return atStart.head === atEnd.head ? atStart.head : `${atStart.head} (src/ changed during the run: now ${atEnd.head})`;
+}
+
 /** This machine, with `redis` the version redis-server reported. */
-export function describeMachine(redis: string, loadAtStart: number, commitAtStart: string): Machine {
+export function describeMachine(redis: string, loadAtStart: number, commitAtStart: { head: string; code: string }): Machine {
   const cpu = cpus();
   return {
     cpu: cpu[0]?.model.trim() ?? 'unknown',
@@ -45,6 +59,6 @@ export function describeMachine(redis: string, loadAtStart: number, commitAtStar
     redis,
     os: `${type()} ${release()}`,
     load: [loadAtStart, loadavg()[0] ?? 0],
-    commit: commitAtStart === commit() ? commitAtStart : `${commitAtStart} (src/ changed during the run: now ${commit()})`,
+    commit: measured(commitAtStart),
   };
 }
