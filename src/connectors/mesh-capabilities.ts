@@ -5,7 +5,7 @@
  * without the capability, so a key this connector did not make stays out of its reach.
  * @module
  */
-import { LRUCache } from 'lru-cache';
+import { LruMap } from '../util/lru-map.js';
 
 /** How many put keys' owner capabilities an attached connector remembers for replace and expire. */
 const OWNED_KEYS = 100_000;
@@ -16,7 +16,7 @@ export class KeyCapabilities {
   readonly #deferred = new Map<string, string>();
   // The owner capabilities of what this connector put into a peer daemon; the most recent ones,
   // so a long-running putter stays bounded.
-  readonly #owned = new LRUCache<string, string>({ max: OWNED_KEYS });
+  readonly #owned = new LruMap<string, string>(OWNED_KEYS);
 
   /** Remembers the capability of a deferred key this connector made. */
   made(name: string, capability: string): void {

@@ -2,8 +2,8 @@
  * The store's cache of deserialised objects: least recently used first out, by key.
  * @module
  */
-import { LRUCache } from 'lru-cache';
 import { InvalidArgumentError } from '../errors.js';
+import { LruMap } from '../util/lru-map.js';
 
 /** Told of every lookup, for metrics. */
 export interface CacheObserver {
@@ -23,7 +23,7 @@ export interface Cached<T = unknown> {
  * An LRU cache of objects by canonical key id; size 0 caches nothing.
  */
 export class ObjectCache {
-  readonly #lru: LRUCache<string, Cached> | undefined;
+  readonly #lru: LruMap<string, Cached> | undefined;
   readonly #observer: CacheObserver | undefined;
 
   /**
@@ -35,7 +35,7 @@ export class ObjectCache {
     if (!Number.isSafeInteger(size) || size < 0) {
       throw new InvalidArgumentError(`cacheSize must be a whole number of objects, 0 or more (0 disables the cache): got ${size}.`);
     }
-    this.#lru = size === 0 ? undefined : new LRUCache({ max: size });
+    this.#lru = size === 0 ? undefined : new LruMap<string, Cached>(size);
     this.#observer = observer;
   }
 
