@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { describeInput } from '../util/describe-input.js';
 import { formatAddress, parseAddress } from './address.js';
+import { isIncarnation, isObjectId } from './wire/key-parts.js';
 
 /** A key of the mesh: the same three fields as the wire message `proxymesh.v1.Key`. */
 export interface MeshKey {
@@ -19,8 +20,6 @@ export interface MeshKey {
   readonly id: string;
 }
 
-const INCARNATION = /^[0-9a-f]{16}$/;
-const OBJECT_ID = /^[0-9a-f]{32}$/;
 const SCHEME = 'pm://';
 
 // The canonical form of peer addresses seen lately: a batch names one owner a thousand times,
@@ -49,8 +48,8 @@ export function toMeshKey(value: unknown): MeshKey {
 // so a malformed "pm://…" string is named as written, not as the fields split from it.
 function checked({ peer, incarnation, id }: Record<string, unknown>, value: unknown): MeshKey {
   if (typeof peer !== 'string') throw invalid(value, 'peer must be a "host:port" string');
-  if (typeof incarnation !== 'string' || !INCARNATION.test(incarnation)) throw invalid(value, 'incarnation must be 16 lowercase hex digits');
-  if (typeof id !== 'string' || !OBJECT_ID.test(id)) throw invalid(value, 'id must be 32 lowercase hex digits');
+  if (typeof incarnation !== 'string' || !isIncarnation(incarnation)) throw invalid(value, 'incarnation must be 16 lowercase hex digits');
+  if (typeof id !== 'string' || !isObjectId(id)) throw invalid(value, 'id must be 32 lowercase hex digits');
   let canonical = canonicalPeers.get(peer);
   if (canonical === undefined) {
     try {

@@ -13,8 +13,10 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Payload } from '../../core/protocol.js';
+import { LruMap } from '../../util/lru-map.js';
 import { readStable, readStableSync } from '../../util/stable-read.js';
 import { CODEC_LINK_PREFIX, CODEC_LINK_SUFFIX } from './host-objects.js';
+import { isIncarnation, isObjectId } from './key-parts.js';
 import { alive } from './shared-directory.js';
 
 /** Files up to this size are read without leaving the thread (a 1 MiB read of memory takes ~0.2 ms). */
@@ -26,12 +28,8 @@ export interface HostObject {
   readonly id: string;
 }
 
-/** Directories found, by base and incarnation (`null`: none on this host); bounded. */
-const directories = new Map<string, { path: string; pid: number } | null>();
-const MAX_REMEMBERED = 1_024;
-
-const OBJECT_ID = /^[0-9a-f]{32}$/;
-const INCARNATION = /^[0-9a-f]{16}$/;
+/** Directories found, by base and incarnation (`null`: none on this host); the 1,024 used last. */
+const directories = new LruMap<string, { path: string; pid: number } | null>(1_024);
 
 /**
  * The owner's directory on this host, looked up once per incarnation: a directory is made when
@@ -50,7 +48,6 @@ function directoryOf(base: string, incarnation: string): { path: string; pid: nu
     } catch {
       // No such base on this host, or not ours to read.
     }
-    if (directories.size >= MAX_REMEMBERED) directories.delete(directories.keys().next().value as string);
     directories.set(id, found);
   }
   return found ?? undefined;
@@ -62,7 +59,7 @@ function directoryOf(base: string, incarnation: string): { path: string; pid: nu
  * than the lookup itself).
  */
 function fileOf(base: string, key: HostObject): { path: string; codec: string } | undefined {
-  if (!OBJECT_ID.test(key.id) || !INCARNATION.test(key.incarnation)) return undefined;
+  if (!isObjectId(key.id) || !isIncarnation(key.incarnation)) return undefined;
   const directory = directoryOf(base, key.incarnation);
   // A crashed owner's directory stays until the next peer sweeps it; its objects died with it.
   if (directory === undefined || !alive(directory.pid)) return undefined;
